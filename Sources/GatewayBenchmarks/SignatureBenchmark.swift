@@ -1,0 +1,75 @@
+import Foundation
+import GatewayCore
+import HardenedXML
+import Signatures
+
+/// Operations per second of the signature paths, with the demo PKI's keys: XML-DSig sign and
+/// verify of a 4 KB licence decision with RSA-2048 (MOIT's key) and P-256 (MARD's), JWS sign and
+/// verify with RS256 and ES256, and the baselines that XML-DSig verify is judged against.
+public struct SignatureBenchmark {
+    public let certificates: String
+    public let seconds: Double
+
+    public init(certificates: String, seconds: Double) {
+        self.certificates = certificates
+        self.seconds = seconds
+    }
+
+    public func run(report: (String) -> Void) throws {
+        let document = BenchmarkDocuments.licenceDecision(size: 4096)
+        let payload = BenchmarkDocuments.paymentConfirmation
+        let store = try TrustStore(directory: "\(certificates)/trust/vn")
+        let trust = SignerTrust.standard(store: store)
+        let xmlVerifier = XMLSignatureVerifier(trust: trust)
+        let jwsVerifier = JWSVerifier(trust: trust)
+        let parser = HardenedXMLParser()
+        let now = Date()
+        report("Document: LicenceDecision of \(document.count) bytes; JWS payload: PaymentConfirmation of \(payload.count) bytes.")
+        report("Each case runs for \(seconds) s on one thread.\n")
+
+        var results: [String: Measurement] = [:]
+        func measure(_ key: String, _ name: String, _ operation: () throws -> Void) rethrows {
+            let measurement = try Measurement.run(name, for: seconds, operation)
+            results[key] = measurement
+            report(String(format: "%-58@ %10.0f ops/s %9.1f µs/op", measurement.name as NSString,
+                          measurement.operationsPerSecond, measurement.microsecondsPerOperation))
+        }
+
+        for (party, label) in [("moit", "RSA-2048"), ("mard", "P-256")] {
+            let signer = try MessageSigner(keyFile: "\(certificates)/\(party)/key.pem",
+                                           certificateFile: "\(certificates)/\(party)/cert.pem",
+                                           chainFile: "\(certificates)/\(party)/chain.pem")
+            let signed = try signer.xml.sign(document)
+            let parsedSigned = try parser.parse(signed)
+            try measure("xml-sign-\(label)", "XML-DSig sign \(label) (parse + sign + serialise)") { _ = try signer.xml.sign(document) }
+            try measure("xml-verify-\(label)", "XML-DSig verify \(label) (parse + verify + trust)") { _ = try xmlVerifier.verify(signed, at: now) }
+            try measure("xml-verify-parsed-\(label)", "XML-DSig verify \(label), document already parsed") {
+                _ = try xmlVerifier.verify(parsedSigned, at: now)
+            }
+        }
+        for (party, scheme) in [("bank-vcb", SignatureScheme.rs256), ("bank-vcb", .ps256), ("customs-core", .es256)] {
+            let signer = try MessageSigner(keyFile: "\(certificates)/\(party)/key.pem",
+                                           certificateFile: "\(certificates)/\(party)/cert.pem",
+                                           chainFile: "\(certificates)/\(party)/chain.pem", jwsScheme: scheme)
+            let compact = try signer.jws.sign(payload: payload)
+            try measure("jws-sign-\(scheme.rawValue)", "JWS sign \(scheme.rawValue)") { _ = try signer.jws.sign(payload: payload) }
+            try measure("jws-verify-\(scheme.rawValue)", "JWS verify \(scheme.rawValue) (verify + trust)") { _ = try jwsVerifier.verify(compact, at: now) }
+        }
+
+        report("\nBaselines:")
+        guard let moitKey = FileManager.default.contents(atPath: "\(certificates)/moit/key.pem"),
+              let bare = Baselines.BareVerify(privateKeyPEM: Array(moitKey)) else {
+            throw GatewayError(.configurationInvalid, "The MOIT demo key in \(certificates) cannot be read.")
+        }
+        let parsedDocument = try parser.parse(document)
+        measure("rsa-verify", "bare RSA-2048 verify (EVP, SHA-256 of 32 bytes)") { _ = bare.verify() }
+        measure("c14n", "exclusive C14N + SHA-256 of the 4 KB document") { _ = Baselines.canonicalizeAndDigest(parsedDocument) }
+        try measure("parse", "hardened parse of the signed 4 KB document") { _ = try parser.parse(document) }
+
+        if let verify = results["xml-verify-parsed-RSA-2048"], let rsa = results["rsa-verify"], let c14n = results["c14n"] {
+            let floor = rsa.microsecondsPerOperation + c14n.microsecondsPerOperation
+            report(String(format: "\nXML-DSig verify RSA-2048 (parsed) costs %.1f µs against a floor of %.1f µs (bare verify + C14N + digest): %.2f×.",
+                          verify.microsecondsPerOperation, floor, verify.microsecondsPerOperation / floor))
+        }
+    }
+}

@@ -1,0 +1,33 @@
+/// The machine-readable codes of the world's error bodies (`world/README.md` §1.3), each with the
+/// HTTP status it is answered with. Business codes of the partner READMEs are added by the flows.
+public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public let httpStatus: Int
+
+    public init(_ rawValue: String, httpStatus: Int) {
+        self.rawValue = rawValue
+        self.httpStatus = httpStatus
+    }
+
+    /// Business codes of partner READMEs are all answered with 409.
+    public init(rawValue: String) {
+        self.init(rawValue, httpStatus: ErrorCode.known[rawValue] ?? 409)
+    }
+
+    public var description: String { rawValue }
+
+    public static let malformed = ErrorCode("MALFORMED", httpStatus: 400)
+    public static let schemaInvalid = ErrorCode("SCHEMA_INVALID", httpStatus: 400)
+    public static let signatureInvalid = ErrorCode("SIGNATURE_INVALID", httpStatus: 401)
+    public static let notAllowed = ErrorCode("NOT_ALLOWED", httpStatus: 403)
+    public static let messageIdConflict = ErrorCode("MESSAGE_ID_CONFLICT", httpStatus: 409)
+    public static let tooLarge = ErrorCode("TOO_LARGE", httpStatus: 413)
+    /// A problem of the gateway's own set-up (a key, a certificate, a trust directory), not of a message.
+    public static let configurationInvalid = ErrorCode("CONFIGURATION_INVALID", httpStatus: 500)
+    public static let internalError = ErrorCode("INTERNAL_ERROR", httpStatus: 500)
+
+    private static let known: [String: Int] = Dictionary(
+        uniqueKeysWithValues: [malformed, schemaInvalid, signatureInvalid, notAllowed, messageIdConflict, tooLarge,
+                               configurationInvalid, internalError].map { ($0.rawValue, $0.httpStatus) }
+    )
+}

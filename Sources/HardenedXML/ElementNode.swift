@@ -1,0 +1,108 @@
+import CLibXML2
+
+/// A read-only view of one element of a `ParsedDocument`; valid while the document lives.
+public struct ElementNode {
+    public let pointer: xmlNodePtr
+
+    public init(_ pointer: xmlNodePtr) {
+        self.pointer = pointer
+    }
+
+    public var localName: String { String(cString: pointer.pointee.name) }
+
+    public var namespaceURI: String? {
+        pointer.pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) }
+    }
+
+    public var prefix: String? {
+        pointer.pointee.ns.flatMap { $0.pointee.prefix }.map { String(cString: $0) }
+    }
+
+    /// `prefix:local` as written in the document, for messages and paths.
+    public var qualifiedName: String {
+        prefix.map { "\($0):\(localName)" } ?? localName
+    }
+
+    public func isElement(_ localName: String, namespace: String?) -> Bool {
+        self.localName == localName && namespaceURI == namespace
+    }
+
+    public var childElements: [ElementNode] {
+        var result: [ElementNode] = []
+        var child = pointer.pointee.children
+        while let node = child {
+            if node.pointee.type == XML_ELEMENT_NODE { result.append(ElementNode(node)) }
+            child = node.pointee.next
+        }
+        return result
+    }
+
+    public func children(_ localName: String, namespace: String?) -> [ElementNode] {
+        childElements.filter { $0.isElement(localName, namespace: namespace) }
+    }
+
+    public func firstChild(_ localName: String, namespace: String?) -> ElementNode? {
+        childElements.first { $0.isElement(localName, namespace: namespace) }
+    }
+
+    public var parent: ElementNode? {
+        guard let parent = pointer.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
+        return ElementNode(parent)
+    }
+
+    /// The value of an attribute without a namespace, or nil when it is absent.
+    public func attribute(_ name: String) -> String? {
+        guard let value = xmlGetNoNsProp(pointer, name) else { return nil }
+        defer { gateway_xmlFree(value) }
+        return String(cString: value)
+    }
+
+    /// Every attribute as (qualified name, value), in document order.
+    public var attributes: [(name: String, value: String)] {
+        var result: [(String, String)] = []
+        var attribute = pointer.pointee.properties
+        while let current = attribute {
+            let local = String(cString: current.pointee.name)
+            let name = current.pointee.ns.flatMap { $0.pointee.prefix }.map { "\(String(cString: $0)):\(local)" } ?? local
+            let value = xmlNodeGetContent(UnsafeMutableRawPointer(current).assumingMemoryBound(to: xmlNode.self))
+            result.append((name, value.map { String(cString: $0) } ?? ""))
+            if let value { gateway_xmlFree(value) }
+            attribute = current.pointee.next
+        }
+        return result
+    }
+
+    /// The concatenated text of the element and its descendants.
+    public var textContent: String {
+        guard let content = xmlNodeGetContent(pointer) else { return "" }
+        defer { gateway_xmlFree(content) }
+        return String(cString: content)
+    }
+
+    /// Every descendant element (not this one) in document order.
+    public func descendants(where predicate: (ElementNode) -> Bool) -> [ElementNode] {
+        var result: [ElementNode] = []
+        var stack = childElements.reversed() as [ElementNode]
+        while let next = stack.popLast() {
+            if predicate(next) { result.append(next) }
+            stack.append(contentsOf: next.childElements.reversed())
+        }
+        return result
+    }
+
+    /// An XPath-like location such as `/LicenceDecision/ds:Signature[1]/ds:SignedInfo`, for error details.
+    public var path: String {
+        var steps: [String] = []
+        var current: ElementNode? = self
+        while let node = current {
+            let siblings = node.parent?.children(node.localName, namespace: node.namespaceURI) ?? [node]
+            if siblings.count > 1, let index = siblings.firstIndex(where: { $0.pointer == node.pointer }) {
+                steps.append("\(node.qualifiedName)[\(index + 1)]")
+            } else {
+                steps.append(node.qualifiedName)
+            }
+            current = node.parent
+        }
+        return "/" + steps.reversed().joined(separator: "/")
+    }
+}

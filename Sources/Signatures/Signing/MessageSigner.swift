@@ -1,0 +1,54 @@
+import Foundation
+import GatewayCore
+
+/// Signs a message in its own format: XML gets an enveloped XML-DSig, JSON becomes a JWS.
+public struct MessageSigner: Sendable {
+    public let xml: XMLSigner
+    public let jws: JWSSigner
+
+    public init(key: PrivateKey, certificate: Certificate, chain: [Certificate] = [],
+                jwsScheme: SignatureScheme? = nil) throws(GatewayError) {
+        xml = try XMLSigner(key: key, certificate: certificate, chain: chain)
+        jws = try JWSSigner(key: key, certificate: certificate, chain: chain, scheme: jwsScheme)
+    }
+
+    /// Reads the key, the certificate and the optional chain from PEM files.
+    public init(keyFile: String, certificateFile: String, chainFile: String? = nil,
+                jwsScheme: SignatureScheme? = nil) throws(GatewayError) {
+        let key = try PrivateKey(pem: try PEMFile.read(keyFile, what: "private key"))
+        let certificates = try Certificate.certificates(pem: try PEMFile.read(certificateFile, what: "certificate"))
+        guard let certificate = certificates.first else {
+            throw GatewayError(.configurationInvalid, "The certificate file \(certificateFile) holds no certificate.")
+        }
+        var chain = Array(certificates.dropFirst())
+        if let chainFile {
+            chain += try Certificate.certificates(pem: try PEMFile.read(chainFile, what: "certificate chain"))
+        }
+        try self.init(key: key, certificate: certificate, chain: chain, jwsScheme: jwsScheme)
+    }
+
+    public func sign(_ bytes: [UInt8]) throws(GatewayError) -> [UInt8] {
+        switch MessageFormat.detect(bytes) {
+        case .xml:
+            return try xml.sign(bytes)
+        case .json:
+            guard (try? JSONSerialization.jsonObject(with: Data(bytes))) is [String: Any] else {
+                throw GatewayError(.malformed, "The document starts like JSON but is not a JSON object.")
+            }
+            return Array(try jws.sign(payload: bytes).utf8)
+        case .jws:
+            throw GatewayError(.malformed, "The document is already a JWS; sign its JSON payload instead.")
+        case nil:
+            throw GatewayError(.malformed, "The document is neither XML nor JSON.")
+        }
+    }
+}
+
+enum PEMFile {
+    static func read(_ path: String, what: String) throws(GatewayError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GatewayError(.configurationInvalid, "The \(what) file \(path) cannot be read.")
+        }
+        return Array(data)
+    }
+}

@@ -1,0 +1,80 @@
+import COpenSSL
+import GatewayCore
+
+/// A public-key signature scheme over SHA-256, as JWS names them; XML-DSig uses the same
+/// primitives under its own URIs.
+public enum SignatureScheme: String, Sendable, CaseIterable {
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    case rs256 = "RS256"
+    /// RSASSA-PSS with SHA-256, MGF1 with SHA-256 and a 32-byte salt (RFC 7518 §3.5).
+    case ps256 = "PS256"
+    /// ECDSA on P-256 with SHA-256.
+    case es256 = "ES256"
+
+    /// The scheme a key signs with when nobody asked for a specific one.
+    static func `default`(for kind: KeyKind) -> SignatureScheme? {
+        switch kind {
+        case .rsa: .rs256
+        case .ec where kind.isP256: .es256
+        default: nil
+        }
+    }
+
+    func accepts(_ kind: KeyKind) -> Bool {
+        switch self {
+        case .rs256, .ps256: kind.isRSA
+        case .es256: kind.isP256
+        }
+    }
+}
+
+/// One-shot sign and verify through EVP, with the padding each scheme needs. ECDSA signatures
+/// are DER here; JWS converts them to and from its fixed-size r||s form.
+enum EVPSignature {
+    static func sign(_ message: [UInt8], key: PrivateKey, scheme: SignatureScheme) throws(GatewayError) -> [UInt8] {
+        guard let context = EVP_MD_CTX_new() else { throw GatewayError(.internalError, "OpenSSL could not allocate a digest context.") }
+        defer { EVP_MD_CTX_free(context) }
+        var keyContext: OpaquePointer?
+        guard EVP_DigestSignInit(context, &keyContext, EVP_sha256(), nil, key.pointer) == 1,
+              configure(keyContext, for: scheme) else {
+            throw GatewayError(.internalError, "OpenSSL could not start a \(scheme.rawValue) signature: \(OpenSSLError.drain())")
+        }
+        var length = 0
+        let result: Int32 = message.withUnsafeBufferPointer { input in
+            guard EVP_DigestSign(context, nil, &length, input.baseAddress, input.count) == 1 else { return 0 }
+            return 1
+        }
+        guard result == 1 else { throw GatewayError(.internalError, "OpenSSL could not size the signature: \(OpenSSLError.drain())") }
+        var signature = [UInt8](repeating: 0, count: length)
+        let signed = message.withUnsafeBufferPointer { input in
+            EVP_DigestSign(context, &signature, &length, input.baseAddress, input.count)
+        }
+        guard signed == 1 else { throw GatewayError(.internalError, "OpenSSL could not sign: \(OpenSSLError.drain())") }
+        return Array(signature.prefix(length))
+    }
+
+    static func verify(_ signature: [UInt8], over message: [UInt8], publicKey: OpaquePointer, scheme: SignatureScheme) -> Bool {
+        guard let context = EVP_MD_CTX_new() else { return false }
+        defer { EVP_MD_CTX_free(context) }
+        var keyContext: OpaquePointer?
+        guard EVP_DigestVerifyInit(context, &keyContext, EVP_sha256(), nil, publicKey) == 1,
+              configure(keyContext, for: scheme) else {
+            _ = OpenSSLError.drain()
+            return false
+        }
+        let verified = message.withUnsafeBufferPointer { input in
+            signature.withUnsafeBufferPointer { sig in
+                EVP_DigestVerify(context, sig.baseAddress, sig.count, input.baseAddress, input.count)
+            }
+        }
+        if verified != 1 { _ = OpenSSLError.drain() }
+        return verified == 1
+    }
+
+    private static func configure(_ keyContext: OpaquePointer?, for scheme: SignatureScheme) -> Bool {
+        guard scheme == .ps256 else { return true }
+        return EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PSS_PADDING) == 1
+            && gateway_EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, 32) == 1
+            && EVP_PKEY_CTX_set_rsa_mgf1_md(keyContext, EVP_sha256()) == 1
+    }
+}

@@ -1,0 +1,79 @@
+import CLibXML2
+import CXMLSec
+import Foundation
+import GatewayCore
+import HardenedXML
+
+/// Signs XML documents the way every partner of the world expects (§1.2): an enveloped
+/// `ds:Signature` as the last child of the document element, Reference URI="", enveloped-signature
+/// then exclusive C14N, SHA-256 digest, rsa-sha256 or ecdsa-sha256 by key type, and the signer's
+/// certificate (then its chain) in `ds:KeyInfo/ds:X509Data`.
+public struct XMLSigner: Sendable {
+    public let key: PrivateKey
+    /// The signer's certificate first, then the intermediates to include.
+    public let certificates: [Certificate]
+    public let signatureMethod: String
+    private let certificateTexts: [String]
+
+    public init(key: PrivateKey, certificate: Certificate, chain: [Certificate] = []) throws(GatewayError) {
+        guard key.matches(certificate) else {
+            throw GatewayError(.configurationInvalid, "The private key does not belong to the certificate \(certificate.subject).")
+        }
+        switch key.kind {
+        case .rsa: signatureMethod = XMLDSigAlgorithms.rsaSHA256
+        case .ec where key.kind.isP256: signatureMethod = XMLDSigAlgorithms.ecdsaSHA256
+        default:
+            throw GatewayError(.configurationInvalid, "A \(key.kind) key cannot sign XML here: RSA (rsa-sha256) or EC P-256 (ecdsa-sha256) is needed.")
+        }
+        self.key = key
+        certificates = [certificate] + chain.filter { $0 != certificate }
+        certificateTexts = certificates.map { Data($0.der).base64EncodedString() }
+    }
+
+    /// Parses (hardened), signs and serialises.
+    public func sign(_ bytes: [UInt8], parser: HardenedXMLParser = HardenedXMLParser()) throws(GatewayError) -> [UInt8] {
+        let document = try parser.parse(bytes)
+        try sign(document)
+        return document.serialized()
+    }
+
+    public func sign(_ document: ParsedDocument) throws(GatewayError) {
+        guard let root = document.rootElement else {
+            throw GatewayError(.malformed, "The document has no root element.")
+        }
+        let existing = root.descendants { $0.isElement("Signature", namespace: XMLDSigAlgorithms.namespace) }
+        guard existing.isEmpty, !root.isElement("Signature", namespace: XMLDSigAlgorithms.namespace) else {
+            throw GatewayError(.malformed, "The document is already signed; a second signature would not be accepted by any partner.",
+                               path: existing.first?.path ?? root.path)
+        }
+        let context = try DSigContext(key: key.pointer)
+        let signature = try template(in: document, root: root.pointer)
+        guard xmlSecDSigCtxSign(context.pointer, signature) >= 0 else {
+            throw GatewayError(.internalError, "libxmlsec1 could not sign the document: \(XMLSecLibrary.takeErrors())")
+        }
+    }
+
+    private func template(in document: ParsedDocument, root: xmlNodePtr) throws(GatewayError) -> xmlNodePtr {
+        guard let method = XMLDSigAlgorithms.signatureMethods[signatureMethod]?(),
+              let signature = xmlSecTmplSignatureCreateNsPref(document.pointer, xmlSecTransformExclC14NGetKlass(), method, nil, "ds") else {
+            throw GatewayError(.internalError, "libxmlsec1 could not create the signature template: \(XMLSecLibrary.takeErrors())")
+        }
+        xmlAddChild(root, signature)
+        guard let reference = xmlSecTmplSignatureAddReference(signature, xmlSecOpenSSLTransformSha256GetKlass(), nil, "", nil),
+              xmlSecTmplReferenceAddTransform(reference, xmlSecTransformEnvelopedGetKlass()) != nil,
+              xmlSecTmplReferenceAddTransform(reference, xmlSecTransformExclC14NGetKlass()) != nil,
+              let keyInfo = xmlSecTmplSignatureEnsureKeyInfo(signature, nil),
+              let x509Data = xmlSecTmplKeyInfoAddX509Data(keyInfo) else {
+            throw GatewayError(.internalError, "libxmlsec1 could not complete the signature template: \(XMLSecLibrary.takeErrors())")
+        }
+        // The certificates are written here rather than by libxmlsec1 from the key, so that one
+        // prepared signer serves every message without copying certificates into each key.
+        for text in certificateTexts {
+            guard let node = xmlSecAddChild(x509Data, "X509Certificate", gateway_xmlSecDSigNs()) else {
+                throw GatewayError(.internalError, "libxmlsec1 could not add the certificate: \(XMLSecLibrary.takeErrors())")
+            }
+            xmlNodeSetContent(node, text)
+        }
+        return signature
+    }
+}

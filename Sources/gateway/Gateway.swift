@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Gateway: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "The national Single Window Gateway: translates, signs, verifies and delivers trade messages.",
+        subcommands: [SignCommand.self, VerifyCommand.self, BenchCommand.self]
+    )
+}
