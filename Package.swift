@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C libraries, one system-library target each; `shim.h` holds the few inline wrappers
@@ -21,23 +22,28 @@ let package = Package(
         .target(name: "GatewayCore"),
         .target(name: "HardenedXML", dependencies: ["GatewayCore", "CLibXML2"]),
         .target(name: "Signatures", dependencies: ["GatewayCore", "HardenedXML", "CLibXML2", "COpenSSL", "CXMLSec"]),
+        .target(name: "HTTPAPI", dependencies: ["GatewayCore", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(name: "GatewayBenchmarks", dependencies: ["Signatures", "HardenedXML", "CLibXML2", "COpenSSL"]),
         .executableTarget(
             name: "gateway",
             dependencies: [
-                "GatewayCore", "Signatures", "GatewayBenchmarks",
+                "GatewayCore", "Signatures", "GatewayBenchmarks", "HTTPAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "CLibrariesTests", dependencies: ["CLibXML2", "COpenSSL", "CXMLSec", "CCurl"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
-        .testTarget(name: "HardenedXMLTests", dependencies: ["HardenedXML", "CLibXML2"]),
+        .testTarget(name: "HardenedXMLTests", dependencies: ["HardenedXML", "GatewayCore", "TestSupport"]),
         .testTarget(
             name: "SignaturesTests",
-            dependencies: ["Signatures", "HardenedXML", "TestSupport"],
+            dependencies: ["Signatures", "HardenedXML", "GatewayCore", "TestSupport", "CLibXML2"]
         ),
-        .testTarget(name: "GatewayCLITests", dependencies: ["TestSupport"]),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(
+            name: "HTTPAPITests",
+            dependencies: ["HTTPAPI", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+        .testTarget(name: "GatewayCLITests", dependencies: ["gateway", "TestSupport"]),
+        .target(name: "TestSupport", dependencies: ["GatewayCore"], path: "Tests/TestSupport"),
     ]
 )

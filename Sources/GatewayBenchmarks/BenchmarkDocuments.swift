@@ -41,11 +41,22 @@ public enum BenchmarkDocuments {
         return Array((head + lines + tail).utf8)
     }
 
-    /// A VCB PaymentConfirmation payload, the JSON a bank signs most often.
+    /// VCB's PaymentConfirmation-01 example, the JSON a bank signs most often.
     public static let paymentConfirmation = Array("""
-    {"messageType":"PaymentConfirmation","transactionRef":"VCB-20250305-00019876","bankCode":"VCB",\
-    "taxNoticeNumber":"TB-2025-00004512","declarationNumber":"106234567890","taxpayerTaxCode":"0105987654",\
-    "taxpayerName":"Công ty TNHH Thép Minh Phát","amount":1283450000,"currency":"VND",\
-    "paidAt":"2025-03-05T10:14:22+07:00","channel":"INTERNET_BANKING","payerAccountMasked":"0011******789"}
+    {
+      "messageType": "PaymentConfirmation",
+      "transactionRef": "VCB20250312004567",
+      "bankCode": "VCB",
+      "taxpayerTaxCode": "0105987654",
+      "taxpayerName": "Công ty TNHH Thép Minh Phát",
+      "declarationNumber": "106234567890",
+      "taxNoticeNumber": "TB-2025-00004512",
+      "amount": 991380000,
+      "currency": "VND",
+      "paidAt": "2025-03-12T14:22:31+07:00",
+      "payerAccount": "0011****5678",
+      "channel": "INTERNET",
+      "remittanceInfo": "NOP THUE TK 106234567890 TB-2025-00004512"
+    }
     """.utf8)
 }

@@ -31,8 +31,8 @@ public struct SignatureBenchmark {
         func measure(_ key: String, _ name: String, _ operation: () throws -> Void) rethrows {
             let measurement = try Measurement.run(name, for: seconds, operation)
             results[key] = measurement
-            report(String(format: "%-58@ %10.0f ops/s %9.1f µs/op", measurement.name as NSString,
-                          measurement.operationsPerSecond, measurement.microsecondsPerOperation))
+            let name = measurement.name.padding(toLength: 58, withPad: " ", startingAt: 0)
+            report(name + String(format: "%10.0f ops/s %9.1f µs/op", measurement.operationsPerSecond, measurement.microsecondsPerOperation))
         }
 
         for (party, label) in [("moit", "RSA-2048"), ("mard", "P-256")] {

@@ -18,11 +18,14 @@ public struct GatewayError: Error, Hashable, Sendable, CustomStringConvertible {
     public var code: ErrorCode
     public var message: String
     public var details: [ErrorDetail]
+    /// A finer reason within the code, such as `CERTIFICATE_EXPIRED` within `SIGNATURE_INVALID`.
+    public var reason: String?
 
-    public init(_ code: ErrorCode, _ message: String, details: [ErrorDetail] = []) {
+    public init(_ code: ErrorCode, _ message: String, details: [ErrorDetail] = [], reason: String? = nil) {
         self.code = code
         self.message = message
         self.details = details
+        self.reason = reason
     }
 
     public init(_ code: ErrorCode, _ message: String, path: String) {
@@ -31,7 +34,7 @@ public struct GatewayError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var httpStatus: Int { code.httpStatus }
 
-    public var description: String { "\(code): \(message)" }
+    public var description: String { reason.map { "\(code) (\($0)): \(message)" } ?? "\(code): \(message)" }
 
     /// `{"error": CODE, "message": …, "details": [{"path": …, "message": …}]}` (world §1.3).
     public var body: ErrorBody { ErrorBody(error: code.rawValue, message: message, details: details) }

@@ -1,4 +1,7 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A read-only view of one element of a `ParsedDocument`; valid while the document lives.
 public struct ElementNode {
@@ -23,8 +26,17 @@ public struct ElementNode {
         prefix.map { "\($0):\(localName)" } ?? localName
     }
 
+    /// Compares the C strings in place: this runs for every element on hot paths.
     public func isElement(_ localName: String, namespace: String?) -> Bool {
-        self.localName == localName && namespaceURI == namespace
+        let matchesName = localName.withCString { strcmp($0, UnsafeRawPointer(pointer.pointee.name).assumingMemoryBound(to: CChar.self)) == 0 }
+        guard matchesName else { return false }
+        let href = pointer.pointee.ns?.pointee.href
+        switch (namespace, href) {
+        case (nil, nil): return true
+        case let (namespace?, href?):
+            return namespace.withCString { strcmp($0, UnsafeRawPointer(href).assumingMemoryBound(to: CChar.self)) == 0 }
+        default: return false
+        }
     }
 
     public var childElements: [ElementNode] {
@@ -79,15 +91,33 @@ public struct ElementNode {
         return String(cString: content)
     }
 
-    /// Every descendant element (not this one) in document order.
+    /// Every descendant element (not this one) that meets `predicate`, in document order.
     public func descendants(where predicate: (ElementNode) -> Bool) -> [ElementNode] {
         var result: [ElementNode] = []
-        var stack = childElements.reversed() as [ElementNode]
-        while let next = stack.popLast() {
-            if predicate(next) { result.append(next) }
-            stack.append(contentsOf: next.childElements.reversed())
+        var node = pointer.pointee.children
+        while let current = node {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                let element = ElementNode(current)
+                if predicate(element) { result.append(element) }
+                if let child = current.pointee.children {
+                    node = child
+                    continue
+                }
+            }
+            node = ElementNode.nextInDocumentOrder(after: current, within: pointer)
         }
         return result
+    }
+
+    /// The next node after `node`'s subtree, without leaving `root`'s subtree.
+    private static func nextInDocumentOrder(after node: xmlNodePtr, within root: xmlNodePtr) -> xmlNodePtr? {
+        var current = node
+        while current != root {
+            if let sibling = current.pointee.next { return sibling }
+            guard let parent = current.pointee.parent else { return nil }
+            current = parent
+        }
+        return nil
     }
 
     /// An XPath-like location such as `/LicenceDecision/ds:Signature[1]/ds:SignedInfo`, for error details.

@@ -6,13 +6,8 @@ import GatewayCore
 enum CommandFailure {
     static func exit(_ error: Error) -> ExitCode {
         let gatewayError = error.asGatewayError
-        var line = "gateway: \(gatewayError.code)"
-        if let reason = gatewayError.details.first?.message.split(separator: ":", maxSplits: 1).first,
-           gatewayError.code == .signatureInvalid {
-            line += " (\(reason))"
-        }
-        line += ": \(gatewayError.message)"
-        if let path = gatewayError.details.first?.path, !path.isEmpty, gatewayError.code != .signatureInvalid || path.hasPrefix("/") {
+        var line = "gateway: \(gatewayError)"
+        if let path = gatewayError.details.first?.path, path.hasPrefix("/") || path.hasPrefix("line ") {
             line += " [at \(path)]"
         }
         FileHandle.standardError.write(Data((line.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))

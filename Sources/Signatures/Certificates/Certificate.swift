@@ -7,11 +7,16 @@ import GatewayCore
 public final class Certificate: @unchecked Sendable, CustomStringConvertible {
     let pointer: OpaquePointer
 
-    /// DER bytes exactly as received, SHA-256 over them, and the names: computed once, read often.
+    /// DER bytes exactly as received, SHA-256 over them, the names, the validity and the key:
+    /// computed once, read for every message the certificate signs.
     public let der: [UInt8]
     public let fingerprintSHA256: String
     public let subject: String
     public let issuer: String
+    public let serialNumberHex: String
+    public let notBefore: Date
+    public let notAfter: Date
+    public let keyKind: KeyKind?
 
     /// Takes ownership of `pointer`.
     init(taking pointer: OpaquePointer) throws(GatewayError) {
@@ -27,6 +32,10 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
         fingerprintSHA256 = Digest.sha256(der).colonSeparatedHex
         subject = Certificate.format(X509_get_subject_name(pointer))
         issuer = Certificate.format(X509_get_issuer_name(pointer))
+        serialNumberHex = Certificate.serialNumber(pointer)
+        notBefore = Certificate.date(X509_get0_notBefore(pointer))
+        notAfter = Certificate.date(X509_get0_notAfter(pointer))
+        keyKind = X509_get0_pubkey(pointer).map(KeyKind.init)
     }
 
     public convenience init(der: [UInt8]) throws(GatewayError) {
@@ -52,16 +61,13 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
 
     public var description: String { subject }
 
-    public var serialNumberHex: String {
+    private static func serialNumber(_ pointer: OpaquePointer) -> String {
         guard let serial = X509_get0_serialNumber(pointer), let number = ASN1_INTEGER_to_BN(serial, nil) else { return "" }
         defer { BN_free(number) }
         guard let hex = BN_bn2hex(number) else { return "" }
         defer { gateway_OPENSSL_free(hex) }
         return String(cString: hex)
     }
-
-    public var notBefore: Date { Certificate.date(X509_get0_notBefore(pointer)) }
-    public var notAfter: Date { Certificate.date(X509_get0_notAfter(pointer)) }
 
     public var isSelfIssued: Bool { X509_check_issued(pointer, pointer) == X509_V_OK }
 
@@ -89,10 +95,7 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
     /// The subject public key; owned by the certificate.
     var publicKey: OpaquePointer? { X509_get0_pubkey(pointer) }
 
-    public var publicKeyDescription: String {
-        guard let key = publicKey else { return "unknown key" }
-        return KeyKind(key).description
-    }
+    public var publicKeyDescription: String { keyKind?.description ?? "unknown key" }
 
     static func format(_ name: OpaquePointer?) -> String {
         guard let name, let bio = MemoryBIO() else { return "" }

@@ -17,20 +17,16 @@ public struct JWSVerifier: Sendable {
         self.trust = trust
     }
 
-    private static let refusedHeaders = ["crit", "b64", "jwk", "jku", "x5u"]
-
     public func verify(_ compact: String, at time: Date) throws(SignatureRefusal) -> VerifiedJWS {
-        let text = compact.trimmingCharacters(in: .whitespacesAndNewlines)
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let text = compact.trimmingASCIIWhitespace()
+        let parts = text.splitOnDots()
         guard parts.count == 3 else {
             if text.hasPrefix("{") {
                 throw SignatureRefusal(.missingSignature, "The message is plain JSON, not a JWS compact serialization: it is not signed.")
             }
             throw SignatureRefusal(.malformedSignature, "The message is not a JWS compact serialization (three base64url parts separated by dots).")
         }
-        let header = try decodeHeader(parts[0])
-        let scheme = try acceptedScheme(header)
-        let certificates = try x5c(header)
+        let header = try JWSHeader.parse(parts[0])
         guard !parts[1].isEmpty else {
             throw SignatureRefusal(.malformedSignature, "The JWS has no payload; detached payloads are not accepted.", path: "payload")
         }
@@ -40,8 +36,9 @@ public struct JWSVerifier: Sendable {
         guard let signatureBytes = Base64URL.decode(parts[2]), !signatureBytes.isEmpty else {
             throw SignatureRefusal(.malformedSignature, "The JWS signature is missing or not valid base64url.", path: "signature")
         }
-        let signer = certificates[0]
-        guard let publicKey = signer.publicKey, scheme.accepts(KeyKind(publicKey)) else {
+        let signer = header.certificates[0]
+        let scheme = header.scheme
+        guard let publicKey = signer.publicKey, let kind = signer.keyKind, scheme.accepts(kind) else {
             throw SignatureRefusal(.signatureValueInvalid,
                 "alg \(scheme.rawValue) does not fit the \(signer.publicKeyDescription) key of the x5c certificate \(signer.subject): that certificate did not make this signature.",
                 path: "header.alg")
@@ -53,53 +50,39 @@ public struct JWSVerifier: Sendable {
                 "The JWS signature does not verify with the key of the x5c certificate \(signer.subject): the header or payload was altered, or that certificate did not make this signature.",
                 path: "signature")
         }
-        let chain = try trust.verifySigner(signer, intermediates: Array(certificates.dropFirst()), at: time)
+        let chain = try trust.verifySigner(signer, intermediates: Array(header.certificates.dropFirst()), at: time)
         return VerifiedJWS(payload: payload,
                            signature: VerifiedSignature(format: .jws, algorithm: scheme.rawValue, signer: SignerIdentity(signer), chain: chain))
     }
+}
 
-    private func decodeHeader(_ part: Substring) throws(SignatureRefusal) -> [String: Any] {
-        guard let bytes = Base64URL.decode(part),
-              let object = try? JSONSerialization.jsonObject(with: Data(bytes)),
-              let header = object as? [String: Any] else {
-            throw SignatureRefusal(.malformedSignature, "The JWS protected header is not base64url-encoded JSON object.", path: "header")
-        }
-        if let refused = JWSVerifier.refusedHeaders.first(where: { header[$0] != nil }) {
-            throw SignatureRefusal(.headerNotAccepted,
-                "The JWS header parameter \"\(refused)\" is not accepted: the signer's certificate travels in x5c and the payload is base64url-encoded JSON.",
-                path: "header.\(refused)")
-        }
-        return header
-    }
-
-    private func acceptedScheme(_ header: [String: Any]) throws(SignatureRefusal) -> SignatureScheme {
-        guard let alg = header["alg"] as? String else {
-            throw SignatureRefusal(.malformedSignature, "The JWS header has no \"alg\".", path: "header.alg")
-        }
-        guard let scheme = SignatureScheme(rawValue: alg) else {
-            let why = alg.lowercased() == "none" ? "an unsigned JWS proves nothing"
-                : alg.hasPrefix("HS") ? "HMAC algorithms are not accepted: a shared secret proves nothing about the sender"
-                : "only RS256, PS256 and ES256 are"
-            throw SignatureRefusal(.algorithmNotAllowed, "The JWS algorithm \"\(alg)\" is not accepted: \(why).", path: "header.alg")
-        }
-        return scheme
-    }
-
-    private func x5c(_ header: [String: Any]) throws(SignatureRefusal) -> [Certificate] {
-        guard let entries = header["x5c"] as? [Any], !entries.isEmpty else {
-            throw SignatureRefusal(.certificateMissing, "The JWS header has no \"x5c\": the signer's certificate is required.", path: "header.x5c")
-        }
-        var certificates: [Certificate] = []
-        for (index, entry) in entries.enumerated() {
-            guard let text = entry as? String, let der = Data(base64Encoded: text) else {
-                throw SignatureRefusal(.certificateMalformed, "x5c[\(index)] is not base64-encoded DER.", path: "header.x5c[\(index)]")
+extension Substring {
+    /// The parts between dots, found on the UTF-8 bytes: a JWS is ASCII, and splitting by
+    /// Character costs more than verifying the signature.
+    func splitOnDots() -> [Substring] {
+        var parts: [Substring] = []
+        var start = startIndex
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            if utf8[index] == UInt8(ascii: ".") {
+                parts.append(self[start..<index])
+                start = utf8.index(after: index)
             }
-            do {
-                certificates.append(try Certificate(der: Array(der)))
-            } catch {
-                throw SignatureRefusal(.certificateMalformed, "x5c[\(index)] is not a valid certificate: \(error.message)", path: "header.x5c[\(index)]")
-            }
+            index = utf8.index(after: index)
         }
-        return certificates
+        parts.append(self[start..<endIndex])
+        return parts
+    }
+}
+
+extension String {
+    /// Without the spaces, tabs and line breaks at either end (a JWS read from a file ends in one).
+    func trimmingASCIIWhitespace() -> Substring {
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+            return self[endIndex...]
+        }
+        return self[first...last]
     }
 }

@@ -10,10 +10,10 @@ public struct KeyStrengthPolicy: SignerPolicy {
     }
 
     public func evaluate(_ chain: CertificateChain, at time: Date) -> PolicyResult {
-        guard let key = chain.signer.publicKey else {
+        guard let kind = chain.signer.keyKind else {
             return .failsToMeetPolicy(SignatureRefusal(.weakKey, "The signer certificate \(chain.signer.subject) has no usable public key."))
         }
-        switch KeyKind(key) {
+        switch kind {
         case .rsa(let bits) where bits >= minimumRSABits:
             return .meetsPolicy
         case .ec(let curve, _) where ["prime256v1", "secp384r1", "secp521r1"].contains(curve):

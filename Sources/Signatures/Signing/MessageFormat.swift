@@ -19,7 +19,8 @@ public enum MessageFormat: String, Sendable {
                     || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
                     || [0x20, 0x09, 0x0A, 0x0D].contains(byte)
             }
-            return isCompactJWS ? .jws : nil
+            let dots = bytes.lazy.filter { $0 == UInt8(ascii: ".") }.count
+            return isCompactJWS && dots == 2 ? .jws : nil
         }
     }
 }

@@ -3,16 +3,18 @@ import Foundation
 import GatewayCore
 import Synchronization
 
-/// The certificates a party trusts, read from a directory: every certificate in `*.pem` / `*.crt`
-/// is a trust anchor (so a partner may be pinned at its issuing CA), and `*.crl` / `*.crl.pem`
-/// (or CRLs inside PEM files) are revocation lists. The store is read once and never changes;
-/// a changed directory means a new store.
+/// The certificates a party trusts, read from a directory of `*.pem` / `*.crt` certificates and
+/// `*.crl` / `*.crl.pem` revocation lists (CRLs inside PEM files count too). A certificate whose
+/// issuer is also in the directory is an intermediate, so chains run up to the root and the root's
+/// CRL can revoke an issuing CA; the others are trust anchors (a root, or an issuing CA a partner
+/// is pinned at). The store is read once and never changes; a changed directory means a new store.
 public final class TrustStore: @unchecked Sendable {
     public let source: String
     public let anchors: [Certificate]
+    public let intermediates: [Certificate]
     public let revocationLists: [RevocationList]
     private let store: OpaquePointer
-    private let anchorsByPointer: [OpaquePointer: Certificate]
+    private let knownByPointer: [OpaquePointer: Certificate]
     /// Chains already built, by signer fingerprint: a partner signs thousands of messages with one
     /// certificate, and building its chain costs a signature check per link.
     private let chains = Mutex<[String: CertificateChain]>([:])
@@ -29,7 +31,7 @@ public final class TrustStore: @unchecked Sendable {
         } catch {
             throw GatewayError(.configurationInvalid, "The trust directory \(directory) cannot be read: \(error.localizedDescription)")
         }
-        var anchors: [Certificate] = []
+        var certificates: [Certificate] = []
         var lists: [RevocationList] = []
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
@@ -43,35 +45,37 @@ public final class TrustStore: @unchecked Sendable {
                     lists += try RevocationList.load(Array(data))
                 } else {
                     let contents = try PEMContents.read(Array(data))
-                    anchors += contents.certificates
+                    certificates += contents.certificates
                     lists += contents.revocationLists
                 }
             } catch {
                 throw GatewayError(.configurationInvalid, "The trust file \(path) is not usable: \(error.message)")
             }
         }
-        guard !anchors.isEmpty else {
+        guard !certificates.isEmpty else {
             throw GatewayError(.configurationInvalid, "The trust directory \(directory) holds no certificate (*.pem or *.crt).")
         }
-        try self.init(anchors: anchors, revocationLists: lists, source: directory)
+        try self.init(certificates: certificates, revocationLists: lists, source: directory)
     }
 
-    public init(anchors: [Certificate], revocationLists: [RevocationList] = [], source: String) throws(GatewayError) {
+    public init(certificates: [Certificate], revocationLists: [RevocationList] = [], source: String) throws(GatewayError) {
         guard let store = X509_STORE_new() else {
             throw GatewayError(.internalError, "OpenSSL could not allocate a certificate store.")
         }
         self.store = store
         self.source = source
-        self.anchors = anchors
         self.revocationLists = revocationLists
+        var unique: [Certificate] = []
+        for certificate in certificates where !unique.contains(certificate) { unique.append(certificate) }
+        let subjects = Set(unique.map(\.subject))
+        let isIntermediate = { (certificate: Certificate) in !certificate.isSelfIssued && subjects.contains(certificate.issuer) }
+        anchors = unique.filter { !isIntermediate($0) }
+        intermediates = unique.filter(isIntermediate)
         var byPointer: [OpaquePointer: Certificate] = [:]
-        for anchor in anchors where byPointer[anchor.pointer] == nil {
-            byPointer[anchor.pointer] = anchor
-            // Adding the same certificate twice (two files holding one CA) is harmless.
-            X509_STORE_add_cert(store, anchor.pointer)
-        }
+        for certificate in unique { byPointer[certificate.pointer] = certificate }
+        for anchor in anchors { X509_STORE_add_cert(store, anchor.pointer) }
         _ = OpenSSLError.drain()
-        anchorsByPointer = byPointer
+        knownByPointer = byPointer
         // Time is a policy (with the caller's clock), not OpenSSL's wall clock; an anchor need
         // not be self-signed, so a partner can be pinned at its issuing CA.
         X509_STORE_set_flags(store, UInt(X509_V_FLAG_PARTIAL_CHAIN) | UInt(X509_V_FLAG_NO_CHECK_TIME))
@@ -103,9 +107,9 @@ public final class TrustStore: @unchecked Sendable {
             X509_STORE_CTX_free(context)
             gateway_sk_X509_free(untrusted)
         }
-        var known: [OpaquePointer: Certificate] = anchorsByPointer
+        var known: [OpaquePointer: Certificate] = knownByPointer
         known[signer.pointer] = signer
-        for certificate in intermediates {
+        for certificate in intermediates + self.intermediates {
             gateway_sk_X509_push(untrusted, certificate.pointer)
             known[certificate.pointer] = certificate
         }

@@ -41,6 +41,6 @@ public struct SignatureRefusal: Error, Hashable, Sendable, CustomStringConvertib
     public var description: String { "\(reason.rawValue): \(message)" }
 
     public var gatewayError: GatewayError {
-        GatewayError(.signatureInvalid, message, details: [ErrorDetail(path: path ?? "", message: description)])
+        GatewayError(.signatureInvalid, message, details: [ErrorDetail(path: path ?? "", message: description)], reason: reason.rawValue)
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import HardenedXML
 
 /// The one shape of signature the gateway believes (world §1.2): a single `ds:Signature`, last
@@ -13,8 +12,8 @@ struct EnvelopedSignatureProfile {
     let canonicalizationMethod: String
     let digestMethod: String
     let transforms: [String]
-    /// DER of every `ds:X509Certificate`, in document order.
-    let certificates: [[UInt8]]
+    /// Every `ds:X509Certificate` element, in document order.
+    let certificates: [ElementNode]
 
     private static let ds = XMLDSigAlgorithms.namespace
 
@@ -29,9 +28,10 @@ struct EnvelopedSignatureProfile {
             throw SignatureRefusal(.missingSignature, "The document is not signed: no ds:Signature element was found.", path: root.path)
         }
         guard signatures.count == 1 else {
+            let extra = signatures.first { $0.pointer != root.childElements.last?.pointer } ?? signatures[1]
             throw SignatureRefusal(.multipleSignatures,
-                "The document holds \(signatures.count) ds:Signature elements; exactly one, covering the whole document, is accepted.",
-                path: signatures[1].path)
+                "The document holds \(signatures.count) ds:Signature elements (\(signatures.map(\.path).joined(separator: ", "))); exactly one, covering the whole document, is accepted.",
+                path: extra.path)
         }
         guard signature.parent?.pointer == root.pointer, root.childElements.last?.pointer == signature.pointer else {
             throw SignatureRefusal(.misplacedSignature,
@@ -47,7 +47,7 @@ struct EnvelopedSignatureProfile {
         let signedInfo = parts[0]
         let (canonicalization, signatureMethod, reference) = try signedInfoParts(signedInfo)
         let (transforms, digestMethod) = try referenceParts(reference)
-        let certificates = try certificateDER(parts.dropFirst(2).first, signature: signature)
+        let certificates = try certificateNodes(parts.dropFirst(2).first, signature: signature)
         return EnvelopedSignatureProfile(signature: signature, signatureMethod: signatureMethod,
                                          canonicalizationMethod: canonicalization, digestMethod: digestMethod,
                                          transforms: transforms, certificates: certificates)
@@ -129,22 +129,14 @@ struct EnvelopedSignatureProfile {
         return (transforms, digestMethod)
     }
 
-    private static func certificateDER(_ keyInfo: ElementNode?, signature: ElementNode) throws(SignatureRefusal) -> [[UInt8]] {
+    private static func certificateNodes(_ keyInfo: ElementNode?, signature: ElementNode) throws(SignatureRefusal) -> [ElementNode] {
         let nodes = keyInfo?.children("X509Data", namespace: ds).flatMap { $0.children("X509Certificate", namespace: ds) } ?? []
         guard !nodes.isEmpty else {
             throw SignatureRefusal(.certificateMissing,
                 "The signature carries no signer certificate: ds:KeyInfo/ds:X509Data/ds:X509Certificate is required.",
                 path: (keyInfo ?? signature).path)
         }
-        var result: [[UInt8]] = []
-        for node in nodes {
-            let text = node.textContent.filter { !$0.isWhitespace }
-            guard let data = Data(base64Encoded: text), !data.isEmpty else {
-                throw SignatureRefusal(.certificateMalformed, "ds:X509Certificate is not valid base64.", path: node.path)
-            }
-            result.append(Array(data))
-        }
-        return result
+        return nodes
     }
 
     private static func malformed(_ message: String, _ node: ElementNode) -> SignatureRefusal {

@@ -29,12 +29,11 @@ public struct XMLSignatureVerifier: Sendable {
     public func verify(_ document: ParsedDocument, at time: Date) throws(SignatureRefusal) -> VerifiedSignature {
         let profile = try EnvelopedSignatureProfile.inspect(document)
         var certificates: [Certificate] = []
-        for der in profile.certificates {
+        for node in profile.certificates {
             do {
-                certificates.append(try Certificate(der: der))
+                certificates.append(try CertificateCache.certificate(base64: node.textContent))
             } catch {
-                throw SignatureRefusal(.certificateMalformed, "A ds:X509Certificate is not a valid certificate: \(error.message)",
-                                       path: profile.signature.path)
+                throw SignatureRefusal(.certificateMalformed, "A ds:X509Certificate is not a valid certificate: \(error.message)", path: node.path)
             }
         }
         let signer = SignerSelection.signer(among: certificates)
@@ -45,10 +44,9 @@ public struct XMLSignatureVerifier: Sendable {
     }
 
     private func checkKey(of signer: Certificate, suits method: String, path: String) throws(SignatureRefusal) {
-        guard let key = signer.publicKey else {
+        guard let kind = signer.keyKind else {
             throw SignatureRefusal(.certificateMalformed, "The signer certificate \(signer.subject) has no usable public key.", path: path)
         }
-        let kind = KeyKind(key)
         let suits = XMLDSigAlgorithms.isRSA(method) ? kind.isRSA : { if case .ec = kind { true } else { false } }()
         guard suits else {
             throw SignatureRefusal(.signatureValueInvalid,
