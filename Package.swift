@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "HardenedXML", dependencies: ["GatewayCore", "CLibXML2"]),
         .target(name: "Signatures", dependencies: ["GatewayCore", "HardenedXML", "CLibXML2", "COpenSSL", "CXMLSec"]),
         .target(name: "HTTPAPI", dependencies: ["GatewayCore", .product(name: "Hummingbird", package: "hummingbird")]),
-        .target(name: "GatewayBenchmarks", dependencies: ["Signatures", "HardenedXML", "CLibXML2", "COpenSSL"]),
+        .target(name: "GatewayBenchmarks", dependencies: ["GatewayCore", "Signatures", "HardenedXML", "CLibXML2", "COpenSSL"]),
         .executableTarget(
             name: "gateway",
             dependencies: [

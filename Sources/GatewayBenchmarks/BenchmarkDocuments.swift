@@ -1,62 +1,38 @@
-/// The documents the benchmarks sign and verify, built here so a clone of the repository is enough.
-public enum BenchmarkDocuments {
-    /// A MOIT LicenceDecision of about `size` bytes: the world's example with as many approved
-    /// goods lines as it takes.
-    public static func licenceDecision(size: Int = 4096) -> [UInt8] {
-        let head = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <LicenceDecision xmlns="urn:vn:gov:moit:eps:1">
-          <MessageId>fa9d8150-f485-4f54-9295-3e01edc6eb5a</MessageId>
-          <SentAt>2025-02-27T15:30:12+07:00</SentAt>
-          <ApplicationId>IA-2025-000418</ApplicationId>
-          <Decision>APPROVED</Decision>
-          <LicenceNumber>00125/2025/GPNK-BCT</LicenceNumber>
-          <IssueDate>2025-02-27</IssueDate>
-          <ValidFrom>2025-03-01</ValidFrom>
-          <ValidUntil>2025-08-31</ValidUntil>
-          <ApprovedGoodsLines>
+import Foundation
+import GatewayCore
 
-        """
-        let tail = """
-          </ApprovedGoodsLines>
-          <Reason>Dòng hàng 2 được cấp 450 tấn theo năng lực sản xuất đã đăng ký.</Reason>
-          <OfficerName>Nguyễn Thị Thanh Hương</OfficerName>
-          <DecisionTime>2025-02-27T15:28:40+07:00</DecisionTime>
-        </LicenceDecision>
+/// The documents the benchmarks sign and verify: the partners' own samples under `MessageSpecs/`.
+public struct BenchmarkDocuments {
+    public let licenceDecision: [UInt8]
+    public let paymentConfirmation: [UInt8]
 
-        """
+    /// Reads the samples; the licence decision is grown with approved goods lines to about `size` bytes.
+    public init(specifications: String, licenceDecisionSize size: Int = 4096) throws(GatewayError) {
+        let decision = try Self.read("\(specifications)/moit/LicenceDecision.v1/samples/LicenceDecision-01.xml")
+        paymentConfirmation = Array(try Self.read("\(specifications)/bank-vcb/PaymentConfirmation.v1/samples/PaymentConfirmation-01.json").utf8)
+        guard let closing = decision.range(of: "  </ApprovedGoodsLines>") else {
+            throw GatewayError(.configurationInvalid, "The LicenceDecision sample has no ApprovedGoodsLines.")
+        }
         var lines = ""
-        var number = 1
-        while head.utf8.count + lines.utf8.count + tail.utf8.count < size {
+        var number = 3
+        while decision.utf8.count + lines.utf8.count < size {
             lines += """
                 <ApprovedGoodsLine>
                   <LineNo>\(number)</LineNo>
-                  <HSCode>7208\(String(5100 + number))</HSCode>
+                  <HSCode>7208\(5100 + number)</HSCode>
                   <ApprovedQuantity unit="TNE">\(1200 + number * 15)</ApprovedQuantity>
                 </ApprovedGoodsLine>
 
             """
             number += 1
         }
-        return Array((head + lines + tail).utf8)
+        licenceDecision = Array(decision.replacingCharacters(in: closing.lowerBound..<closing.lowerBound, with: lines).utf8)
     }
 
-    /// VCB's PaymentConfirmation-01 example, the JSON a bank signs most often.
-    public static let paymentConfirmation = Array("""
-    {
-      "messageType": "PaymentConfirmation",
-      "transactionRef": "VCB20250312004567",
-      "bankCode": "VCB",
-      "taxpayerTaxCode": "0105987654",
-      "taxpayerName": "Công ty TNHH Thép Minh Phát",
-      "declarationNumber": "106234567890",
-      "taxNoticeNumber": "TB-2025-00004512",
-      "amount": 991380000,
-      "currency": "VND",
-      "paidAt": "2025-03-12T14:22:31+07:00",
-      "payerAccount": "0011****5678",
-      "channel": "INTERNET",
-      "remittanceInfo": "NOP THUE TK 106234567890 TB-2025-00004512"
+    private static func read(_ path: String) throws(GatewayError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GatewayError(.configurationInvalid, "The sample \(path) cannot be read; run the benchmark from the repository or give --specs.")
+        }
+        return String(decoding: data, as: UTF8.self)
     }
-    """.utf8)
 }

@@ -8,16 +8,19 @@ import Signatures
 /// verify with RS256 and ES256, and the baselines that XML-DSig verify is judged against.
 public struct SignatureBenchmark {
     public let certificates: String
+    public let specifications: String
     public let seconds: Double
 
-    public init(certificates: String, seconds: Double) {
+    public init(certificates: String, specifications: String, seconds: Double) {
         self.certificates = certificates
+        self.specifications = specifications
         self.seconds = seconds
     }
 
     public func run(report: (String) -> Void) throws {
-        let document = BenchmarkDocuments.licenceDecision(size: 4096)
-        let payload = BenchmarkDocuments.paymentConfirmation
+        let samples = try BenchmarkDocuments(specifications: specifications)
+        let document = samples.licenceDecision
+        let payload = samples.paymentConfirmation
         let store = try TrustStore(directory: "\(certificates)/trust/vn")
         let trust = SignerTrust.standard(store: store)
         let xmlVerifier = XMLSignatureVerifier(trust: trust)

@@ -18,12 +18,15 @@ struct SignaturesBenchCommand: ParsableCommand {
     @Option(name: .long, help: "The demo PKI directory (made by Certificates/make-demo-pki.sh).")
     var certificates = "Certificates/demo"
 
+    @Option(name: .long, help: "The message specs directory, whose samples are the benchmark's documents.")
+    var specs = "MessageSpecs"
+
     @Option(name: .long, help: "Seconds to run each case.")
     var seconds = 2.0
 
     func run() throws {
         do {
-            try SignatureBenchmark(certificates: certificates, seconds: seconds).run { print($0) }
+            try SignatureBenchmark(certificates: certificates, specifications: specs, seconds: seconds).run { print($0) }
         } catch {
             throw CommandFailure.exit(error)
         }

@@ -40,11 +40,8 @@ enum EVPSignature {
             throw GatewayError(.internalError, "OpenSSL could not start a \(scheme.rawValue) signature: \(OpenSSLError.drain())")
         }
         var length = 0
-        let result: Int32 = message.withUnsafeBufferPointer { input in
-            guard EVP_DigestSign(context, nil, &length, input.baseAddress, input.count) == 1 else { return 0 }
-            return 1
-        }
-        guard result == 1 else { throw GatewayError(.internalError, "OpenSSL could not size the signature: \(OpenSSLError.drain())") }
+        let sized = message.withUnsafeBufferPointer { EVP_DigestSign(context, nil, &length, $0.baseAddress, $0.count) }
+        guard sized == 1 else { throw GatewayError(.internalError, "OpenSSL could not size the signature: \(OpenSSLError.drain())") }
         var signature = [UInt8](repeating: 0, count: length)
         let signed = message.withUnsafeBufferPointer { input in
             EVP_DigestSign(context, &signature, &length, input.baseAddress, input.count)
