@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, one system-library target each; `shim.h` holds the few inline wrappers
@@ -22,6 +23,10 @@ let package = Package(
         .target(name: "GatewayCore"),
         .target(name: "HardenedXML", dependencies: ["GatewayCore", "CLibXML2"]),
         .target(name: "Signatures", dependencies: ["GatewayCore", "HardenedXML", "CLibXML2", "COpenSSL", "CXMLSec"]),
+        .target(
+            name: "MessageSpecs",
+            dependencies: ["GatewayCore", "HardenedXML", "CLibXML2", .product(name: "Yams", package: "Yams")]
+        ),
         .target(name: "HTTPAPI", dependencies: ["GatewayCore", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(name: "GatewayBenchmarks", dependencies: ["GatewayCore", "Signatures", "HardenedXML", "CLibXML2", "COpenSSL"]),
         .executableTarget(
@@ -43,6 +48,7 @@ let package = Package(
             name: "HTTPAPITests",
             dependencies: ["HTTPAPI", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
+        .testTarget(name: "MessageSpecsTests", dependencies: ["MessageSpecs", "GatewayCore", "HardenedXML", "TestSupport"]),
         .testTarget(name: "GatewayCLITests", dependencies: ["gateway", "TestSupport"]),
         .target(name: "TestSupport", dependencies: ["GatewayCore"], path: "Tests/TestSupport"),
     ]

@@ -1,0 +1,137 @@
+import Foundation
+
+/// A decimal number as partners write it: the exact text received (so a copy from XML to XML
+/// keeps `64800.00`), its value for arithmetic and comparison, and the plain JSON form
+/// (`64800`) that world §2 asks for when a decimal becomes a JSON number.
+public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+    /// The text as received, or as first produced.
+    public let lexical: String
+    public let value: Decimal
+
+    /// Accepts JSON numbers (`-12.5`, `1e3`) and xs:decimal (`+007.50`, `.5`); nil for anything else.
+    public init?(_ text: String) {
+        guard let parsed = DecimalNumber.parse(text) else { return nil }
+        lexical = text
+        value = parsed
+    }
+
+    public init(_ value: Decimal) {
+        self.value = value
+        lexical = DecimalNumber.plain(value)
+    }
+
+    public init(integerLiteral value: Int) {
+        self.init(Decimal(value))
+    }
+
+    public init(_ value: Int) {
+        self.init(Decimal(value))
+    }
+
+    public var description: String { lexical }
+
+    /// True when the value has no fractional part (`1200`, `1200.0`, `1.2e3`).
+    public var isInteger: Bool {
+        var rounded = Decimal()
+        var copy = value
+        NSDecimalRound(&rounded, &copy, 0, .plain)
+        return rounded == value
+    }
+
+    public var intValue: Int? {
+        isInteger ? NSDecimalNumber(decimal: value).intValue : nil
+    }
+
+    /// Digits after the decimal point in the received text (`64800.00` has 2), as xs:fractionDigits counts them.
+    public var fractionDigits: Int {
+        let mantissa = lexical.lowercased().split(separator: "e", maxSplits: 1)[0]
+        guard let point = mantissa.firstIndex(of: ".") else { return 0 }
+        let fraction = mantissa[mantissa.index(after: point)...].reversed().drop { $0 == "0" }
+        return fraction.count
+    }
+
+    /// The JSON number of the same value: plain notation, no trailing zeros after the point.
+    public var json: String { DecimalNumber.plain(value) }
+
+    /// The xs:decimal text: the received text when it already is plain notation, else the value's plain form.
+    public var xml: String {
+        let isPlain = lexical.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") }
+        return isPlain ? lexical : DecimalNumber.plain(value)
+    }
+
+    public static func == (lhs: DecimalNumber, rhs: DecimalNumber) -> Bool { lhs.value == rhs.value }
+    public func hash(into hasher: inout Hasher) { hasher.combine(json) }
+    public static func < (lhs: DecimalNumber, rhs: DecimalNumber) -> Bool { lhs.value < rhs.value }
+
+    public static func + (lhs: DecimalNumber, rhs: DecimalNumber) -> DecimalNumber { DecimalNumber(lhs.value + rhs.value) }
+    public static func - (lhs: DecimalNumber, rhs: DecimalNumber) -> DecimalNumber { DecimalNumber(lhs.value - rhs.value) }
+
+    private static func parse(_ text: String) -> Decimal? {
+        var bytes = Array(text.utf8)[...]
+        guard !bytes.isEmpty else { return nil }
+        var negative = false
+        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+            negative = sign == UInt8(ascii: "-")
+            bytes = bytes.dropFirst()
+        }
+        var digits = [UInt8]()
+        var exponent = 0
+        var seenPoint = false
+        var seenDigit = false
+        while let byte = bytes.first, byte != UInt8(ascii: "e"), byte != UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if byte == UInt8(ascii: ".") {
+                guard !seenPoint else { return nil }
+                seenPoint = true
+            } else if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                seenDigit = true
+                if digits.isEmpty && byte == UInt8(ascii: "0") {
+                    if seenPoint { exponent -= 1 }
+                    continue
+                }
+                digits.append(byte - UInt8(ascii: "0"))
+                if seenPoint { exponent -= 1 }
+            } else {
+                return nil
+            }
+        }
+        guard seenDigit else { return nil }
+        if !bytes.isEmpty {
+            bytes = bytes.dropFirst()
+            guard let power = Int(String(decoding: bytes, as: UTF8.self)), abs(power) < 1000 else { return nil }
+            exponent += power
+        }
+        // Decimal keeps 38 significant digits; trailing zeros carry no value.
+        while digits.last == 0 {
+            digits.removeLast()
+            exponent += 1
+        }
+        guard digits.count <= 38 else { return nil }
+        var mantissa = Decimal(0)
+        for digit in digits { mantissa = mantissa * 10 + Decimal(Int(digit)) }
+        let result = Decimal(sign: negative ? .minus : .plus, exponent: exponent, significand: mantissa)
+        return result.isZero ? Decimal(0) : result
+    }
+
+    private static func plain(_ value: Decimal) -> String {
+        // NSDecimalString never uses an exponent and never keeps trailing zeros.
+        var copy = value
+        return NSDecimalString(&copy, Locale(identifier: "en_US_POSIX"))
+    }
+}
+
+extension DecimalNumber: Codable {
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let number = DecimalNumber(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(text) is not a number")
+        }
+        self = number
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(lexical)
+    }
+}

@@ -1,0 +1,76 @@
+/// Writes JSON the way the partners' examples are written: two-space indentation, `"key": value`,
+/// UTF-8 kept as is, numbers in their plain JSON form.
+public enum JSONWriter {
+    public static func pretty(_ value: JSONValue) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(4096)
+        write(value, indent: 0, pretty: true, into: &output)
+        output.append(0x0A)
+        return output
+    }
+
+    public static func compact(_ value: JSONValue) -> [UInt8] {
+        var output: [UInt8] = []
+        write(value, indent: 0, pretty: false, into: &output)
+        return output
+    }
+
+    private static func write(_ value: JSONValue, indent: Int, pretty: Bool, into output: inout [UInt8]) {
+        switch value {
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let number): output.append(contentsOf: number.json.utf8)
+        case .string(let text): writeString(text, into: &output)
+        case .array(let elements):
+            guard !elements.isEmpty else { output.append(contentsOf: "[]".utf8); return }
+            output.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                newline(indent + 1, pretty: pretty, into: &output)
+                write(element, indent: indent + 1, pretty: pretty, into: &output)
+            }
+            newline(indent, pretty: pretty, into: &output)
+            output.append(UInt8(ascii: "]"))
+        case .object(let object):
+            guard object.count > 0 else { output.append(contentsOf: "{}".utf8); return }
+            output.append(UInt8(ascii: "{"))
+            for (index, member) in object.members.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                newline(indent + 1, pretty: pretty, into: &output)
+                writeString(member.key, into: &output)
+                output.append(UInt8(ascii: ":"))
+                if pretty { output.append(UInt8(ascii: " ")) }
+                write(member.value, indent: indent + 1, pretty: pretty, into: &output)
+            }
+            newline(indent, pretty: pretty, into: &output)
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func newline(_ indent: Int, pretty: Bool, into output: inout [UInt8]) {
+        guard pretty else { return }
+        output.append(0x0A)
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func writeString(_ text: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20:
+                output.append(contentsOf: Array("\\u00".utf8))
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}
