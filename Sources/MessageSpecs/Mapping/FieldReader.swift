@@ -1,0 +1,123 @@
+import Foundation
+import GatewayCore
+
+/// Reads a document into its canonical record's value tree and envelope, following the spec's
+/// fields, and reports every field it could not read with the field's place in the document.
+struct FieldReader {
+    let spec: MessageSpec
+
+    struct Reading {
+        var record: JSONObject
+        var envelope: MessageEnvelope
+        var errors: [ErrorDetail]
+    }
+
+    func read(_ root: DocumentCursor) -> Reading {
+        var reading = Reading(record: JSONObject(), envelope: MessageEnvelope(), errors: [])
+        for (field, path) in spec.envelope {
+            let text = root.value(path)?.0.text
+            switch field {
+            case .messageId: reading.envelope.messageId = text
+            case .sentAt: reading.envelope.sentAt = text
+            case .sender: reading.envelope.sender = text
+            case .receiver: reading.envelope.receiver = text
+            case .reference: reading.envelope.reference = text
+            }
+        }
+        guard let base = root.select(spec.recordPath).first else {
+            reading.errors.append(ErrorDetail(path: root.location(of: spec.recordPath), message: "is missing"))
+            return reading
+        }
+        read(spec.fields, at: base, into: &reading.record, errors: &reading.errors)
+        return reading
+    }
+
+    private func read(_ fields: [FieldSpec], at cursor: DocumentCursor, into object: inout JSONObject, errors: inout [ErrorDetail]) {
+        for field in fields {
+            if field.repeated {
+                guard let path = field.path, let name = field.name else { continue }
+                let items = cursor.select(path)
+                if items.isEmpty {
+                    if field.required { errors.append(ErrorDetail(path: cursor.location(of: path), message: "at least one is required")) }
+                    continue
+                }
+                var values: [JSONValue] = []
+                for item in items {
+                    var element = JSONObject()
+                    read(field.fields, at: item, into: &element, errors: &errors)
+                    values.append(.object(element))
+                }
+                object.setValue(.array(values), at: name)
+            } else if let value = readValue(field, at: cursor, errors: &errors), let name = field.name {
+                object.setValue(value, at: name)
+            }
+        }
+    }
+
+    private func readValue(_ field: FieldSpec, at cursor: DocumentCursor, errors: inout [ErrorDetail]) -> JSONValue? {
+        if field.paths.isEmpty, let constant = field.value { return .string(constant) }
+        let found = field.paths.map { cursor.value($0) }
+        var raw: RawValue?
+        var location = cursor.location(of: field.paths[0])
+        if field.alternatives || field.paths.count == 1 {
+            if let first = found.compactMap({ $0 }).first {
+                raw = first.0
+                location = first.1
+            }
+        } else {
+            raw = found[0].map { $0.0 }
+        }
+        if let converter = field.converter {
+            let inputs = field.alternatives ? [raw?.text] : found.map { $0?.0.text }
+            switch converter.read(inputs) {
+            case .success(let converted): raw = converted.map(RawValue.text)
+            case .failure(let failure):
+                errors.append(ErrorDetail(path: location, message: failure.message))
+                return nil
+            }
+        }
+        guard let raw else {
+            if field.required { errors.append(ErrorDetail(path: location, message: "is required")) }
+            return nil
+        }
+        if let expected = field.value, field.name == nil {
+            if raw.text != expected { errors.append(ErrorDetail(path: location, message: "must be \(expected), not \(raw.text)")) }
+            return nil
+        }
+        switch field.type {
+        case .string, .code, .date, .dateTime:
+            return .string(raw.text)
+        case .integer, .decimal:
+            let number: DecimalNumber?
+            switch raw {
+            case .number(let value): number = value
+            case .text(let text): number = DecimalNumber(text.trimmingCharacters(in: .whitespaces))
+            }
+            guard let number, field.type == .decimal || number.isInteger else {
+                errors.append(ErrorDetail(path: location, message: "\"\(raw.text)\" is not \(field.type == .integer ? "a whole number" : "a decimal number")"))
+                return nil
+            }
+            return .number(number)
+        }
+    }
+}
+
+extension JSONObject {
+    /// Sets a dotted name (`applicant.taxCode`), creating the objects on the way.
+    mutating func setValue(_ value: JSONValue, at dotted: String) {
+        guard let dot = dotted.firstIndex(of: ".") else {
+            self[dotted] = value
+            return
+        }
+        let head = String(dotted[..<dot])
+        var nested = self[head]?.objectValue ?? JSONObject()
+        nested.setValue(value, at: String(dotted[dotted.index(after: dot)...]))
+        self[head] = .object(nested)
+    }
+
+    /// The value at a dotted name, nil when any part is absent.
+    func value(at dotted: String) -> JSONValue? {
+        guard let dot = dotted.firstIndex(of: ".") else { return self[dotted] }
+        return self[String(dotted[..<dot])]?.objectValue?.value(at: String(dotted[dotted.index(after: dot)...]))
+    }
+}

@@ -1,0 +1,119 @@
+import GatewayCore
+
+/// Writes a canonical record (and envelope) as a partner document, following the spec's fields
+/// in reverse: the element and member order then comes from the partner's schema.
+struct FieldWriter {
+    let spec: MessageSpec
+    let outline: XSDOutline?
+    let jsonSchema: JSONSchema?
+
+    func write(_ record: JSONObject, envelope: MessageEnvelope) throws(GatewayError) -> [UInt8] {
+        switch spec.format {
+        case .xml: try writeXML(record, envelope: envelope)
+        case .json: try writeJSON(record, envelope: envelope)
+        }
+    }
+
+    private func failure(_ message: String) -> GatewayError {
+        GatewayError(.internalError, "Cannot write \(spec.key): \(message)")
+    }
+
+    private func envelopeValues(_ envelope: MessageEnvelope) -> [(DocumentPath, String)] {
+        spec.envelope.compactMap { field, path in
+            let value: String? = switch field {
+            case .messageId: envelope.messageId
+            case .sentAt: envelope.sentAt
+            case .sender: envelope.sender
+            case .receiver: envelope.receiver
+            case .reference: envelope.reference
+            }
+            return value.map { (path, $0) }
+        }
+    }
+
+    private func writeXML(_ record: JSONObject, envelope: MessageEnvelope) throws(GatewayError) -> [UInt8] {
+        guard let element = spec.recognition.element else { throw failure("no document element") }
+        let root = XMLTree(element)
+        for (path, value) in envelopeValues(envelope) + spec.constants.map({ ($0.path, $0.value) }) {
+            root.set(value, at: path)
+        }
+        try writeXML(spec.fields, from: record, into: root.descend(spec.recordPath.steps))
+        root.sort(by: outline?.root(element))
+        return root.serialized(namespace: spec.recognition.namespace ?? "")
+    }
+
+    private func writeXML(_ fields: [FieldSpec], from record: JSONObject, into element: XMLTree) throws(GatewayError) {
+        for field in fields {
+            guard let name = field.name, let path = field.path else {
+                if let constant = field.value, let path = field.path { element.set(constant, at: path) }
+                continue
+            }
+            if field.repeated {
+                let parent = element.descend(Array(path.steps.dropLast()))
+                for item in record.value(at: name)?.arrayValue ?? [] {
+                    guard let object = item.objectValue, let last = path.steps.last else { continue }
+                    try writeXML(field.fields, from: object, into: parent.appendChild(last))
+                }
+            } else if let text = try text(of: field, in: record) {
+                element.set(text.xml, at: path)
+            }
+        }
+    }
+
+    private func writeJSON(_ record: JSONObject, envelope: MessageEnvelope) throws(GatewayError) -> [UInt8] {
+        let root = JSONTree()
+        for (path, value) in envelopeValues(envelope) + spec.constants.map({ ($0.path, $0.value) }) {
+            root.descend(path.steps).scalar = .string(value)
+        }
+        try writeJSON(spec.fields, from: record, into: root.descend(spec.recordPath.steps))
+        root.sort(by: jsonSchema?.root)
+        return JSONWriter.pretty(root.value)
+    }
+
+    private func writeJSON(_ fields: [FieldSpec], from record: JSONObject, into object: JSONTree) throws(GatewayError) {
+        for field in fields {
+            guard let name = field.name, let path = field.path else {
+                if let constant = field.value, let path = field.path { object.descend(path.steps).scalar = .string(constant) }
+                continue
+            }
+            if field.repeated {
+                for item in record.value(at: name)?.arrayValue ?? [] {
+                    guard let element = item.objectValue else { continue }
+                    try writeJSON(field.fields, from: element, into: object.appendItem(at: path.steps))
+                }
+            } else if let value = try text(of: field, in: record) {
+                object.descend(path.steps).scalar = value.json
+            }
+        }
+    }
+
+    /// A field's value ready to write: its text for XML and its JSON value.
+    private struct Written {
+        let xml: String
+        let json: JSONValue
+    }
+
+    private func text(of field: FieldSpec, in record: JSONObject) throws(GatewayError) -> Written? {
+        guard let name = field.name, let value = record.value(at: name), value != .null else {
+            if field.required && field.value == nil { throw failure("the record has no \(field.name ?? "value") for \(field.path?.description ?? "")") }
+            return nil
+        }
+        if let converter = field.converter, let text = value.text {
+            switch converter.write(text) {
+            case .success(let converted)?: return Written(xml: converted, json: .string(converted))
+            case .failure(let conversion)?: throw failure("\(name): \(conversion.message)")
+            case nil: throw failure("the converter of \(name) only reads")
+            }
+        }
+        switch (field.type, value) {
+        case (.integer, .number(let number)), (.decimal, .number(let number)):
+            return Written(xml: number.xml, json: .number(number))
+        case (_, .string(let text)):
+            return Written(xml: text, json: .string(text))
+        case (_, .number(let number)):
+            return Written(xml: number.xml, json: .string(number.lexical))
+        default:
+            throw failure("\(name) is \(value.typeName), not a value a document can carry")
+        }
+    }
+}

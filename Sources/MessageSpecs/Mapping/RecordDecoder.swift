@@ -1,0 +1,141 @@
+import GatewayCore
+
+/// Decodes a canonical record from the value tree a spec produced. Decimal numbers keep the text
+/// they were received with.
+enum RecordDecoder {
+    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
+        try T(from: ValueDecoder(value: value, codingPath: []))
+    }
+}
+
+private struct ValueDecoder: Decoder {
+    let value: JSONValue
+    let codingPath: [CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard case .object(let object) = value else { throw mismatch("an object") }
+        return KeyedDecodingContainer(Keyed(object: object, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() throws -> UnkeyedDecodingContainer {
+        guard case .array(let elements) = value else { throw mismatch("a list") }
+        return Unkeyed(elements: elements, codingPath: codingPath)
+    }
+
+    func singleValueContainer() throws -> SingleValueDecodingContainer { Single(value: value, codingPath: codingPath) }
+
+    func mismatch(_ expected: String) -> DecodingError {
+        .typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected), found \(value.typeName)"))
+    }
+
+    struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
+        let object: JSONObject
+        let codingPath: [CodingKey]
+        var allKeys: [Key] { object.keys.compactMap(Key.init(stringValue:)) }
+
+        func contains(_ key: Key) -> Bool { object[key.stringValue] != nil }
+
+        func decodeNil(forKey key: Key) throws -> Bool {
+            guard let value = object[key.stringValue] else { return true }
+            return value == .null
+        }
+
+        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+            guard let value = object[key.stringValue] else {
+                throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "\(key.stringValue) is missing"))
+            }
+            return try T(from: ValueDecoder(value: value, codingPath: codingPath + [key]))
+        }
+
+        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+            try ValueDecoder(value: object[key.stringValue] ?? .null, codingPath: codingPath + [key]).container(keyedBy: type)
+        }
+
+        func nestedUnkeyedContainer(forKey key: Key) throws -> UnkeyedDecodingContainer {
+            try ValueDecoder(value: object[key.stringValue] ?? .null, codingPath: codingPath + [key]).unkeyedContainer()
+        }
+
+        func superDecoder() throws -> Decoder { ValueDecoder(value: .object(object), codingPath: codingPath) }
+        func superDecoder(forKey key: Key) throws -> Decoder { ValueDecoder(value: object[key.stringValue] ?? .null, codingPath: codingPath + [key]) }
+    }
+
+    struct Unkeyed: UnkeyedDecodingContainer {
+        let elements: [JSONValue]
+        let codingPath: [CodingKey]
+        var currentIndex = 0
+        var count: Int? { elements.count }
+        var isAtEnd: Bool { currentIndex >= elements.count }
+
+        mutating func decodeNil() throws -> Bool {
+            guard !isAtEnd, elements[currentIndex] == .null else { return false }
+            currentIndex += 1
+            return true
+        }
+
+        mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            guard !isAtEnd else { throw DecodingError.valueNotFound(T.self, .init(codingPath: codingPath, debugDescription: "the list ended")) }
+            defer { currentIndex += 1 }
+            return try T(from: ValueDecoder(value: elements[currentIndex], codingPath: codingPath + [IndexKey(currentIndex)]))
+        }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+            try decode(Nested.self).decoder.container(keyedBy: type)
+        }
+
+        mutating func nestedUnkeyedContainer() throws -> UnkeyedDecodingContainer { try decode(Nested.self).decoder.unkeyedContainer() }
+        mutating func superDecoder() throws -> Decoder { try decode(Nested.self).decoder }
+
+        private struct Nested: Decodable {
+            let decoder: Decoder
+            init(from decoder: Decoder) { self.decoder = decoder }
+        }
+    }
+
+    struct Single: SingleValueDecodingContainer {
+        let value: JSONValue
+        let codingPath: [CodingKey]
+
+        func decodeNil() -> Bool { value == .null }
+
+        func decode(_ type: Bool.Type) throws -> Bool {
+            guard case .bool(let flag) = value else { throw mismatch("true or false") }
+            return flag
+        }
+
+        func decode(_ type: String.Type) throws -> String {
+            switch value {
+            case .string(let text): return text
+            // DecimalNumber decodes itself from its text.
+            case .number(let number): return number.lexical
+            default: throw mismatch("a text")
+            }
+        }
+
+        func decode(_ type: Int.Type) throws -> Int {
+            guard case .number(let number) = value, let integer = number.intValue else { throw mismatch("a whole number") }
+            return integer
+        }
+
+        func decode(_ type: Double.Type) throws -> Double {
+            guard case .number(let number) = value, let double = Double(number.json) else { throw mismatch("a number") }
+            return double
+        }
+
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            try T(from: ValueDecoder(value: value, codingPath: codingPath))
+        }
+
+        func mismatch(_ expected: String) -> DecodingError {
+            .typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected), found \(value.typeName)"))
+        }
+    }
+}
+
+struct IndexKey: CodingKey {
+    let intValue: Int?
+    let stringValue: String
+    init(_ index: Int) { intValue = index; stringValue = "\(index)" }
+    init?(intValue: Int) { self.init(intValue) }
+    init?(stringValue: String) { return nil }
+}

@@ -1,0 +1,47 @@
+import GatewayCore
+import HardenedXML
+
+/// A spec with everything needed to use it: its compiled schema, the schema's outline (XML) and
+/// the shape of its record. Built once at start-up and shared by every request.
+public final class CompiledSpec: Sendable {
+    public let spec: MessageSpec
+    let xmlSchema: XMLSchemaValidator?
+    let outline: XSDOutline?
+    let jsonSchema: JSONSchema?
+    let shape: RecordShape
+
+    init(spec: MessageSpec, xmlSchema: XMLSchemaValidator?, outline: XSDOutline?, jsonSchema: JSONSchema?, shape: RecordShape) {
+        self.spec = spec
+        self.xmlSchema = xmlSchema
+        self.outline = outline
+        self.jsonSchema = jsonSchema
+        self.shape = shape
+    }
+
+    /// Schema errors of a parsed document.
+    func schemaErrors(_ document: ParsedDocumentOrJSON) -> [ErrorDetail] {
+        switch document {
+        case .xml(let parsed): xmlSchema?.validate(parsed) ?? []
+        case .json(let value): jsonSchema?.validate(value) ?? []
+        }
+    }
+
+    func cursor(_ document: ParsedDocumentOrJSON) -> DocumentCursor? {
+        switch document {
+        case .xml(let parsed): parsed.rootElement.map { DocumentCursor.xml($0, namespace: spec.recognition.namespace) }
+        case .json(let value): DocumentCursor.json(value)
+        }
+    }
+
+    /// Writes a record (already encoded) as this message.
+    public func render(_ record: JSONValue, envelope: MessageEnvelope) throws(GatewayError) -> [UInt8] {
+        guard case .object(let object) = record else { throw GatewayError(.internalError, "A record must be an object.") }
+        return try FieldWriter(spec: spec, outline: outline, jsonSchema: jsonSchema).write(object, envelope: envelope)
+    }
+}
+
+/// A partner document after hardened parsing, before it is known to be valid.
+enum ParsedDocumentOrJSON {
+    case xml(ParsedDocument)
+    case json(JSONValue)
+}
