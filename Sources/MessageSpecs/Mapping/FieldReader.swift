@@ -28,12 +28,13 @@ struct FieldReader {
             reading.errors.append(ErrorDetail(path: root.location(of: spec.recordPath), message: "is missing"))
             return reading
         }
-        read(spec.fields, at: base, into: &reading.record, errors: &reading.errors)
+        read(spec.fields, at: base, root: root, into: &reading.record, errors: &reading.errors)
         return reading
     }
 
-    private func read(_ fields: [FieldSpec], at cursor: DocumentCursor, into object: inout JSONObject, errors: inout [ErrorDetail]) {
+    private func read(_ fields: [FieldSpec], at base: DocumentCursor, root: DocumentCursor, into object: inout JSONObject, errors: inout [ErrorDetail]) {
         for field in fields {
+            let cursor = field.path?.absolute == true ? root : base
             if field.repeated {
                 guard let path = field.path, let name = field.name else { continue }
                 let items = cursor.select(path)
@@ -44,7 +45,7 @@ struct FieldReader {
                 var values: [JSONValue] = []
                 for item in items {
                     var element = JSONObject()
-                    read(field.fields, at: item, into: &element, errors: &errors)
+                    read(field.fields, at: item, root: root, into: &element, errors: &errors)
                     values.append(.object(element))
                 }
                 object.setValue(.array(values), at: name)

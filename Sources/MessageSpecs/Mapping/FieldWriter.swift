@@ -37,13 +37,14 @@ struct FieldWriter {
         for (path, value) in envelopeValues(envelope) + spec.constants.map({ ($0.path, $0.value) }) {
             root.set(value, at: path)
         }
-        try writeXML(spec.fields, from: record, into: root.descend(spec.recordPath.steps))
+        try writeXML(spec.fields, from: record, into: root.descend(spec.recordPath.steps), root: root)
         root.sort(by: outline?.root(element))
         return root.serialized(namespace: spec.recognition.namespace ?? "")
     }
 
-    private func writeXML(_ fields: [FieldSpec], from record: JSONObject, into element: XMLTree) throws(GatewayError) {
+    private func writeXML(_ fields: [FieldSpec], from record: JSONObject, into base: XMLTree, root: XMLTree) throws(GatewayError) {
         for field in fields {
+            let element = field.path?.absolute == true ? root : base
             guard let name = field.name, let path = field.path else {
                 if let constant = field.value, let path = field.path { element.set(constant, at: path) }
                 continue
@@ -52,7 +53,7 @@ struct FieldWriter {
                 let parent = element.descend(Array(path.steps.dropLast()))
                 for item in record.value(at: name)?.arrayValue ?? [] {
                     guard let object = item.objectValue, let last = path.steps.last else { continue }
-                    try writeXML(field.fields, from: object, into: parent.appendChild(last))
+                    try writeXML(field.fields, from: object, into: parent.appendChild(last), root: root)
                 }
             } else if let text = try text(of: field, in: record) {
                 element.set(text.xml, at: path)

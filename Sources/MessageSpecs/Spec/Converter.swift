@@ -4,8 +4,9 @@ import GatewayCore
 /// deliberately small; each is documented in `MessageSpecs/README.md`.
 public enum Converter: Sendable, Hashable {
     /// `map: {document value: record value, …}`, applied in reverse when rendering
-    /// (transport mode `1` ↔ `SEA`, permit status `ISSUED` → `ACTIVE`).
-    case map([String: String])
+    /// (transport mode `1` ↔ `SEA`, permit status `ISSUED` → `ACTIVE`). A `null` record value
+    /// means the document value has no counterpart: the field is left absent.
+    case map([String: String?])
     /// `startOfDay: "+07:00"`: a date becomes that day's midnight at the offset
     /// (BIDV date-only bookings); a date-time is kept.
     case startOfDay(offset: String)
@@ -39,7 +40,7 @@ public enum Converter: Sendable, Hashable {
         switch self {
         case .map(let table):
             guard let original = table.first(where: { $0.value == value })?.key else {
-                return .failure(ConversionFailure("\"\(value)\" has no counterpart among \(table.values.sorted().joined(separator: ", "))"))
+                return .failure(ConversionFailure("\"\(value)\" has no counterpart among \(table.values.compactMap { $0 }.sorted().joined(separator: ", "))"))
             }
             return .success(original)
         case .startOfDay, .parenthesised:

@@ -20,7 +20,7 @@ struct SpecChecker {
 
     private func checkFields(_ fields: [FieldSpec], group: String?, base: [String]) throws(GatewayError) {
         for field in fields {
-            for path in field.paths { try checkPath(path, from: base, at: field.location, repeated: field.repeated) }
+            for path in field.paths { try checkPath(path, from: path.absolute ? [] : base, at: field.location, repeated: field.repeated) }
             if let name = field.name {
                 let qualified = group.map { "\($0)[].\(name)" } ?? name
                 guard shape.contains(qualified) else {

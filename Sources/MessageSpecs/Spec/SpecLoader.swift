@@ -144,10 +144,10 @@ enum SpecLoader {
         switch name {
         case "map":
             guard let pairs = argument.members, !pairs.isEmpty else { throw argument.location.error("map needs a table of values") }
-            var table: [String: String] = [:]
+            var table: [String: String?] = [:]
             for (key, value) in pairs {
-                guard let mapped = value.scalar else { throw value.location.error("map values are texts") }
-                table[key] = mapped
+                guard let mapped = value.scalar else { throw value.location.error("map values are texts (or null)") }
+                table[key] = ["null", "~", ""].contains(mapped) ? .some(nil) : .some(mapped)
             }
             return .map(table)
         case "startOfDay":

@@ -88,7 +88,7 @@ final class XSDOutline: @unchecked Sendable {
                 fill(node, from: part)
             case "element":
                 if let name = part.attribute("name") {
-                    node.children.append((name, self.node(for: part, key: "local:\(part.path)")))
+                    node.children.append((name, self.node(for: part, key: "local:\(UInt(bitPattern: part.pointer))")))
                 } else if let reference = part.attribute("ref"), let global = globalElements[Self.local(reference)] {
                     node.children.append((Self.local(reference), self.node(for: global, key: "element:\(Self.local(reference))")))
                 }
