@@ -1,0 +1,73 @@
+import Foundation
+
+/// What the gateway decided about something a partner sent: accepted, received, or rejected
+/// with a code and a text. The hub's business rules decide; these values carry the decision.
+public struct Verdict: Sendable, Hashable {
+    public var status: String
+    public var code: String?
+    public var text: String?
+
+    public init(status: String, code: String? = nil, text: String? = nil) {
+        self.status = status
+        self.code = code
+        self.text = text
+    }
+
+    /// `ACCEPTED`, `RECEIVED`, or `REJECTED CODE: text` (the form the command line takes).
+    public init?(_ description: String) {
+        let parts = description.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let status = parts.first, ["ACCEPTED", "RECEIVED", "REJECTED"].contains(status) else { return nil }
+        self.status = status
+        guard parts.count > 1 else { return }
+        let reason = parts[1].split(separator: ":", maxSplits: 1).map(String.init)
+        code = reason[0].trimmingCharacters(in: .whitespaces)
+        text = reason.count > 1 ? reason[1].trimmingCharacters(in: .whitespaces) : nil
+    }
+}
+
+extension PaymentOutcome {
+    /// World §3, 2d: the acknowledgement or rejection a bank receives for one payment.
+    public init(payment: Payment, verdict: Verdict, decidedAt: String) {
+        let accepted = verdict.status == "ACCEPTED"
+        self.init(transactionRef: payment.transactionRef, status: accepted ? "ACCEPTED" : "REJECTED",
+                  declarationNumber: accepted ? payment.declarationNumber : nil,
+                  taxNoticeNumber: accepted ? payment.taxNoticeNumber : nil,
+                  amount: accepted ? payment.amount : nil,
+                  reasonCode: accepted ? nil : verdict.code, reasonText: accepted ? nil : verdict.text, decidedAt: decidedAt)
+    }
+}
+
+extension NotificationResult {
+    /// World §3, 2d: one result per BIDV entry, in entry order.
+    public init(notification: BankNotification, verdicts: [Verdict]) {
+        self.init(messageId: notification.messageId, results: zip(notification.entries, verdicts).map { entry, verdict in
+            let accepted = verdict.status == "ACCEPTED"
+            return EntryResult(endToEndId: entry.transactionRef, status: accepted ? "ACCEPTED" : "REJECTED",
+                               reasonCode: accepted ? nil : verdict.code, reasonText: accepted ? nil : verdict.text)
+        })
+    }
+}
+
+extension Acknowledgement {
+    /// World §3, 3d: the NSW's ACK of a certificate or declaration it received.
+    public init(of documentReference: String?, verdict: Verdict) {
+        let problems = verdict.status == "REJECTED"
+            ? [Problem(code: verdict.code ?? "BUSINESS_RULE_VIOLATION", description: verdict.text ?? "The document was rejected.")]
+            : nil
+        self.init(status: verdict.status, documentReference: documentReference, errors: problems)
+    }
+}
+
+extension CertificateOfOrigin {
+    /// World §3, 3a: a certificate MOIT issued, as the Form D the importing country's NSW receives.
+    public func forASEAN(exportingCountry: String) -> CertificateOfOrigin {
+        var formD = self
+        formD.exportingCountry = exportingCountry
+        formD.exporter.country = exportingCountry
+        formD.consignee.taxIdentifier = nil
+        formD.formType = nil
+        formD.aswMessageId = nil
+        formD.sourceNSW = nil
+        return formD
+    }
+}

@@ -1,0 +1,89 @@
+/// How the licence a customs officer sees comes about: the world's tables 1b–1d and 4a as
+/// functions of the records involved. The hub supplies the stored records they need.
+extension Licence {
+    /// World §3, 1b: an approved decision on the last application the NSW sent.
+    public init(approving decision: LicenceDecision, application: LicenceApplication) throws(GatewayError) {
+        guard decision.decision == "APPROVED" else {
+            throw GatewayError(ErrorCode(rawValue: "DECISION_INCOMPLETE"), "A \(decision.decision) decision produces no licence record.")
+        }
+        guard decision.applicationId == application.applicationId else {
+            throw GatewayError(ErrorCode(rawValue: "UNKNOWN_APPLICATION"),
+                               "The decision concerns \(decision.applicationId), not the application \(application.applicationId).")
+        }
+        guard let licenceNumber = decision.licenceNumber, let issueDate = decision.issueDate,
+              let validFrom = decision.validFrom, let validUntil = decision.validUntil,
+              let approved = decision.approvedLines, !approved.isEmpty else {
+            throw GatewayError(ErrorCode(rawValue: "DECISION_INCOMPLETE"), "The approved decision lacks the licence number, dates or lines.")
+        }
+        var lines: [GoodsLine] = []
+        for line in approved {
+            guard let requested = application.goodsLines.first(where: { $0.lineNo == line.lineNo }) else {
+                throw Licence.lineMismatch("Approved line \(line.lineNo) is not a line of application \(application.applicationId).")
+            }
+            guard requested.hsCode == line.hsCode, requested.unit == line.unit else {
+                throw Licence.lineMismatch("Approved line \(line.lineNo) is \(line.hsCode) in \(line.unit); the application asked for \(requested.hsCode) in \(requested.unit).")
+            }
+            guard line.approvedQuantity <= requested.quantity else {
+                throw Licence.lineMismatch("Approved line \(line.lineNo) grants \(line.approvedQuantity.json) \(line.unit), more than the \(requested.quantity.json) requested.")
+            }
+            lines.append(GoodsLine(lineNo: line.lineNo, hsCode: line.hsCode, description: requested.description,
+                                   approvedQuantity: line.approvedQuantity, unit: line.unit))
+        }
+        self.init(licenceNumber: licenceNumber, issuingAuthority: "MOIT", licenceType: application.licenceType,
+                  applicationId: decision.applicationId, holderTaxCode: application.applicant.taxCode,
+                  holderName: application.applicant.name, issueDate: issueDate, validFrom: validFrom, validUntil: validUntil,
+                  status: "ACTIVE", amendmentNo: 0, recordVersion: 1, goodsLines: lines)
+    }
+
+    /// World §3, 1c: the previous record with the amendment's changes.
+    public func amended(by amendment: LicenceAmendment) throws(GatewayError) -> Licence {
+        var next = self
+        next.recordVersion += 1
+        next.amendmentNo = amendment.amendmentNo
+        if let newValidUntil = amendment.newValidUntil { next.validUntil = newValidUntil }
+        for change in amendment.amendedLines ?? [] {
+            guard let index = next.goodsLines.firstIndex(where: { $0.lineNo == change.lineNo }) else {
+                throw Licence.lineMismatch("Line \(change.lineNo) is not a line of licence \(licenceNumber).")
+            }
+            let line = next.goodsLines[index]
+            guard line.hsCode == change.hsCode, line.unit == change.unit else {
+                throw Licence.lineMismatch("Amended line \(change.lineNo) is \(change.hsCode) in \(change.unit); the licence line is \(line.hsCode) in \(line.unit).")
+            }
+            next.goodsLines[index].approvedQuantity = change.newApprovedQuantity
+        }
+        return next
+    }
+
+    /// World §3, 1d: the previous record, revoked.
+    public func revoked(by revocation: LicenceRevocation) -> Licence {
+        var next = self
+        next.recordVersion += 1
+        next.status = "REVOKED"
+        next.revokedAt = revocation.effectiveTime
+        next.revocationReason = revocation.reason
+        next.revocationReference = revocation.revocationDecisionNo
+        return next
+    }
+
+    /// World §3, 4a: a MARD permit as a licence record; `recordVersion` counts the records already
+    /// sent for the permit (1 for the first).
+    public init(permit: PhytosanitaryPermit, recordVersion: Int) throws(GatewayError) {
+        guard let status = permit.licenceStatus, let validFrom = permit.validFrom, let validUntil = permit.validUntil else {
+            throw GatewayError(ErrorCode(rawValue: "VALIDITY_MISSING"),
+                               "A \(permit.status) permit without validity produces no licence record.")
+        }
+        let revoked = status == "REVOKED"
+        self.init(licenceNumber: permit.permitNumber, issuingAuthority: "MARD", licenceType: "PHYTOSANITARY_IMPORT",
+                  applicationId: nil, holderTaxCode: permit.holder.taxCode, holderName: permit.holder.name,
+                  issueDate: permit.issuedOn, validFrom: validFrom, validUntil: validUntil, status: status,
+                  amendmentNo: permit.revision, recordVersion: recordVersion,
+                  revokedAt: revoked ? permit.decidedAt : nil, revocationReason: revoked ? permit.reason : nil,
+                  goodsLines: permit.commodities.map {
+                      GoodsLine(lineNo: $0.lineNo, hsCode: $0.hsCode, description: $0.description, approvedQuantity: $0.quantity, unit: $0.unit)
+                  })
+    }
+
+    static func lineMismatch(_ message: String) -> GatewayError {
+        GatewayError(ErrorCode(rawValue: "LINE_MISMATCH"), message)
+    }
+}

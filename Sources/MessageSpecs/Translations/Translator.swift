@@ -1,0 +1,106 @@
+import Foundation
+import GatewayCore
+
+/// Translates a partner message into another partner's message: A → canonical record → B, with
+/// the world's rules (§3) between the records. Rules that need stored state take it as input:
+/// `context` holds the stored messages a rule needs, `verdicts` the decisions the hub took.
+/// Generated ids and times come from the injected sources, so output is deterministic.
+public struct Translator: Sendable {
+    public let registry: SpecRegistry
+    public let clock: any GatewayClock
+    public let ids: any MessageIdSource
+    /// The NSW's own country code in ASEAN exchanges.
+    public let ownNSW: String
+
+    public init(registry: SpecRegistry, clock: any GatewayClock = SystemClock(), ids: any MessageIdSource = RandomMessageIds(),
+                ownNSW: String = "VN") {
+        self.registry = registry
+        self.clock = clock
+        self.ids = ids
+        self.ownNSW = ownNSW
+    }
+
+    /// What a translation needs besides the message itself.
+    public struct Inputs: Sendable {
+        public var context: [ReadMessage]
+        public var verdicts: [Verdict]
+
+        public init(context: [ReadMessage] = [], verdicts: [Verdict] = []) {
+            self.context = context
+            self.verdicts = verdicts
+        }
+    }
+
+    /// One produced message: which spec, its envelope and its bytes (valid against the target schema).
+    public struct Output: Sendable {
+        public let spec: MessageSpec
+        public let envelope: MessageEnvelope
+        public let bytes: [UInt8]
+    }
+
+    public func translate(_ message: ReadMessage, to target: String, inputs: Inputs = Inputs()) throws(GatewayError) -> [Output] {
+        guard let compiled = registry.spec(target) else {
+            throw GatewayError(.configurationInvalid, "No spec \(target) is loaded (known: \(registry.specs.map(\.key).sorted().joined(separator: ", "))).")
+        }
+        guard compiled.spec.isOutbound else {
+            throw GatewayError(.configurationInvalid, "\(target) is a message partners send to the gateway; the gateway does not write it.")
+        }
+        guard let route = Routes.all.first(where: { $0.from == message.spec.key && $0.to == target }) else {
+            let possible = Routes.all.filter { $0.from == message.spec.key }.map(\.to)
+            throw GatewayError(.configurationInvalid,
+                "There is no translation from \(message.spec.key) to \(target)\(possible.isEmpty ? "" : " (possible: \(possible.joined(separator: ", ")))").")
+        }
+        let produced = try route.derive(message, inputs, self)
+        var outputs: [Output] = []
+        for (record, hints) in produced {
+            var envelope = hints
+            envelope.messageId = ids.next()
+            envelope.sentAt = VietnamTime.timestamp(clock.now())
+            let bytes = try compiled.render(record, envelope: envelope)
+            let check = try registry.read(bytes)
+            guard check.spec.key == target else {
+                throw GatewayError(.internalError, "The translation to \(target) produced a \(check.spec.key).")
+            }
+            outputs.append(Output(spec: compiled.spec, envelope: envelope, bytes: bytes))
+        }
+        return outputs
+    }
+
+    var now: String { VietnamTime.timestamp(clock.now()) }
+}
+
+/// One translation of world §3: from a spec to a spec, and the rule between their records.
+struct Route: Sendable {
+    typealias Derivation = @Sendable (ReadMessage, Translator.Inputs, Translator) throws(GatewayError) -> [(JSONValue, MessageEnvelope)]
+
+    let from: String
+    let to: String
+    /// What the route needs in `Inputs`, for error messages and `gateway specs`.
+    let needs: String?
+    let derive: Derivation
+}
+
+enum TranslationInput {
+    static func encode<T: Encodable>(_ record: T) throws(GatewayError) -> JSONValue {
+        do {
+            return try RecordEncoder.encode(record)
+        } catch {
+            throw GatewayError(.internalError, "The record cannot be encoded: \(error)")
+        }
+    }
+
+    /// The stored message of `key` in the context that `matches`, the latest by `order` when several do.
+    static func context<T: CanonicalRecord>(_ inputs: Translator.Inputs, _ keys: [String], as type: T.Type,
+                                            needs: String, matching matches: (T) -> Bool,
+                                            latest order: (T, T) -> Bool) throws(GatewayError) -> T {
+        var found: [T] = []
+        for message in inputs.context where keys.contains(message.spec.key) {
+            let record = try message.decode(T.self)
+            if matches(record) { found.append(record) }
+        }
+        guard let latest = found.max(by: order) else {
+            throw GatewayError(.configurationInvalid, "This translation needs \(needs) in its context.")
+        }
+        return latest
+    }
+}
