@@ -32,7 +32,7 @@ let package = Package(
         .executableTarget(
             name: "gateway",
             dependencies: [
-                "GatewayCore", "Signatures", "GatewayBenchmarks", "HTTPAPI",
+                "GatewayCore", "Signatures", "MessageSpecs", "GatewayBenchmarks", "HTTPAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -24,6 +24,11 @@ public struct ReadMessage: Sendable {
     }
 }
 
+extension ErrorDetail {
+    /// The detail ending in one full stop, for a message.
+    var sentence: String { description.hasSuffix(".") ? description : description + "." }
+}
+
 extension SpecRegistry {
     /// Parses (hardened), recognises, validates and reads a message. Throws `MALFORMED` for a
     /// document that cannot be parsed, `SCHEMA_INVALID` with every error and its path, or the
@@ -62,18 +67,18 @@ extension SpecRegistry {
         let schemaErrors = compiled.schemaErrors(document)
         guard schemaErrors.isEmpty else {
             throw GatewayError(.schemaInvalid,
-                "The \(spec.message) is not valid against the \(spec.partner) schema: \(schemaErrors.count) error\(schemaErrors.count == 1 ? "" : "s"), the first at \(schemaErrors[0]).",
+                "The \(spec.message) is not valid against the \(spec.partner) schema: \(schemaErrors.count) error\(schemaErrors.count == 1 ? "" : "s"), the first at \(schemaErrors[0].sentence)",
                 details: schemaErrors)
         }
         guard let cursor = compiled.cursor(document) else { throw GatewayError(.malformed, "The document has no root.") }
         let reading = FieldReader(spec: spec).read(cursor)
         guard reading.errors.isEmpty else {
-            throw GatewayError(.schemaInvalid, "The \(spec.message) cannot be read: \(reading.errors[0]).", details: reading.errors)
+            throw GatewayError(.schemaInvalid, "The \(spec.message) cannot be read: \(reading.errors[0].sentence)", details: reading.errors)
         }
         let violations = RuleChecker(spec: spec).check(reading.record, root: cursor.location)
         if let first = violations.first {
             let sameCode = violations.filter { $0.code == first.code }.map(\.detail)
-            throw GatewayError(first.code, "The \(spec.message) breaks a rule of \(spec.partner): \(sameCode[0]).", details: sameCode)
+            throw GatewayError(first.code, "The \(spec.message) breaks a rule of \(spec.partner): \(sameCode[0].sentence)", details: sameCode)
         }
         return ReadMessage(spec: spec, envelope: reading.envelope, record: .object(reading.record),
                            idempotencyKey: cursor.value(spec.idempotencyKey)?.0.text)

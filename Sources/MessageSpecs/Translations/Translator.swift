@@ -67,6 +67,11 @@ public struct Translator: Sendable {
     }
 
     var now: String { VietnamTime.timestamp(clock.now()) }
+
+    /// The translations the gateway knows, as (from, to, what else they need).
+    public static var routes: [(from: String, to: String, needs: String?)] {
+        Routes.all.map { ($0.from, $0.to, $0.needs) }
+    }
 }
 
 /// One translation of world §3: from a spec to a spec, and the rule between their records.

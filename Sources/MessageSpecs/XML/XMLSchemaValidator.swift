@@ -73,7 +73,8 @@ private final class ErrorCollector {
             }
             message = String(message[end.upperBound...])
         }
-        message = message.replacingOccurrences(of: #"\{[^}]*\}"#, with: "", options: .regularExpression)
+        // Element names come qualified ("{urn:vn:gov:moit:eps:1}LicenceNumber"); the path already says where.
+        message = message.replacingOccurrences(of: #"\{[a-z]+:[^}\s]*\}"#, with: "", options: .regularExpression)
         var path = "line \(error.line)"
         if let node = error.node?.assumingMemoryBound(to: xmlNode.self), node.pointee.type == XML_ELEMENT_NODE {
             path = ElementNode(node).path

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import GatewayCore
+import MessageSpecs
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check partner messages against their schema and their spec's rules (not their signatures).",
+        discussion: """
+        Detects each file's partner and message type. Prints OK partner/type, or every error with \
+        its path. A trailing ds:Signature is accepted as the schemas allow; a JSON message may be \
+        plain JSON or a JWS compact string (its payload is validated). Exits 0 only if all are valid.
+        """
+    )
+
+    @OptionGroup var specs: SpecsOption
+
+    @Argument(help: "The messages to check; - reads standard input.")
+    var files: [String]
+
+    func run() throws {
+        let registry: SpecRegistry
+        do {
+            registry = try specs.registry()
+        } catch {
+            throw CommandFailure.exit(error)
+        }
+        var allValid = true
+        for file in files {
+            let label = files.count > 1 ? " (\(file))" : ""
+            do {
+                let message = try registry.read(try MessageInput.read(file).bytes)
+                print("OK \(message.spec.key)\(label)")
+            } catch {
+                allValid = false
+                print("INVALID\(label) \(error.code): \(error.message)")
+                for detail in error.details { print("  \(detail)") }
+            }
+        }
+        if !allValid { throw ExitCode.failure }
+    }
+}
