@@ -12,7 +12,8 @@ import Testing
         // structure would be laid out differently from the library: a silent ABI mismatch.
         #expect(MemoryLayout.size(ofValue: xmlSecBuffer().size) == 4)
         #expect(MemoryLayout<xmlSecDSigCtx>.size == gateway_xmlSecDSigCtxSize())
-        #expect(xmlSecInit() >= 0)
+        // Only compares version numbers: calling xmlSecInit here would re-register libxmlsec1's
+        // transforms under the Signatures target running in parallel and drop the OpenSSL ones.
         #expect(gateway_xmlSecCheckVersion() == 1)
     }
 
