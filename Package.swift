@@ -48,7 +48,7 @@ let package = Package(
             name: "HTTPAPITests",
             dependencies: ["HTTPAPI", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
-        .testTarget(name: "MessageSpecsTests", dependencies: ["MessageSpecs", "GatewayCore", "HardenedXML", "TestSupport"]),
+        .testTarget(name: "MessageSpecsTests", dependencies: ["MessageSpecs", "GatewayCore", "HardenedXML", "TestSupport", "CLibXML2"]),
         .testTarget(name: "GatewayCLITests", dependencies: ["gateway", "TestSupport"]),
         .target(name: "TestSupport", dependencies: ["GatewayCore"], path: "Tests/TestSupport"),
     ]
