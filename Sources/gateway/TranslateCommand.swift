@@ -20,7 +20,7 @@ struct TranslateCommand: ParsableCommand {
     @Option(name: .long, help: "The target message, PARTNER/TYPE (see `gateway specs`).")
     var to: String
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Stored messages the translation needs.")
+    @Option(name: .long, help: "A stored message the translation needs (repeat for several).")
     var context: [String] = []
 
     @Option(name: .long, help: "The gateway's decision, for answers (repeat for several entries).")

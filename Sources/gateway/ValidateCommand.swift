@@ -30,11 +30,12 @@ struct ValidateCommand: ParsableCommand {
         for file in files {
             let label = files.count > 1 ? " (\(file))" : ""
             do {
-                let message = try registry.read(try MessageInput.read(file).bytes)
-                print("OK \(message.spec.key)\(label)")
+                let input = try MessageInput.read(file)
+                let message = try registry.read(input.bytes)
+                print("OK \(message.spec.key)\(label)\(input.wasJWS ? " — the JWS payload; its signature is not checked here" : "")")
             } catch {
                 allValid = false
-                print("INVALID\(label) \(error.code): \(error.message)")
+                print("INVALID \(error.code)\(label): \(error.message)")
                 for detail in error.details { print("  \(detail)") }
             }
         }

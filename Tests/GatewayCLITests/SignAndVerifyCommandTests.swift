@@ -6,15 +6,7 @@ import TestSupport
 @Suite struct SignAndVerifyCommandTests {
     static let pki = TestPKI.shared
 
-    static let gateway: String = {
-        // The test bundle sits next to the products of the same build.
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = bundle.deletingLastPathComponent()
-        if directory.path.hasSuffix(".xctest/Contents/MacOS") {
-            directory = directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("gateway").path
-    }()
+    static let gateway = GatewayBinary.path
 
     private func file(_ text: String, named name: String) -> String {
         let path = temporaryDirectory("cli") + "/" + name

@@ -114,7 +114,7 @@ enum SpecLoader {
         if let single = try node.optionalString("path") { paths.insert(DocumentPath(single), at: 0) }
         let typeName = try node.optionalString("type") ?? "string"
         guard let type = FieldType(rawValue: typeName) else {
-            throw node["type"]!.location.error("unknown type \"\(typeName)\" (expected one of \(FieldType.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw (node["type"] ?? node).location.error("unknown type \"\(typeName)\" (expected one of \(FieldType.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let repeated = try node.bool("repeated", default: false)
         let value = try node.optionalString("value")

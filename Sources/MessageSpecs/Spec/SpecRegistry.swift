@@ -7,7 +7,8 @@ import HardenedXML
 public final class SpecRegistry: Sendable {
     public let directory: String
     public let compiled: [CompiledSpec]
-    private let byKey: [String: CompiledSpec]
+    /// Every version of each message type, newest first.
+    private let byKey: [String: [CompiledSpec]]
 
     public init(directory: String) throws(GatewayError) {
         self.directory = directory
@@ -45,8 +46,8 @@ public final class SpecRegistry: Sendable {
             }
             let shape = CanonicalRecords.shape(of: recordType)
             try SpecChecker(spec: spec, outline: outline, jsonSchema: jsonSchema, shape: shape).check()
-            if let other = compiled.first(where: { $0.spec.key == spec.key }) {
-                throw spec.location.error("\(spec.key) is already specified by \(other.spec.location.file)")
+            if let other = compiled.first(where: { $0.spec.key == spec.key && $0.spec.version == spec.version }) {
+                throw spec.location.error("\(spec.key) version \(spec.version) is already specified by \(other.spec.location.file)")
             }
             if let other = compiled.first(where: { $0.spec.recognition == spec.recognition }) {
                 throw spec.location.error("the recognition rule \(spec.recognition) is the same as that of \(other.spec.location.file)")
@@ -54,7 +55,9 @@ public final class SpecRegistry: Sendable {
             compiled.append(CompiledSpec(spec: spec, xmlSchema: xmlSchema, outline: outline, jsonSchema: jsonSchema, shape: shape))
         }
         self.compiled = compiled
-        byKey = Dictionary(uniqueKeysWithValues: compiled.map { ($0.spec.key, $0) })
+        byKey = Dictionary(grouping: compiled, by: \.spec.key).mapValues { versions in
+            versions.sorted { $0.spec.version.compare($1.spec.version, options: .numeric) == .orderedDescending }
+        }
     }
 
     static func specFiles(under directory: String) -> [String] {
@@ -68,7 +71,11 @@ public final class SpecRegistry: Sendable {
 
     public var specs: [MessageSpec] { compiled.map(\.spec) }
 
-    public func spec(_ key: String) -> CompiledSpec? { byKey[key] }
+    /// The spec of `partner/message`: the newest version loaded, or the one named.
+    public func spec(_ key: String, version: String? = nil) -> CompiledSpec? {
+        guard let versions = byKey[key] else { return nil }
+        return version.map { wanted in versions.first { $0.spec.version == wanted } } ?? versions.first
+    }
 
     /// Which spec a parsed document is a message of.
     func recognise(_ document: ParsedDocumentOrJSON) -> CompiledSpec? {
