@@ -28,7 +28,7 @@ let package = Package(
             dependencies: ["GatewayCore", "HardenedXML", "CLibXML2", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "HTTPAPI", dependencies: ["GatewayCore", .product(name: "Hummingbird", package: "hummingbird")]),
-        .target(name: "GatewayBenchmarks", dependencies: ["GatewayCore", "Signatures", "HardenedXML", "CLibXML2", "COpenSSL"]),
+        .target(name: "GatewayBenchmarks", dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "CLibXML2", "COpenSSL"]),
         .executableTarget(
             name: "gateway",
             dependencies: [

@@ -18,9 +18,9 @@ public struct SignatureBenchmark {
     }
 
     public func run(report: (String) -> Void) throws {
-        let samples = try BenchmarkDocuments(specifications: specifications)
-        let document = samples.licenceDecision
-        let payload = samples.paymentConfirmation
+        let samples = BenchmarkDocuments(specifications: specifications)
+        let document = try samples.licenceDecision(size: 4096)
+        let payload = try samples.paymentConfirmation()
         let store = try TrustStore(directory: "\(certificates)/trust/vn")
         let trust = SignerTrust.standard(store: store)
         let xmlVerifier = XMLSignatureVerifier(trust: trust)

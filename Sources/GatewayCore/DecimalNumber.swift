@@ -51,7 +51,22 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     /// The JSON number of the same value: plain notation, no trailing zeros after the point.
-    public var json: String { DecimalNumber.plain(value) }
+    public var json: String { DecimalNumber.isPlainJSON(lexical) ? lexical : DecimalNumber.plain(value) }
+
+    /// Whether the text already is the JSON form (`-12.5`, `1200`): most received numbers are, and
+    /// formatting a Decimal is slow.
+    private static func isPlainJSON(_ text: String) -> Bool {
+        var bytes = text.utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let isDigit: (UInt8) -> Bool = { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        let integer = bytes.prefix(while: isDigit)
+        guard !integer.isEmpty, integer.count == 1 || integer.first != UInt8(ascii: "0") else { return false }
+        let rest = bytes.dropFirst(integer.count)
+        if rest.isEmpty { return text != "-0" }
+        guard rest.first == UInt8(ascii: "."), rest.count > 1, rest.dropFirst().allSatisfy(isDigit),
+              rest.last != UInt8(ascii: "0") else { return false }
+        return true
+    }
 
     /// The xs:decimal text: the received text when it already is plain notation, else the value's plain form.
     public var xml: String {
@@ -107,8 +122,14 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
             exponent += 1
         }
         guard digits.count <= 38 else { return nil }
-        var mantissa = Decimal(0)
-        for digit in digits { mantissa = mantissa * 10 + Decimal(Int(digit)) }
+        // Up to 19 digits fit a UInt64, which Decimal takes at once; Decimal arithmetic per digit is slow.
+        var mantissa: Decimal
+        if digits.count <= 19 {
+            mantissa = Decimal(digits.reduce(UInt64(0)) { $0 * 10 + UInt64($1) })
+        } else {
+            mantissa = Decimal(0)
+            for digit in digits { mantissa = mantissa * 10 + Decimal(Int(digit)) }
+        }
         let result = Decimal(sign: negative ? .minus : .plus, exponent: exponent, significand: mantissa)
         return result.isZero ? Decimal(0) : result
     }

@@ -50,11 +50,22 @@ public struct ElementNode {
     }
 
     public func children(_ localName: String, namespace: String?) -> [ElementNode] {
-        childElements.filter { $0.isElement(localName, namespace: namespace) }
+        var result: [ElementNode] = []
+        var child = pointer.pointee.children
+        while let node = child {
+            if node.pointee.type == XML_ELEMENT_NODE, ElementNode(node).isElement(localName, namespace: namespace) { result.append(ElementNode(node)) }
+            child = node.pointee.next
+        }
+        return result
     }
 
     public func firstChild(_ localName: String, namespace: String?) -> ElementNode? {
-        childElements.first { $0.isElement(localName, namespace: namespace) }
+        var child = pointer.pointee.children
+        while let node = child {
+            if node.pointee.type == XML_ELEMENT_NODE, ElementNode(node).isElement(localName, namespace: namespace) { return ElementNode(node) }
+            child = node.pointee.next
+        }
+        return nil
     }
 
     public var parent: ElementNode? {

@@ -5,7 +5,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the gateway's hot paths.",
-        subcommands: [SignaturesBenchCommand.self]
+        subcommands: [SignaturesBenchCommand.self, SpecsBenchCommand.self]
     )
 }
 
@@ -27,6 +27,33 @@ struct SignaturesBenchCommand: ParsableCommand {
     func run() throws {
         do {
             try SignatureBenchmark(certificates: certificates, specifications: specs, seconds: seconds).run { print($0) }
+        } catch {
+            throw CommandFailure.exit(error)
+        }
+    }
+}
+
+struct SpecsBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "specs",
+        abstract: "Messages per second through validate + map + render (LicenceDecision → LicenceRecord, bank payments → PaymentRecord)."
+    )
+
+    @Option(name: .long, help: "The message specs directory.")
+    var specs = "MessageSpecs"
+
+    @Option(name: .long, help: "Seconds to run each case.")
+    var seconds = 2.0
+
+    @Option(name: .long, help: "Goods lines of the licence decision.")
+    var goodsLines = 50
+
+    @Option(name: .long, help: "Run only the cases whose name contains this text.")
+    var filter: String?
+
+    func run() throws {
+        do {
+            try SpecBenchmark(specifications: specs, seconds: seconds, goodsLines: goodsLines, filter: filter).run { print($0) }
         } catch {
             throw CommandFailure.exit(error)
         }

@@ -20,18 +20,30 @@ struct TranslateCommand: ParsableCommand {
     @Option(name: .long, help: "The target message, PARTNER/TYPE (see `gateway specs`).")
     var to: String
 
-    @Option(name: .long, help: "A stored message the translation needs (repeat for several).")
+    @Option(name: .long, parsing: .upToNextOption, help: "Stored messages the translation needs.")
     var context: [String] = []
 
     @Option(name: .long, help: "The gateway's decision, for answers (repeat for several entries).")
     var verdict: [String] = []
 
     @Argument(help: "The message to translate; - reads standard input.")
-    var file: String
+    var file: String?
+
+    /// `--context A B FILE` reads FILE as one more context file: the last one is the message then.
+    private var message: (file: String, context: [String])? {
+        if let file { return (file, context) }
+        guard let last = context.last else { return nil }
+        return (last, Array(context.dropLast()))
+    }
+
+    func validate() throws {
+        guard message != nil else { throw ValidationError("Missing the message to translate (FILE).") }
+    }
 
     func run() throws {
         do {
             let registry = try specs.registry()
+            guard let (file, context) = self.message else { throw GatewayError(.configurationInvalid, "Missing the message to translate (FILE).") }
             let message = try registry.read(try MessageInput.read(file).bytes)
             var stored: [ReadMessage] = []
             for path in context { stored.append(try registry.read(try MessageInput.read(path).bytes)) }

@@ -74,6 +74,14 @@ import TestSupport
         #expect(check.standardOutput.hasPrefix("OK customs-core/LicenceRecord"))
     }
 
+    @Test func contextFilesMayComeBeforeOrAfterTheMessage() {
+        let application = GatewayBinary.sample("moit/ImportLicenceApplication.v1/samples/ImportLicenceApplication-01.xml")
+        let decision = GatewayBinary.sample("moit/LicenceDecision.v1/samples/LicenceDecision-01.xml")
+        let after = gateway(["translate", "--to", "customs-core/LicenceRecord", decision, "--context", application])
+        #expect(after.status == 0, "\(after.standardError)")
+        #expect(after.standardOutput.contains("00125/2025/GPNK-BCT"))
+    }
+
     @Test func translateWithoutTheStoredApplicationSaysWhatItNeeds() {
         let result = gateway(["translate", "--to", "customs-core/LicenceRecord",
                               GatewayBinary.sample("moit/LicenceDecision.v1/samples/LicenceDecision-01.xml")])

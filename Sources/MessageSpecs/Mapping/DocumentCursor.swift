@@ -15,6 +15,43 @@ enum RawValue {
     }
 }
 
+/// How a cursor was reached, kept as links and spelled out only when an error needs it: most
+/// reads succeed, and building every location string up front was most of a read's cost.
+final class CursorTrail {
+    enum Origin {
+        /// The document element (or the JSON root, with an empty location).
+        case root(String)
+        /// A child element: `name`, or `name[n]` when it has same-named siblings.
+        case element(parent: CursorTrail, name: String, node: ElementNode, namespace: String?)
+        /// A member of a JSON object.
+        case member(parent: CursorTrail, name: String)
+        /// An item of a JSON array, `/0`, `/1`, ….
+        case item(parent: CursorTrail, index: Int)
+    }
+
+    let origin: Origin
+
+    init(_ origin: Origin) {
+        self.origin = origin
+    }
+
+    var location: String {
+        switch origin {
+        case .root(let location): location
+        case .element(let parent, let name, let node, let namespace):
+            "\(parent.location)/\(name)" + Self.position(of: node, named: name, namespace: namespace)
+        case .member(let parent, let name): "\(parent.location)/\(name)"
+        case .item(let parent, let index): "\(parent.location)/\(index)"
+        }
+    }
+
+    private static func position(of node: ElementNode, named name: String, namespace: String?) -> String {
+        guard let siblings = node.parent?.children(name, namespace: namespace), siblings.count > 1,
+              let index = siblings.firstIndex(where: { $0.pointer == node.pointer }) else { return "" }
+        return "[\(index + 1)]"
+    }
+}
+
 /// A position in a partner document as field paths see it: an XML element (paths step through
 /// child elements of the message's namespace) or a JSON value (paths step through members,
 /// arrays give one cursor per item).
@@ -26,15 +63,17 @@ struct DocumentCursor {
 
     let node: Node
     let namespace: String?
+    let trail: CursorTrail
+
     /// Where the cursor is, for error details (`/LicenceDecision/ApprovedGoodsLines/ApprovedGoodsLine[2]`, `/goodsLines/1`).
-    let location: String
+    var location: String { trail.location }
 
     static func xml(_ element: ElementNode, namespace: String?) -> DocumentCursor {
-        DocumentCursor(node: .xml(element), namespace: namespace, location: element.path)
+        DocumentCursor(node: .xml(element), namespace: namespace, trail: CursorTrail(.root(element.path)))
     }
 
     static func json(_ value: JSONValue) -> DocumentCursor {
-        DocumentCursor(node: .json(value), namespace: nil, location: "")
+        DocumentCursor(node: .json(value), namespace: nil, trail: CursorTrail(.root("")))
     }
 
     /// The elements or values at `path`, ignoring any final attribute.
@@ -46,38 +85,58 @@ struct DocumentCursor {
         return current
     }
 
+    /// The first element or value at `path`, without collecting the others.
+    func first(_ path: DocumentPath) -> DocumentCursor? {
+        var cursor = self
+        for step in path.steps {
+            guard let next = cursor.firstChild(named: step) else { return nil }
+            cursor = next
+        }
+        return cursor
+    }
+
     private func children(named name: String) -> [DocumentCursor] {
         switch node {
         case .xml(let element):
-            let matches = element.children(name, namespace: namespace)
-            return matches.enumerated().map { index, child in
+            return element.children(name, namespace: namespace).map { child in
                 DocumentCursor(node: .xml(child), namespace: namespace,
-                               location: matches.count > 1 ? "\(location)/\(name)[\(index + 1)]" : "\(location)/\(name)")
+                               trail: CursorTrail(.element(parent: trail, name: name, node: child, namespace: namespace)))
             }
         case .json(let value):
             guard let member = value[name] else { return [] }
-            let base = "\(location)/\(name)"
+            let memberTrail = CursorTrail(.member(parent: trail, name: name))
             if case .array(let items) = member {
-                return items.enumerated().map { DocumentCursor(node: .json($1), namespace: nil, location: "\(base)/\($0)") }
+                return items.enumerated().map { DocumentCursor(node: .json($1), namespace: nil, trail: CursorTrail(.item(parent: memberTrail, index: $0))) }
             }
-            return [DocumentCursor(node: .json(member), namespace: nil, location: base)]
+            return [DocumentCursor(node: .json(member), namespace: nil, trail: memberTrail)]
+        }
+    }
+
+    private func firstChild(named name: String) -> DocumentCursor? {
+        switch node {
+        case .xml(let element):
+            guard let child = element.firstChild(name, namespace: namespace) else { return nil }
+            return DocumentCursor(node: .xml(child), namespace: namespace,
+                                  trail: CursorTrail(.element(parent: trail, name: name, node: child, namespace: namespace)))
+        case .json:
+            return children(named: name).first
         }
     }
 
     /// The single value at `path`, or nil when it is absent.
-    func value(_ path: DocumentPath) -> (RawValue, String)? {
-        guard let target = select(path).first else { return nil }
+    func value(_ path: DocumentPath) -> (RawValue, CursorTrail, attribute: String?)? {
+        guard let target = first(path) else { return nil }
         switch target.node {
         case .xml(let element):
             if let attribute = path.attribute {
-                return element.attribute(attribute).map { (.text($0), "\(target.location)/@\(attribute)") }
+                return element.attribute(attribute).map { (.text($0), target.trail, attribute) }
             }
-            return (.text(element.textContent), target.location)
+            return (.text(element.textContent), target.trail, nil)
         case .json(let value):
             switch value {
-            case .string(let text): return (.text(text), target.location)
-            case .number(let number): return (.number(number), target.location)
-            case .bool(let flag): return (.text(flag ? "true" : "false"), target.location)
+            case .string(let text): return (.text(text), target.trail, nil)
+            case .number(let number): return (.number(number), target.trail, nil)
+            case .bool(let flag): return (.text(flag ? "true" : "false"), target.trail, nil)
             default: return nil
             }
         }

@@ -36,7 +36,7 @@ struct FieldReader {
         for field in fields {
             let cursor = field.path?.absolute == true ? root : base
             if field.repeated {
-                guard let path = field.path, let name = field.name else { continue }
+                guard let path = field.path, field.name != nil else { continue }
                 let items = cursor.select(path)
                 if items.isEmpty {
                     if field.required { errors.append(ErrorDetail(path: cursor.location(of: path), message: "at least one is required")) }
@@ -48,9 +48,9 @@ struct FieldReader {
                     read(field.fields, at: item, root: root, into: &element, errors: &errors)
                     values.append(.object(element))
                 }
-                object.setValue(.array(values), at: name)
-            } else if let value = readValue(field, at: cursor, errors: &errors), let name = field.name {
-                object.setValue(value, at: name)
+                object.setValue(.array(values), at: field.nameSteps[...])
+            } else if let value = readValue(field, at: cursor, errors: &errors), field.name != nil {
+                object.setValue(value, at: field.nameSteps[...])
             }
         }
     }
@@ -59,14 +59,19 @@ struct FieldReader {
         if field.paths.isEmpty, let constant = field.value { return .string(constant) }
         let found = field.paths.map { cursor.value($0) }
         var raw: RawValue?
-        var location = cursor.location(of: field.paths[0])
+        var at: (trail: CursorTrail, attribute: String?)?
         if field.alternatives || field.paths.count == 1 {
             if let first = found.compactMap({ $0 }).first {
                 raw = first.0
-                location = first.1
+                at = (first.1, first.attribute)
             }
         } else {
             raw = found[0].map { $0.0 }
+        }
+        // Spelled out only for an error.
+        var location: String {
+            guard let at else { return cursor.location(of: field.paths[0]) }
+            return at.trail.location + (at.attribute.map { "/@\($0)" } ?? "")
         }
         if let converter = field.converter {
             let inputs = field.alternatives ? [raw?.text] : found.map { $0?.0.text }
@@ -92,7 +97,7 @@ struct FieldReader {
             let number: DecimalNumber?
             switch raw {
             case .number(let value): number = value
-            case .text(let text): number = DecimalNumber(text.trimmingCharacters(in: .whitespaces))
+            case .text(let text): number = DecimalNumber(text.trimmingXMLWhitespace)
             }
             guard let number, field.type == .decimal || number.isInteger else {
                 errors.append(ErrorDetail(path: location, message: "\"\(raw.text)\" is not \(field.type == .integer ? "a whole number" : "a decimal number")"))
@@ -103,7 +108,30 @@ struct FieldReader {
     }
 }
 
+extension String {
+    /// Without the XML whitespace (space, tab, CR, LF) around it; the string itself when there is none.
+    var trimmingXMLWhitespace: String {
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        let bytes = utf8
+        guard let first = bytes.first, let last = bytes.last, isSpace(first) || isSpace(last) else { return self }
+        guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[start...end])
+    }
+}
+
 extension JSONObject {
+    /// Sets the value at a name already split at its dots, creating the objects on the way.
+    mutating func setValue(_ value: JSONValue, at steps: ArraySlice<String>) {
+        guard let head = steps.first else { return }
+        guard steps.count > 1 else {
+            self[head] = value
+            return
+        }
+        var nested = self[head]?.objectValue ?? JSONObject()
+        nested.setValue(value, at: steps.dropFirst())
+        self[head] = .object(nested)
+    }
+
     /// Sets a dotted name (`applicant.taxCode`), creating the objects on the way.
     mutating func setValue(_ value: JSONValue, at dotted: String) {
         guard let dot = dotted.firstIndex(of: ".") else {
@@ -114,6 +142,13 @@ extension JSONObject {
         var nested = self[head]?.objectValue ?? JSONObject()
         nested.setValue(value, at: String(dotted[dotted.index(after: dot)...]))
         self[head] = .object(nested)
+    }
+
+    /// The value at a name already split at its dots, nil when any part is absent.
+    func value(at steps: ArraySlice<String>) -> JSONValue? {
+        guard let head = steps.first else { return nil }
+        guard steps.count > 1 else { return self[head] }
+        return self[head]?.objectValue?.value(at: steps.dropFirst())
     }
 
     /// The value at a dotted name, nil when any part is absent.

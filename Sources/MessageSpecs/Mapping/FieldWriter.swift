@@ -51,7 +51,7 @@ struct FieldWriter {
             }
             if field.repeated {
                 let parent = element.descend(Array(path.steps.dropLast()))
-                for item in record.value(at: name)?.arrayValue ?? [] {
+                for item in record.value(at: field.nameSteps[...])?.arrayValue ?? [] {
                     guard let object = item.objectValue, let last = path.steps.last else { continue }
                     try writeXML(field.fields, from: object, into: parent.appendChild(last), root: root)
                 }
@@ -78,7 +78,7 @@ struct FieldWriter {
                 continue
             }
             if field.repeated {
-                for item in record.value(at: name)?.arrayValue ?? [] {
+                for item in record.value(at: field.nameSteps[...])?.arrayValue ?? [] {
                     guard let element = item.objectValue else { continue }
                     try writeJSON(field.fields, from: element, into: object.appendItem(at: path.steps))
                 }
@@ -95,7 +95,7 @@ struct FieldWriter {
     }
 
     private func text(of field: FieldSpec, in record: JSONObject) throws(GatewayError) -> Written? {
-        guard let name = field.name, let value = record.value(at: name), value != .null else {
+        guard let name = field.name, let value = record.value(at: field.nameSteps[...]), value != .null else {
             if field.required && field.value == nil { throw failure("the record has no \(field.name ?? "value") for \(field.path?.description ?? "")") }
             return nil
         }

@@ -71,7 +71,7 @@ public struct SignatureRule: Sendable, Hashable {
 
 /// One field: its canonical name, where it is in the document, its type and presence; or, for
 /// a repeated group, the items' own fields.
-public struct FieldSpec: Sendable {
+public final class FieldSpec: Sendable {
     /// Dotted name in the record (`applicant.taxCode`); nil for a field that only checks or writes the document.
     public let name: String?
     /// Where the value is read from; several for a converter taking several values or for alternatives.
@@ -86,6 +86,23 @@ public struct FieldSpec: Sendable {
     /// A record value set when reading, with no path (BIDV `bankCode: BIDV`).
     public let value: String?
     let location: SpecLocation
+    /// `name` split at its dots, once, for the reader's hot path.
+    let nameSteps: [String]
+
+    init(name: String?, paths: [DocumentPath], alternatives: Bool, type: FieldType, required: Bool, repeated: Bool,
+         fields: [FieldSpec], converter: Converter?, value: String?, location: SpecLocation) {
+        self.name = name
+        self.paths = paths
+        self.alternatives = alternatives
+        self.type = type
+        self.required = required
+        self.repeated = repeated
+        self.fields = fields
+        self.converter = converter
+        self.value = value
+        self.location = location
+        nameSteps = name.map { $0.split(separator: ".").map(String.init) } ?? []
+    }
 
     public var path: DocumentPath? { paths.first }
 }

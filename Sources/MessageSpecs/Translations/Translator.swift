@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import HardenedXML
 
 /// Translates a partner message into another partner's message: A → canonical record → B, with
 /// the world's rules (§3) between the records. Rules that need stored state take it as input:
@@ -57,9 +58,10 @@ public struct Translator: Sendable {
             envelope.messageId = ids.next()
             envelope.sentAt = VietnamTime.timestamp(clock.now())
             let bytes = try compiled.render(record, envelope: envelope)
-            let check = try registry.read(bytes)
-            guard check.spec.key == target else {
-                throw GatewayError(.internalError, "The translation to \(target) produced a \(check.spec.key).")
+            // Nothing leaves the gateway that the receiving partner's schema would refuse.
+            let errors = compiled.schemaErrors(try registry.parse(bytes, parser: HardenedXMLParser()))
+            guard errors.isEmpty else {
+                throw GatewayError(.internalError, "The translation to \(target) is not valid against its schema: \(errors[0].sentence)", details: errors)
             }
             outputs.append(Output(spec: compiled.spec, envelope: envelope, bytes: bytes))
         }
