@@ -51,11 +51,7 @@ import TestSupport
 
     @Test func twoSpecsRecognisingTheSameDocumentAreRefused() throws {
         let directory = try Self.copyOfMOIT()
-        let v1 = "\(directory)/moit/LicenceDecision.v1"
-        let v2 = "\(directory)/moit/LicenceDecision.v2"
-        try FileManager.default.copyItem(atPath: v1, toPath: v2)
-        let text = String(decoding: read("\(v2)/spec.yaml"), as: UTF8.self)
-        write(text.replacingOccurrences(of: "version: \"1\"", with: "version: \"2\""), to: "\(v2)/spec.yaml")
+        _ = try Self.addVersion2(in: directory)
         let error = try #require(throws: GatewayError.self) { try SpecRegistry(directory: directory) }
         #expect(error.message.contains("LicenceDecision.v2/spec.yaml:1: the recognition rule"), "\(error.message)")
         #expect(error.message.contains("LicenceDecision.v1/spec.yaml"))
@@ -64,12 +60,9 @@ import TestSupport
     @Test func aNewVersionIsANewFolderLoadedBesideTheOld() throws {
         let directory = try Self.copyOfMOIT()
         let v1 = "\(directory)/moit/LicenceDecision.v1"
-        let v2 = "\(directory)/moit/LicenceDecision.v2"
-        try FileManager.default.copyItem(atPath: v1, toPath: v2)
+        let v2 = try Self.addVersion2(in: directory)
         let text = String(decoding: read("\(v2)/spec.yaml"), as: UTF8.self)
-            .replacingOccurrences(of: "version: \"1\"", with: "version: \"2\"")
             .replacingOccurrences(of: "namespace: urn:vn:gov:moit:eps:1", with: "namespace: urn:vn:gov:moit:eps:2")
-        write(text, to: "\(v2)/spec.yaml")
         // The partner publishes version 2 under its own namespace: a copy of its schemas with the new one.
         let schemas = "\(directory)/moit/schemas-v2"
         try FileManager.default.createDirectory(atPath: schemas, withIntermediateDirectories: true)
@@ -85,6 +78,15 @@ import TestSupport
         let second = try registry.read(Array(sample.replacingOccurrences(of: "urn:vn:gov:moit:eps:1", with: "urn:vn:gov:moit:eps:2").utf8))
         #expect(second.spec.version == "2")
         #expect(try registry.read(Array(sample.utf8)).spec.version == "1")
+    }
+
+    /// A copy of the LicenceDecision spec as version 2, otherwise unchanged; its folder.
+    static func addVersion2(in directory: String) throws -> String {
+        let v2 = "\(directory)/moit/LicenceDecision.v2"
+        try FileManager.default.copyItem(atPath: "\(directory)/moit/LicenceDecision.v1", toPath: v2)
+        let text = String(decoding: read("\(v2)/spec.yaml"), as: UTF8.self)
+        write(text.replacingOccurrences(of: "version: \"1\"", with: "version: \"2\""), to: "\(v2)/spec.yaml")
+        return v2
     }
 
     /// The MOIT specs and schemas only, in a directory of their own to spoil.

@@ -17,15 +17,15 @@ enum SpecLoader {
         let directory = (file as NSString).deletingLastPathComponent
 
         guard let format = MessageSpec.Format(rawValue: try root.string("format")) else {
-            throw root["format"]!.location.error("format must be xml or json")
+            throw (root["format"] ?? root).location.error("format must be xml or json")
         }
         guard let direction = MessageSpec.Direction(rawValue: try root.string("direction")) else {
-            throw root["direction"]!.location.error("direction must be inbound, outbound or both")
+            throw (root["direction"] ?? root).location.error("direction must be inbound, outbound or both")
         }
         let schema = try root.string("schema")
         let schemaFile = ((directory as NSString).appendingPathComponent(schema) as NSString).standardizingPath
         guard FileManager.default.fileExists(atPath: schemaFile) else {
-            throw root["schema"]!.location.error("the schema \(schema) does not exist (looked for \(schemaFile))")
+            throw (root["schema"] ?? root).location.error("the schema \(schema) does not exist (looked for \(schemaFile))")
         }
         var constants: [(DocumentPath, String)] = []
         for item in root["constants"]?.items ?? [] {
