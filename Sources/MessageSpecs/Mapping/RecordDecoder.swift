@@ -4,26 +4,64 @@ import GatewayCore
 /// they were received with.
 enum RecordDecoder {
     static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
-        try T(from: ValueDecoder(value: value, codingPath: []))
+        try ValueDecoder.decode(type, from: value, trail: .root)
+    }
+}
+
+/// The keys that led to a value, kept as links and spelled out only for an error: building
+/// a coding path array for every value decoded was a large part of decoding a record.
+private final class CodingTrail {
+    let parent: CodingTrail?
+    let key: CodingKey?
+
+    init(parent: CodingTrail?, key: CodingKey?) {
+        self.parent = parent
+        self.key = key
+    }
+
+    static var root: CodingTrail { CodingTrail(parent: nil, key: nil) }
+
+    func appending(_ key: CodingKey) -> CodingTrail { CodingTrail(parent: self, key: key) }
+
+    var path: [CodingKey] {
+        var keys: [CodingKey] = []
+        var trail: CodingTrail? = self
+        while let current = trail {
+            if let key = current.key { keys.append(key) }
+            trail = current.parent
+        }
+        return keys.reversed()
     }
 }
 
 private struct ValueDecoder: Decoder {
     let value: JSONValue
-    let codingPath: [CodingKey]
+    let trail: CodingTrail
+    var codingPath: [CodingKey] { trail.path }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    init(value: JSONValue, trail: CodingTrail) {
+        self.value = value
+        self.trail = trail
+    }
+
+    /// Decodes `T` from `value`; a number the spec already read becomes a DecimalNumber as it is.
+    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, trail: CodingTrail) throws -> T {
+        if case .number(let number) = value, let decimal = number as? T { return decimal }
+        return try T(from: ValueDecoder(value: value, trail: trail))
+    }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let object) = value else { throw mismatch("an object") }
-        return KeyedDecodingContainer(Keyed(object: object, codingPath: codingPath))
+        return KeyedDecodingContainer(Keyed(object: object, trail: trail))
     }
 
     func unkeyedContainer() throws -> UnkeyedDecodingContainer {
         guard case .array(let elements) = value else { throw mismatch("a list") }
-        return Unkeyed(elements: elements, codingPath: codingPath)
+        return Unkeyed(elements: elements, trail: trail)
     }
 
-    func singleValueContainer() throws -> SingleValueDecodingContainer { Single(value: value, codingPath: codingPath) }
+    func singleValueContainer() throws -> SingleValueDecodingContainer { Single(value: value, trail: trail) }
 
     func mismatch(_ expected: String) -> DecodingError {
         .typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected), found \(value.typeName)"))
@@ -31,7 +69,8 @@ private struct ValueDecoder: Decoder {
 
     struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let object: JSONObject
-        let codingPath: [CodingKey]
+        let trail: CodingTrail
+        var codingPath: [CodingKey] { trail.path }
         var allKeys: [Key] { object.keys.compactMap(Key.init(stringValue:)) }
 
         func contains(_ key: Key) -> Bool { object[key.stringValue] != nil }
@@ -45,24 +84,25 @@ private struct ValueDecoder: Decoder {
             guard let value = object[key.stringValue] else {
                 throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "\(key.stringValue) is missing"))
             }
-            return try T(from: ValueDecoder(value: value, codingPath: codingPath + [key]))
+            return try ValueDecoder.decode(type, from: value, trail: trail.appending(key))
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-            try ValueDecoder(value: object[key.stringValue] ?? .null, codingPath: codingPath + [key]).container(keyedBy: type)
+            try ValueDecoder(value: object[key.stringValue] ?? .null, trail: trail.appending(key)).container(keyedBy: type)
         }
 
         func nestedUnkeyedContainer(forKey key: Key) throws -> UnkeyedDecodingContainer {
-            try ValueDecoder(value: object[key.stringValue] ?? .null, codingPath: codingPath + [key]).unkeyedContainer()
+            try ValueDecoder(value: object[key.stringValue] ?? .null, trail: trail.appending(key)).unkeyedContainer()
         }
 
-        func superDecoder() throws -> Decoder { ValueDecoder(value: .object(object), codingPath: codingPath) }
-        func superDecoder(forKey key: Key) throws -> Decoder { ValueDecoder(value: object[key.stringValue] ?? .null, codingPath: codingPath + [key]) }
+        func superDecoder() throws -> Decoder { ValueDecoder(value: .object(object), trail: trail) }
+        func superDecoder(forKey key: Key) throws -> Decoder { ValueDecoder(value: object[key.stringValue] ?? .null, trail: trail.appending(key)) }
     }
 
     struct Unkeyed: UnkeyedDecodingContainer {
         let elements: [JSONValue]
-        let codingPath: [CodingKey]
+        let trail: CodingTrail
+        var codingPath: [CodingKey] { trail.path }
         var currentIndex = 0
         var count: Int? { elements.count }
         var isAtEnd: Bool { currentIndex >= elements.count }
@@ -76,7 +116,7 @@ private struct ValueDecoder: Decoder {
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
             guard !isAtEnd else { throw DecodingError.valueNotFound(T.self, .init(codingPath: codingPath, debugDescription: "the list ended")) }
             defer { currentIndex += 1 }
-            return try T(from: ValueDecoder(value: elements[currentIndex], codingPath: codingPath + [IndexKey(currentIndex)]))
+            return try ValueDecoder.decode(type, from: elements[currentIndex], trail: trail.appending(IndexKey(currentIndex)))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
@@ -94,7 +134,8 @@ private struct ValueDecoder: Decoder {
 
     struct Single: SingleValueDecodingContainer {
         let value: JSONValue
-        let codingPath: [CodingKey]
+        let trail: CodingTrail
+        var codingPath: [CodingKey] { trail.path }
 
         func decodeNil() -> Bool { value == .null }
 
@@ -123,7 +164,7 @@ private struct ValueDecoder: Decoder {
         }
 
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            try T(from: ValueDecoder(value: value, codingPath: codingPath))
+            try ValueDecoder.decode(type, from: value, trail: trail)
         }
 
         func mismatch(_ expected: String) -> DecodingError {
