@@ -11,6 +11,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
     ],
     targets: [
         // C libraries, one system-library target each; `shim.h` holds the few inline wrappers
@@ -27,12 +30,21 @@ let package = Package(
             name: "MessageSpecs",
             dependencies: ["GatewayCore", "HardenedXML", "CLibXML2", .product(name: "Yams", package: "Yams")]
         ),
+        .target(
+            name: "Store",
+            dependencies: [
+                "GatewayCore", "COpenSSL",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+            ]
+        ),
         .target(name: "HTTPAPI", dependencies: ["GatewayCore", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(name: "GatewayBenchmarks", dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "CLibXML2", "COpenSSL"]),
         .executableTarget(
             name: "gateway",
             dependencies: [
-                "GatewayCore", "Signatures", "MessageSpecs", "GatewayBenchmarks", "HTTPAPI",
+                "GatewayCore", "Signatures", "MessageSpecs", "GatewayBenchmarks", "HTTPAPI", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,7 +61,14 @@ let package = Package(
             dependencies: ["HTTPAPI", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "MessageSpecsTests", dependencies: ["MessageSpecs", "GatewayCore", "HardenedXML", "TestSupport", "CLibXML2"]),
-        .testTarget(name: "GatewayCLITests", dependencies: ["gateway", "TestSupport"]),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "GatewayCore", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
+        ),
+        .testTarget(
+            name: "GatewayCLITests",
+            dependencies: ["gateway", "Store", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
+        ),
         .target(name: "TestSupport", dependencies: ["GatewayCore"], path: "Tests/TestSupport"),
     ]
 )

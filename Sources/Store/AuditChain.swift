@@ -1,0 +1,97 @@
+import Foundation
+import SQLKit
+
+/// The tamper-evident log: every stored event is a row holding the hash of the row before it,
+/// so an edited row no longer matches its hash, and a removed one breaks the numbering or the
+/// link of the next. `audit_head` keeps the last link, so rows removed from the end show too.
+enum AuditChain {
+    static let genesis = String(repeating: "0", count: 64)
+
+    /// Appends one event in the caller's transaction.
+    static func append(kind: String, subject: String, detail: String, at: Date, on db: any SQLDatabase,
+                       dialect: SQLBackend.Dialect) async throws {
+        // Appends take turns: the next link needs the last one.
+        if dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7302)").run() }
+        let head = try await db.raw("SELECT sequence, hash FROM audit_head WHERE id = 1").first()
+        let previousSequence = try head?.decode(column: "sequence", as: Int64.self) ?? 0
+        let previousHash = try head?.decode(column: "hash", as: String.self) ?? genesis
+        let sequence = previousSequence + 1
+        let time = StoreTime.milliseconds(at)
+        let hash = link(sequence: sequence, at: time, kind: kind, subject: subject, detail: detail, previousHash: previousHash)
+        try await db.raw("""
+            INSERT INTO audit_events (sequence, at, kind, subject, detail, previous_hash, hash)
+            VALUES (\(bind: sequence), \(bind: time), \(bind: kind), \(bind: subject), \(bind: detail), \(bind: previousHash), \(bind: hash))
+            """).run()
+        if head == nil {
+            try await db.raw("INSERT INTO audit_head (id, sequence, hash) VALUES (1, \(bind: sequence), \(bind: hash))").run()
+        } else {
+            try await db.raw("UPDATE audit_head SET sequence = \(bind: sequence), hash = \(bind: hash) WHERE id = 1").run()
+        }
+    }
+
+    static func link(sequence: Int64, at: Int64, kind: String, subject: String, detail: String, previousHash: String) -> String {
+        // Lengths before each text keep "a|b" + "c" apart from "a" + "b|c".
+        let fields = [String(sequence), String(at), kind, subject, detail, previousHash]
+        return Digest.sha256Hex(fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|"))
+    }
+
+    /// Walks the chain from the first row; the first row that was edited or removed, or nil.
+    static func verify(on db: any SQLDatabase) async throws -> AuditVerification {
+        let rows = try await db.raw("SELECT sequence, at, kind, subject, detail, previous_hash, hash FROM audit_events ORDER BY sequence").all()
+        var expectedSequence: Int64 = 1
+        var previousHash = genesis
+        for row in rows {
+            let sequence = try row.decode(column: "sequence", as: Int64.self)
+            guard sequence == expectedSequence else {
+                return AuditVerification(rows: rows.count, problem: .removed(sequence: expectedSequence))
+            }
+            let recorded = try row.decode(column: "hash", as: String.self)
+            let computed = link(sequence: sequence, at: try row.decode(column: "at", as: Int64.self),
+                                kind: try row.decode(column: "kind", as: String.self),
+                                subject: try row.decode(column: "subject", as: String.self),
+                                detail: try row.decode(column: "detail", as: String.self),
+                                previousHash: try row.decode(column: "previous_hash", as: String.self))
+            guard try row.decode(column: "previous_hash", as: String.self) == previousHash, computed == recorded else {
+                return AuditVerification(rows: rows.count, problem: .edited(sequence: sequence))
+            }
+            previousHash = recorded
+            expectedSequence += 1
+        }
+        let head = try await db.raw("SELECT sequence, hash FROM audit_head WHERE id = 1").first()
+        let headSequence = try head?.decode(column: "sequence", as: Int64.self) ?? 0
+        let headHash = try head?.decode(column: "hash", as: String.self) ?? genesis
+        if headSequence != expectedSequence - 1 || headHash != previousHash {
+            return AuditVerification(rows: rows.count, problem: headSequence >= expectedSequence
+                ? .removed(sequence: expectedSequence) : .edited(sequence: max(expectedSequence - 1, 1)))
+        }
+        return AuditVerification(rows: rows.count, problem: nil)
+    }
+}
+
+/// The outcome of walking the audit chain.
+public struct AuditVerification: Sendable, Equatable {
+    public enum Problem: Sendable, Equatable {
+        /// The row with this number no longer matches its hash or its link to the row before.
+        case edited(sequence: Int64)
+        /// The row with this number is missing.
+        case removed(sequence: Int64)
+    }
+
+    public let rows: Int
+    public let problem: Problem?
+
+    public init(rows: Int, problem: Problem?) {
+        self.rows = rows
+        self.problem = problem
+    }
+
+    public var isIntact: Bool { problem == nil }
+
+    public var summary: String {
+        switch problem {
+        case nil: "The audit chain is intact: \(rows) events."
+        case .edited(let sequence)?: "Audit event \(sequence) was edited: it no longer matches its hash or its link to event \(sequence - 1)."
+        case .removed(let sequence)?: "Audit event \(sequence) was removed: the chain has no event with that number."
+        }
+    }
+}

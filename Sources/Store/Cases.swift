@@ -1,0 +1,55 @@
+import Foundation
+import GatewayCore
+import SQLKit
+
+/// A case (application, licence, payment, certificate): its current status and its timeline.
+public struct CaseTimeline: Sendable, Equatable {
+    public let kind: String
+    public let key: String
+    public let status: String
+    public let events: [CaseEvent]
+}
+
+enum Cases {
+    static func append(_ event: CaseEvent, on db: any SQLDatabase) async throws {
+        let at = StoreTime.milliseconds(event.at)
+        try await db.raw("""
+            INSERT INTO case_events (kind, case_key, at, event, status, partner, message_id, signer)
+            VALUES (\(bind: event.kind), \(bind: event.key), \(bind: at), \(bind: event.event), \(bind: event.status),
+                    \(bind: event.partner), \(bind: event.messageId), \(bind: event.signer))
+            """).run()
+        try await db.raw("""
+            UPDATE cases SET status = \(bind: event.status), updated_at = \(bind: at) WHERE kind = \(bind: event.kind) AND case_key = \(bind: event.key)
+            """).run()
+        if try await db.raw("SELECT 1 AS present FROM cases WHERE kind = \(bind: event.kind) AND case_key = \(bind: event.key)").first() == nil {
+            try await db.raw("""
+                INSERT INTO cases (kind, case_key, status, updated_at) VALUES (\(bind: event.kind), \(bind: event.key), \(bind: event.status), \(bind: at))
+                """).run()
+        }
+    }
+}
+
+extension GatewayStore {
+    public func timeline(kind: String, key: String) async throws(GatewayError) -> CaseTimeline? {
+        try await run("reading case \(kind)/\(key)") { db in
+            guard let row = try await db.raw("SELECT status FROM cases WHERE kind = \(bind: kind) AND case_key = \(bind: key)").first() else {
+                return nil
+            }
+            let events = try await db.raw("SELECT * FROM case_events WHERE kind = \(bind: kind) AND case_key = \(bind: key) ORDER BY id").all().map { row in
+                CaseEvent(kind: kind, key: key,
+                          event: try row.decode(column: "event", as: String.self),
+                          status: try row.decode(column: "status", as: String.self),
+                          partner: try row.decode(column: "partner", as: String.self),
+                          messageId: try row.decode(column: "message_id", as: String?.self),
+                          signer: try row.decode(column: "signer", as: String?.self),
+                          at: StoreTime.date(try row.decode(column: "at", as: Int64.self)))
+            }
+            return CaseTimeline(kind: kind, key: key, status: try row.decode(column: "status", as: String.self), events: events)
+        }
+    }
+
+    /// Walks the audit chain: intact, or the first event edited or removed.
+    public func verifyAudit() async throws(GatewayError) -> AuditVerification {
+        try await run("verifying the audit chain") { db in try await AuditChain.verify(on: db) }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import GatewayCore
+import SQLKit
+
+/// The gateway's one store: messages with their exact bytes, the outbox and its delivery
+/// attempts, cases with their timelines, and the audit chain — over SQLite (embedded default)
+/// or PostgreSQL, with the same code. Everything one inbound message causes is written in one
+/// transaction, before the sender gets its receipt.
+public final class GatewayStore: Sendable {
+    public let location: DatabaseLocation
+    let backend: SQLBackend
+
+    private init(location: DatabaseLocation, backend: SQLBackend) {
+        self.location = location
+        self.backend = backend
+    }
+
+    /// Opens the database and brings its schema up to date.
+    public static func open(_ location: DatabaseLocation) async throws(GatewayError) -> GatewayStore {
+        let backend = try await SQLBackend.open(location)
+        do {
+            try await Migrations.run(on: backend)
+        } catch {
+            await backend.close()
+            throw StoreFailure.wrap(error, "migrating \(location)")
+        }
+        return GatewayStore(location: location, backend: backend)
+    }
+
+    public func close() async {
+        await backend.close()
+    }
+
+    /// The schema versions applied, oldest first.
+    public func schemaVersions() async throws(GatewayError) -> [Int] {
+        try await run("reading the schema version") { db in
+            try await db.raw("SELECT version FROM schema_migrations ORDER BY version").all().map { try $0.decode(column: "version", as: Int.self) }
+        }
+    }
+
+    /// Runs one store operation in a transaction, with its failures as `GatewayError`s.
+    func run<T: Sendable>(_ what: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws(GatewayError) -> T {
+        do {
+            return try await backend.transaction(body)
+        } catch {
+            throw StoreFailure.wrap(error, what)
+        }
+    }
+}
+
+enum StoreFailure {
+    static func wrap(_ error: any Error, _ what: String) -> GatewayError {
+        if let error = error as? GatewayError { return error }
+        return GatewayError(.internalError, "The store failed while \(what): \(String(reflecting: error))")
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import GatewayCore
+import SQLKit
+
+/// What became of an inbound message handed to the store.
+public enum Acceptance: Sendable, Equatable {
+    /// Stored for the first time, with everything it caused.
+    case accepted(StoredMessage)
+    /// The same sender, key and bytes were accepted before: the first one, with its receipt.
+    case duplicate(StoredMessage)
+    /// The same sender and key came before with other bytes: the first one.
+    case conflict(StoredMessage)
+}
+
+extension GatewayStore {
+    /// Stores an inbound message and everything it caused in one transaction: the outbound
+    /// messages (queued for delivery), the case events, and an audit event for each. An
+    /// idempotency key already used by this partner stores nothing.
+    public func accept(_ inbound: StoredMessage, producing outbound: [StoredMessage] = [],
+                       events: [CaseEvent] = []) async throws(GatewayError) -> Acceptance {
+        let dialect = backend.dialect
+        return try await run("storing message \(inbound.id)") { db in
+            if let first = try await Self.message(direction: .inbound, partner: inbound.partner, key: inbound.idempotencyKey, on: db) {
+                return first.digest == inbound.digest ? .duplicate(first) : .conflict(first)
+            }
+            try await Self.insert(inbound, on: db)
+            try await AuditChain.append(kind: "message.received", subject: inbound.id,
+                                        detail: "\(inbound.partner) \(inbound.messageType) \(inbound.idempotencyKey) sha256:\(inbound.digest)",
+                                        at: inbound.createdAt, on: db, dialect: dialect)
+            for message in outbound {
+                try await Self.insert(message, on: db)
+                try await Outbox.enqueue(message, on: db)
+                try await AuditChain.append(kind: "message.queued", subject: message.id,
+                                            detail: "\(message.partner) \(message.messageType) sha256:\(message.digest) for \(inbound.id)",
+                                            at: message.createdAt, on: db, dialect: dialect)
+            }
+            for event in events {
+                try await Cases.append(event, on: db)
+                try await AuditChain.append(kind: "case.\(event.event)", subject: "\(event.kind)/\(event.key)",
+                                            detail: "\(event.status) by \(event.partner) \(event.messageId ?? "")",
+                                            at: event.at, on: db, dialect: dialect)
+            }
+            return .accepted(inbound)
+        }
+    }
+
+    /// Records the receipt the gateway answered an accepted message with.
+    public func setReceipt(_ receipt: [UInt8], of messageId: String) async throws(GatewayError) {
+        try await run("storing the receipt of \(messageId)") { db in
+            try await db.raw("UPDATE messages SET receipt = \(bind: Data(receipt)) WHERE id = \(bind: messageId)").run()
+        }
+    }
+
+    public func message(_ id: String) async throws(GatewayError) -> StoredMessage? {
+        try await run("reading message \(id)") { db in
+            try await db.raw("SELECT * FROM messages WHERE id = \(bind: id)").first().map(Self.decode)
+        }
+    }
+
+    /// Every message in the store, oldest first (for inspection and tests).
+    public func messages(direction: MessageDirection? = nil) async throws(GatewayError) -> [StoredMessage] {
+        try await run("listing messages") { db in
+            let rows = if let direction {
+                try await db.raw("SELECT * FROM messages WHERE direction = \(bind: direction.rawValue) ORDER BY created_at, id").all()
+            } else {
+                try await db.raw("SELECT * FROM messages ORDER BY created_at, id").all()
+            }
+            return try rows.map(Self.decode)
+        }
+    }
+
+    static func message(direction: MessageDirection, partner: String, key: String, on db: any SQLDatabase) async throws -> StoredMessage? {
+        try await db.raw("""
+            SELECT * FROM messages WHERE direction = \(bind: direction.rawValue) AND partner = \(bind: partner) AND idempotency_key = \(bind: key)
+            """).first().map(decode)
+    }
+
+    static func insert(_ message: StoredMessage, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO messages (id, direction, partner, message_type, idempotency_key, digest, body, content_type, record,
+                                  business_key, signer, status, receipt, caused_by, created_at)
+            VALUES (\(bind: message.id), \(bind: message.direction.rawValue), \(bind: message.partner), \(bind: message.messageType),
+                    \(bind: message.idempotencyKey), \(bind: message.digest), \(bind: Data(message.body)), \(bind: message.contentType),
+                    \(bind: message.record), \(bind: message.businessKey), \(bind: message.signer), \(bind: message.status),
+                    \(bind: message.receipt.map { Data($0) }), \(bind: message.causedBy), \(bind: StoreTime.milliseconds(message.createdAt)))
+            """).run()
+    }
+
+    static func decode(_ row: any SQLRow) throws -> StoredMessage {
+        StoredMessage(
+            id: try row.decode(column: "id", as: String.self),
+            direction: MessageDirection(rawValue: try row.decode(column: "direction", as: String.self)) ?? .inbound,
+            partner: try row.decode(column: "partner", as: String.self),
+            messageType: try row.decode(column: "message_type", as: String.self),
+            idempotencyKey: try row.decode(column: "idempotency_key", as: String.self),
+            digest: try row.decode(column: "digest", as: String.self),
+            body: Array(try row.decode(column: "body", as: Data.self)),
+            contentType: try row.decode(column: "content_type", as: String.self),
+            record: try row.decode(column: "record", as: String?.self),
+            businessKey: try row.decode(column: "business_key", as: String?.self),
+            signer: try row.decode(column: "signer", as: String?.self),
+            status: try row.decode(column: "status", as: String.self),
+            receipt: try row.decode(column: "receipt", as: Data?.self).map { Array($0) },
+            causedBy: try row.decode(column: "caused_by", as: String?.self),
+            createdAt: StoreTime.date(try row.decode(column: "created_at", as: Int64.self))
+        )
+    }
+}

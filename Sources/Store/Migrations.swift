@@ -1,0 +1,134 @@
+import Foundation
+import SQLKit
+
+/// The store's schema, versioned in code: each migration runs once, in order, in a transaction
+/// of its own, and `schema_migrations` records which have run. A new version appends a migration;
+/// a migration that has run is never changed.
+enum Migrations {
+    struct Migration: Sendable {
+        let version: Int
+        let name: String
+        let statements: @Sendable (SQLBackend) -> [String]
+    }
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "messages, outbox, delivery attempts, cases, audit chain") { backend in
+            [
+                """
+                CREATE TABLE messages (
+                    id TEXT PRIMARY KEY,
+                    direction TEXT NOT NULL,
+                    partner TEXT NOT NULL,
+                    message_type TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    digest TEXT NOT NULL,
+                    body \(backend.bytesType) NOT NULL,
+                    content_type TEXT NOT NULL,
+                    record TEXT,
+                    business_key TEXT,
+                    signer TEXT,
+                    status TEXT NOT NULL,
+                    receipt \(backend.bytesType),
+                    caused_by TEXT,
+                    created_at BIGINT NOT NULL,
+                    UNIQUE (direction, partner, idempotency_key)
+                )
+                """,
+                """
+                CREATE TABLE outbox (
+                    sequence \(backend.serialKey),
+                    message_id TEXT NOT NULL UNIQUE REFERENCES messages (id),
+                    partner TEXT NOT NULL,
+                    business_key TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at BIGINT NOT NULL,
+                    claimed_by TEXT,
+                    claimed_until BIGINT,
+                    last_error TEXT,
+                    updated_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
+                "CREATE INDEX outbox_object ON outbox (partner, business_key, sequence)",
+                """
+                CREATE TABLE delivery_attempts (
+                    id \(backend.serialKey),
+                    message_id TEXT NOT NULL REFERENCES messages (id),
+                    attempt INTEGER NOT NULL,
+                    started_at BIGINT NOT NULL,
+                    duration_ms BIGINT NOT NULL,
+                    http_status INTEGER,
+                    outcome TEXT NOT NULL,
+                    error TEXT,
+                    response \(backend.bytesType)
+                )
+                """,
+                "CREATE INDEX delivery_attempts_message ON delivery_attempts (message_id, attempt)",
+                """
+                CREATE TABLE cases (
+                    kind TEXT NOT NULL,
+                    case_key TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    state TEXT,
+                    updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (kind, case_key)
+                )
+                """,
+                """
+                CREATE TABLE case_events (
+                    id \(backend.serialKey),
+                    kind TEXT NOT NULL,
+                    case_key TEXT NOT NULL,
+                    at BIGINT NOT NULL,
+                    event TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    partner TEXT NOT NULL,
+                    message_id TEXT,
+                    signer TEXT
+                )
+                """,
+                "CREATE INDEX case_events_case ON case_events (kind, case_key, id)",
+                """
+                CREATE TABLE audit_events (
+                    sequence BIGINT PRIMARY KEY,
+                    at BIGINT NOT NULL,
+                    kind TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                )
+                """,
+                // The chain's last link, kept beside it so that removing rows from the end shows.
+                "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, sequence BIGINT NOT NULL, hash TEXT NOT NULL)",
+            ]
+        },
+    ]
+
+    static func run(on backend: SQLBackend) async throws {
+        try await backend.transaction { db in
+            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
+        }
+        for migration in all {
+            try await backend.transaction { db in
+                // Several gateway processes starting together on one PostgreSQL migrate one at a time.
+                if backend.dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7301)").run() }
+                let applied = try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").first()
+                guard applied == nil else { return }
+                for statement in migration.statements(backend) { try await db.raw(SQLQueryString(statement)).run() }
+                try await db.raw("""
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: StoreTime.now()))
+                    """).run()
+            }
+        }
+    }
+}
+
+/// Times in the store: milliseconds since 1970 (UTC), the same integer in both dialects.
+enum StoreTime {
+    static func now() -> Int64 { milliseconds(Date()) }
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+}

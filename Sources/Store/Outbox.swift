@@ -1,0 +1,175 @@
+import Foundation
+import GatewayCore
+import SQLKit
+
+/// Where an outbound message stands.
+public enum OutboxState: String, Sendable, Codable {
+    /// Waiting for its (next) attempt.
+    case pending
+    /// Claimed by a delivery worker; back to the queue if the worker's lease runs out.
+    case delivering
+    case delivered
+    /// Refused by the partner for good (a final 4xx): not retried.
+    case failed
+    /// Retried as long as the partner's policy allows, without success: waits for a replay.
+    case dead
+}
+
+/// A message claimed for delivery, with the number its next attempt will have.
+public struct Delivery: Sendable, Equatable {
+    public let message: StoredMessage
+    public let attempt: Int
+}
+
+/// What one delivery attempt came to, and what happens next.
+public enum DeliveryOutcome: Sendable, Equatable {
+    case delivered(httpStatus: Int, response: [UInt8])
+    case retry(at: Date, httpStatus: Int?, error: String)
+    case failed(httpStatus: Int?, error: String)
+    case deadLetter(httpStatus: Int?, error: String)
+
+    var name: String {
+        switch self {
+        case .delivered: "delivered"
+        case .retry: "retry"
+        case .failed: "failed"
+        case .deadLetter: "dead-letter"
+        }
+    }
+}
+
+/// One recorded attempt, as `GET /v1/messages/{id}` shows it.
+public struct DeliveryAttempt: Sendable, Equatable, Codable {
+    public let attempt: Int
+    public let startedAt: Date
+    public let durationMilliseconds: Int64
+    public let httpStatus: Int?
+    public let outcome: String
+    public let error: String?
+}
+
+enum Outbox {
+    static func enqueue(_ message: StoredMessage, on db: any SQLDatabase) async throws {
+        let now = StoreTime.milliseconds(message.createdAt)
+        try await db.raw("""
+            INSERT INTO outbox (message_id, partner, business_key, state, attempts, next_attempt_at, updated_at)
+            VALUES (\(bind: message.id), \(bind: message.partner), \(bind: message.businessKey ?? message.id),
+                    \(bind: OutboxState.pending.rawValue), 0, \(bind: now), \(bind: now))
+            """).run()
+    }
+}
+
+extension GatewayStore {
+    /// Claims up to `limit` messages due for delivery at `now`, for `lease` seconds. Of the messages
+    /// about one business object only the oldest undelivered one is ever claimed (world §1.4);
+    /// a claim whose worker died is taken over when its lease has run out.
+    public func claimDeliveries(worker: String, now: Date, lease: TimeInterval, limit: Int) async throws(GatewayError) -> [Delivery] {
+        let dialect = backend.dialect
+        return try await run("claiming deliveries") { db in
+            if dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7303)").run() }
+            let time = StoreTime.milliseconds(now)
+            let rows = try await db.raw("""
+                SELECT o.message_id, o.attempts FROM outbox o
+                WHERE ((o.state = 'pending' AND o.next_attempt_at <= \(bind: time))
+                       OR (o.state = 'delivering' AND o.claimed_until < \(bind: time)))
+                  AND NOT EXISTS (SELECT 1 FROM outbox e
+                                  WHERE e.partner = o.partner AND e.business_key = o.business_key
+                                    AND e.sequence < o.sequence AND e.state IN ('pending', 'delivering'))
+                ORDER BY o.sequence
+                LIMIT \(bind: limit)
+                """).all()
+            var deliveries: [Delivery] = []
+            for row in rows {
+                let id = try row.decode(column: "message_id", as: String.self)
+                try await db.raw("""
+                    UPDATE outbox SET state = 'delivering', claimed_by = \(bind: worker),
+                        claimed_until = \(bind: time + Int64(lease * 1000)), updated_at = \(bind: time)
+                    WHERE message_id = \(bind: id)
+                    """).run()
+                guard let message = try await db.raw("SELECT * FROM messages WHERE id = \(bind: id)").first().map(Self.decode) else { continue }
+                deliveries.append(Delivery(message: message, attempt: try row.decode(column: "attempts", as: Int.self) + 1))
+            }
+            return deliveries
+        }
+    }
+
+    /// Records an attempt and moves the message on: delivered (the partner's answer kept),
+    /// back to the queue at a later time, failed for good, or dead-lettered.
+    public func record(_ outcome: DeliveryOutcome, of delivery: Delivery, startedAt: Date,
+                       duration: TimeInterval) async throws(GatewayError) {
+        let dialect = backend.dialect
+        let id = delivery.message.id
+        try await run("recording a delivery attempt of \(id)") { db in
+            let (status, error, response): (Int?, String?, [UInt8]?) = switch outcome {
+            case .delivered(let status, let response): (status, nil, response)
+            case .retry(_, let status, let error), .failed(let status, let error), .deadLetter(let status, let error): (status, error, nil)
+            }
+            let end = StoreTime.milliseconds(startedAt) + Int64(duration * 1000)
+            try await db.raw("""
+                INSERT INTO delivery_attempts (message_id, attempt, started_at, duration_ms, http_status, outcome, error, response)
+                VALUES (\(bind: id), \(bind: delivery.attempt), \(bind: StoreTime.milliseconds(startedAt)), \(bind: Int64(duration * 1000)),
+                        \(bind: status), \(bind: outcome.name), \(bind: error), \(bind: response.map { Data($0) }))
+                """).run()
+            let (state, next): (OutboxState, Int64) = switch outcome {
+            case .delivered: (.delivered, end)
+            case .retry(let at, _, _): (.pending, StoreTime.milliseconds(at))
+            case .failed: (.failed, end)
+            case .deadLetter: (.dead, end)
+            }
+            try await db.raw("""
+                UPDATE outbox SET state = \(bind: state.rawValue), attempts = \(bind: delivery.attempt), next_attempt_at = \(bind: next),
+                    claimed_by = NULL, claimed_until = NULL, last_error = \(bind: error), updated_at = \(bind: end)
+                WHERE message_id = \(bind: id)
+                """).run()
+            try await db.raw("""
+                UPDATE messages SET status = \(bind: state.rawValue.uppercased()), receipt = \(bind: response.map { Data($0) })
+                WHERE id = \(bind: id)
+                """).run()
+            try await AuditChain.append(kind: "delivery.\(outcome.name)", subject: id,
+                                        detail: "attempt \(delivery.attempt)\(status.map { " HTTP \($0)" } ?? "")\(error.map { ": \($0)" } ?? "")",
+                                        at: StoreTime.date(end), on: db, dialect: dialect)
+        }
+    }
+
+    /// Puts a dead-lettered (or finally failed) message back in the queue, due now.
+    public func replay(_ messageId: String, at now: Date) async throws(GatewayError) {
+        let dialect = backend.dialect
+        try await run("replaying \(messageId)") { db in
+            guard let row = try await db.raw("SELECT state FROM outbox WHERE message_id = \(bind: messageId)").first() else {
+                throw GatewayError(ErrorCode("NOT_FOUND", httpStatus: 404), "No outbound message \(messageId) is in the outbox.")
+            }
+            let state = try row.decode(column: "state", as: String.self)
+            guard state == OutboxState.dead.rawValue || state == OutboxState.failed.rawValue else {
+                throw GatewayError(ErrorCode("NOT_REPLAYABLE", httpStatus: 409),
+                                   "Message \(messageId) is \(state), not dead-lettered or failed: only those can be replayed.")
+            }
+            let time = StoreTime.milliseconds(now)
+            try await db.raw("""
+                UPDATE outbox SET state = 'pending', next_attempt_at = \(bind: time), updated_at = \(bind: time) WHERE message_id = \(bind: messageId)
+                """).run()
+            try await db.raw("UPDATE messages SET status = 'PENDING' WHERE id = \(bind: messageId)").run()
+            try await AuditChain.append(kind: "delivery.replayed", subject: messageId, detail: "was \(state)", at: now, on: db, dialect: dialect)
+        }
+    }
+
+    public func outboxState(of messageId: String) async throws(GatewayError) -> OutboxState? {
+        try await run("reading the outbox") { db in
+            try await db.raw("SELECT state FROM outbox WHERE message_id = \(bind: messageId)").first()
+                .flatMap { OutboxState(rawValue: try $0.decode(column: "state", as: String.self)) }
+        }
+    }
+
+    public func attempts(of messageId: String) async throws(GatewayError) -> [DeliveryAttempt] {
+        try await run("reading the attempts of \(messageId)") { db in
+            try await db.raw("SELECT * FROM delivery_attempts WHERE message_id = \(bind: messageId) ORDER BY attempt, id").all().map { row in
+                DeliveryAttempt(
+                    attempt: try row.decode(column: "attempt", as: Int.self),
+                    startedAt: StoreTime.date(try row.decode(column: "started_at", as: Int64.self)),
+                    durationMilliseconds: try row.decode(column: "duration_ms", as: Int64.self),
+                    httpStatus: try row.decode(column: "http_status", as: Int?.self),
+                    outcome: try row.decode(column: "outcome", as: String.self),
+                    error: try row.decode(column: "error", as: String?.self))
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import GatewayCore
+import Logging
+import NIOCore
+import NIOPosix
+@preconcurrency import PostgresKit
+import SQLiteKit
+
+/// The SQL database under the store: one SQLite connection in WAL mode, whose transactions take
+/// turns, or a pool of PostgreSQL connections, each transaction on a connection of its own.
+/// Every store operation is one `transaction`.
+final class SQLBackend: Sendable {
+    enum Dialect: Sendable { case sqlite, postgres }
+
+    let dialect: Dialect
+    private let connection: Connection
+    private let lock = AsyncLock()
+
+    // The pool is thread-safe (AsyncKit locks its state) but not marked Sendable.
+    private enum Connection: @unchecked Sendable {
+        case sqlite(SQLiteConnection)
+        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
+    }
+
+    private static let logger = Logger(label: "gateway.store")
+
+    static func open(_ location: DatabaseLocation) async throws(GatewayError) -> SQLBackend {
+        do {
+            switch location {
+            case .sqlite(let path):
+                let directory = (path as NSString).deletingLastPathComponent
+                if !directory.isEmpty {
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                }
+                let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                let backend = SQLBackend(dialect: .sqlite, connection: .sqlite(connection))
+                // WAL lets readers go on while a transaction writes; NORMAL sync is durable across
+                // a process kill (only a power loss may lose the last commits).
+                for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"] {
+                    try await connection.sql().raw(SQLQueryString(pragma)).run()
+                }
+                return backend
+            case .postgres(let url):
+                let configuration = try SQLPostgresConfiguration(url: url)
+                let pool = EventLoopGroupConnectionPool(
+                    source: PostgresConnectionSource(sqlConfiguration: configuration),
+                    maxConnectionsPerEventLoop: 4, on: MultiThreadedEventLoopGroup.singleton)
+                let backend = SQLBackend(dialect: .postgres, connection: .postgres(pool))
+                try await backend.transaction { db in try await db.raw("SELECT 1").run() }
+                return backend
+            }
+        } catch let error as GatewayError {
+            throw error
+        } catch {
+            throw GatewayError(.configurationInvalid, "The database \(location) cannot be opened: \(String(reflecting: error))")
+        }
+    }
+
+    private init(dialect: Dialect, connection: Connection) {
+        self.dialect = dialect
+        self.connection = connection
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch connection {
+        case .sqlite(let connection):
+            return try await lock.withLock {
+                try await Self.run(body, on: connection.sql(), begin: "BEGIN IMMEDIATE")
+            }
+        case .postgres(let pool):
+            return try await pool.database(logger: Self.logger).sql().withSession { session in
+                try await Self.run(body, on: session, begin: "BEGIN")
+            }
+        }
+    }
+
+    private static func run<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T, on db: any SQLDatabase,
+                                         begin: String) async throws -> T {
+        try await db.raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(db)
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    func close() async {
+        switch connection {
+        case .sqlite(let connection): try? await connection.close()
+        case .postgres(let pool): try? await pool.shutdownAsync()
+        }
+    }
+
+    /// The column type of raw bytes and of an auto-numbered key in this dialect.
+    var bytesType: String { dialect == .sqlite ? "BLOB" : "BYTEA" }
+    var serialKey: String { dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY" }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Which way a message went through the gateway.
+public enum MessageDirection: String, Sendable, Codable {
+    case inbound, outbound
+}
+
+/// One message as the store keeps it: the exact bytes, their digest, who and what it is, and
+/// the canonical record read from it (inbound) or rendered into it (outbound).
+public struct StoredMessage: Sendable, Equatable {
+    public let id: String
+    public let direction: MessageDirection
+    public let partner: String
+    /// `partner/type` of its spec.
+    public let messageType: String
+    public let idempotencyKey: String
+    /// SHA-256 of `body`, lowercase hex.
+    public let digest: String
+    public let body: [UInt8]
+    public let contentType: String
+    /// The canonical record as JSON, when there is one.
+    public let record: String?
+    /// The business object it is about (application, licence, tax notice …), for ordering.
+    public let businessKey: String?
+    /// The verified signer's subject (inbound).
+    public let signer: String?
+    public var status: String
+    /// The receipt the gateway answered with (inbound) or the partner's answer (outbound).
+    public var receipt: [UInt8]?
+    /// The inbound message an outbound one was produced from.
+    public let causedBy: String?
+    public let createdAt: Date
+
+    public init(id: String, direction: MessageDirection, partner: String, messageType: String, idempotencyKey: String,
+                body: [UInt8], contentType: String, record: String? = nil, businessKey: String? = nil, signer: String? = nil,
+                status: String, receipt: [UInt8]? = nil, causedBy: String? = nil, createdAt: Date) {
+        self.init(id: id, direction: direction, partner: partner, messageType: messageType, idempotencyKey: idempotencyKey,
+                  digest: Digest.sha256Hex(body), body: body, contentType: contentType, record: record, businessKey: businessKey,
+                  signer: signer, status: status, receipt: receipt, causedBy: causedBy, createdAt: createdAt)
+    }
+
+    init(id: String, direction: MessageDirection, partner: String, messageType: String, idempotencyKey: String, digest: String,
+         body: [UInt8], contentType: String, record: String?, businessKey: String?, signer: String?, status: String,
+         receipt: [UInt8]?, causedBy: String?, createdAt: Date) {
+        self.id = id
+        self.direction = direction
+        self.partner = partner
+        self.messageType = messageType
+        self.idempotencyKey = idempotencyKey
+        self.digest = digest
+        self.body = body
+        self.contentType = contentType
+        self.record = record
+        self.businessKey = businessKey
+        self.signer = signer
+        self.status = status
+        self.receipt = receipt
+        self.causedBy = causedBy
+        self.createdAt = createdAt
+    }
+}
+
+/// A change of a case (application, licence, payment, certificate) that a message caused.
+public struct CaseEvent: Sendable, Equatable {
+    public let kind: String
+    public let key: String
+    public let event: String
+    public let status: String
+    public let partner: String
+    public let messageId: String?
+    public let signer: String?
+    public let at: Date
+
+    public init(kind: String, key: String, event: String, status: String, partner: String, messageId: String?, signer: String?, at: Date) {
+        self.kind = kind
+        self.key = key
+        self.event = event
+        self.status = status
+        self.partner = partner
+        self.messageId = messageId
+        self.signer = signer
+        self.at = at
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import GatewayCore
+import Store
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Check the tamper-evident audit chain of the store.",
+        subcommands: [AuditVerifyCommand.self]
+    )
+}
+
+struct AuditVerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Walk the audit chain; exit 0 if intact, else name the first event edited or removed."
+    )
+
+    @Option(name: .long, help: "sqlite:PATH or a postgres:// URL.")
+    var database = "sqlite:var/gateway.sqlite"
+
+    func run() async throws {
+        do {
+            let location = try DatabaseLocation(database)
+            if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
+                throw GatewayError(.configurationInvalid, "There is no database at \(path).")
+            }
+            let store = try await GatewayStore.open(location)
+            let verification: AuditVerification
+            do {
+                verification = try await store.verifyAudit()
+                await store.close()
+            } catch {
+                await store.close()
+                throw error
+            }
+            print(verification.summary)
+            if !verification.isIntact { throw ExitCode.failure }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw CommandFailure.exit(error)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import SQLiteKit
+import Store
+import Testing
+import TestSupport
+
+/// The audit chain shows any row edited or removed behind the gateway's back, on both databases.
+@Suite(.serialized) struct AuditChainTests {
+    /// A store with five audited events (2 messages received, 2 queued, 1 case event … ), then
+    /// one change made directly in the database.
+    func tampered(_ backend: StoreTests.Backend, _ sql: String) async throws -> AuditVerification {
+        var result: AuditVerification?
+        try await StoreTests.withStore(backend) { store, _ in
+            for index in 0..<3 {
+                _ = try await store.accept(StoreTests.inbound("a-\(index)"), producing: [StoreTests.outbound("ao-\(index)", object: "licence/\(index)")])
+            }
+            #expect(try await store.verifyAudit().isIntact)
+            try await Self.execute(sql, in: store.location)
+            result = try await store.verifyAudit()
+        }
+        return try #require(result)
+    }
+
+    static func execute(_ sql: String, in location: DatabaseLocation) async throws {
+        switch location {
+        case .sqlite(let path):
+            let connection = try await SQLiteConnection.open(storage: .file(path: path))
+            try await connection.sql().raw(SQLQueryString(sql)).run()
+            try await connection.close()
+        case .postgres(let url):
+            let name = String(url.split(separator: "/").last?.split(separator: "?").first ?? "")
+            let server = try TestPostgres.shared.get()
+            _ = try server.psql(sql, database: name)
+        }
+    }
+
+    @Test(arguments: StoreTests.Backend.allCases)
+    func anEditedRowIsNamed(_ backend: StoreTests.Backend) async throws {
+        let verification = try await tampered(backend, "UPDATE audit_events SET detail = 'moit nothing to see' WHERE sequence = 3")
+        #expect(verification.problem == .edited(sequence: 3))
+        #expect(verification.summary.contains("Audit event 3 was edited"))
+    }
+
+    @Test(arguments: StoreTests.Backend.allCases)
+    func aRemovedRowIsNamed(_ backend: StoreTests.Backend) async throws {
+        let verification = try await tampered(backend, "DELETE FROM audit_events WHERE sequence = 4")
+        #expect(verification.problem == .removed(sequence: 4))
+    }
+
+    @Test(arguments: StoreTests.Backend.allCases)
+    func rowsRemovedFromTheEndShowToo(_ backend: StoreTests.Backend) async throws {
+        let verification = try await tampered(backend, "DELETE FROM audit_events WHERE sequence >= 5")
+        #expect(verification.problem == .removed(sequence: 5))
+    }
+
+    @Test(arguments: StoreTests.Backend.allCases)
+    func aRewrittenHashIsNamed(_ backend: StoreTests.Backend) async throws {
+        let verification = try await tampered(backend, "UPDATE audit_events SET hash = '\(String(repeating: "a", count: 64))' WHERE sequence = 2")
+        #expect(verification.problem == .edited(sequence: 2))
+    }
+}

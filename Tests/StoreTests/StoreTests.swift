@@ -1,0 +1,164 @@
+import Foundation
+import GatewayCore
+import Store
+import Testing
+import TestSupport
+
+/// The store's behaviour, the same on SQLite and on PostgreSQL.
+@Suite(.serialized) struct StoreTests {
+    enum Backend: String, CaseIterable, Sendable { case sqlite, postgres }
+
+
+    static func withStore(_ backend: Backend, _ body: (GatewayStore, Backend) async throws -> Void) async throws {
+        let location: DatabaseLocation
+        switch backend {
+        case .sqlite:
+            location = .sqlite(path: temporaryDirectory("store") + "/var/gateway.sqlite")
+        case .postgres:
+            // One throwaway server for the whole run, each test on a database of its own.
+            let server = try TestPostgres.shared.get()
+            let name = "store_\(UUID().uuidString.prefix(8).lowercased())"
+            _ = try server.psql("CREATE DATABASE \(name)")
+            location = .postgres(url: server.url.replacingOccurrences(of: "/postgres?", with: "/\(name)?"))
+        }
+        let store = try await GatewayStore.open(location)
+        do {
+            try await body(store, backend)
+            await store.close()
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    static func inbound(_ key: String, body: String = "<LicenceDecision/>", at: Date = Date(timeIntervalSince1970: 1_741_000_000)) -> StoredMessage {
+        StoredMessage(id: "in-\(key)-\(body.count)", direction: .inbound, partner: "moit", messageType: "moit/LicenceDecision",
+                      idempotencyKey: key, body: Array(body.utf8), contentType: "application/xml", record: "{}",
+                      businessKey: "application/IA-1", signer: "CN=eps-signing.moit.example", status: "ACCEPTED", createdAt: at)
+    }
+
+    static func outbound(_ id: String, object: String = "licence/L-1", at: Date = Date(timeIntervalSince1970: 1_741_000_000)) -> StoredMessage {
+        StoredMessage(id: id, direction: .outbound, partner: "customs-core", messageType: "customs-core/LicenceRecord",
+                      idempotencyKey: id, body: Array("{\"messageId\":\"\(id)\"}".utf8), contentType: "application/jose",
+                      businessKey: object, status: "PENDING", causedBy: nil, createdAt: at)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func migrationsRunOnceAndTheSchemaIsVersioned(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store, _ in
+            #expect(try await store.schemaVersions() == [1])
+            let again = try await GatewayStore.open(store.location)
+            #expect(try await again.schemaVersions() == [1])
+            await again.close()
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func acceptedMessageKeepsItsExactBytesAndEverythingItCaused(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store, _ in
+            let body = "<LicenceDecision>Nguyễn Thị Thanh Hương \u{0}\u{1F}</LicenceDecision>"
+            let message = Self.inbound("m-1", body: body)
+            let event = CaseEvent(kind: "application", key: "IA-1", event: "decision", status: "APPROVED", partner: "moit",
+                                  messageId: message.id, signer: message.signer, at: message.createdAt)
+            let outcome = try await store.accept(message, producing: [Self.outbound("out-1")], events: [event])
+            #expect(outcome == .accepted(message))
+            let stored = try #require(try await store.message(message.id))
+            #expect(stored.body == Array(body.utf8))
+            #expect(stored.digest == message.digest)
+            #expect(try await store.outboxState(of: "out-1") == .pending)
+            let timeline = try #require(try await store.timeline(kind: "application", key: "IA-1"))
+            #expect(timeline.status == "APPROVED")
+            #expect(timeline.events == [event])
+            #expect(try await store.verifyAudit() == AuditVerification(rows: 3, problem: nil))
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func sameKeySameBytesIsADuplicateOtherBytesAConflict(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store, _ in
+            let first = Self.inbound("m-2")
+            _ = try await store.accept(first, producing: [Self.outbound("out-2")])
+            try await store.setReceipt(Array("receipt".utf8), of: first.id)
+            guard case .duplicate(let original) = try await store.accept(Self.inbound("m-2")) else {
+                Issue.record("a retransmission must be recognised")
+                return
+            }
+            #expect(original.receipt == Array("receipt".utf8))
+            guard case .conflict(let existing) = try await store.accept(Self.inbound("m-2", body: "<LicenceDecision>other</LicenceDecision>")) else {
+                Issue.record("other bytes under the same key must conflict")
+                return
+            }
+            #expect(existing.id == first.id)
+            #expect(try await store.messages(direction: .outbound).count == 1, "nothing was stored twice")
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func messagesAboutOneObjectGoOutOneAtATimeInOrder(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store, _ in
+            let now = Date(timeIntervalSince1970: 1_741_000_100)
+            _ = try await store.accept(Self.inbound("a"), producing: [Self.outbound("L1-v1"), Self.outbound("L2-v1", object: "licence/L-2")])
+            _ = try await store.accept(Self.inbound("b"), producing: [Self.outbound("L1-v2")])
+            let first = try await store.claimDeliveries(worker: "w1", now: now, lease: 30, limit: 10)
+            #expect(first.map(\.message.id) == ["L1-v1", "L2-v1"], "the second record of L-1 waits for the first")
+            #expect(try await store.claimDeliveries(worker: "w2", now: now, lease: 30, limit: 10).isEmpty, "claimed messages are not claimed twice")
+            try await store.record(.delivered(httpStatus: 202, response: []), of: first[1], startedAt: now, duration: 0.1)
+
+            try await store.record(.retry(at: now.addingTimeInterval(60), httpStatus: 503, error: "HTTP 503"), of: first[0], startedAt: now, duration: 0.2)
+            #expect(try await store.claimDeliveries(worker: "w1", now: now, lease: 30, limit: 10).isEmpty, "v2 still waits behind v1's retry")
+            let retried = try await store.claimDeliveries(worker: "w1", now: now.addingTimeInterval(61), lease: 30, limit: 10)
+            #expect(retried.map(\.message.id) == ["L1-v1"])
+            #expect(retried.first?.attempt == 2)
+            try await store.record(.delivered(httpStatus: 202, response: Array("ok".utf8)), of: retried[0], startedAt: now, duration: 0.1)
+            let next = try await store.claimDeliveries(worker: "w1", now: now.addingTimeInterval(62), lease: 30, limit: 10)
+            #expect(next.map(\.message.id) == ["L1-v2"])
+
+            let attempts = try await store.attempts(of: "L1-v1")
+            #expect(attempts.map(\.outcome) == ["retry", "delivered"])
+            #expect(attempts.map(\.httpStatus) == [503, 202])
+            #expect(try await store.message("L1-v1")?.receipt == Array("ok".utf8))
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aClaimWhoseWorkerDiedIsTakenOverAfterItsLease(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store, _ in
+            let now = Date(timeIntervalSince1970: 1_741_000_100)
+            _ = try await store.accept(Self.inbound("c"), producing: [Self.outbound("out-c")])
+            #expect(try await store.claimDeliveries(worker: "dead", now: now, lease: 30, limit: 1).count == 1)
+            #expect(try await store.claimDeliveries(worker: "alive", now: now.addingTimeInterval(10), lease: 30, limit: 1).isEmpty)
+            #expect(try await store.claimDeliveries(worker: "alive", now: now.addingTimeInterval(31), lease: 30, limit: 1).map(\.message.id) == ["out-c"])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func deadLettersWaitForAReplay(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store, _ in
+            let now = Date(timeIntervalSince1970: 1_741_000_100)
+            _ = try await store.accept(Self.inbound("d"), producing: [Self.outbound("out-d")])
+            let claimed = try await store.claimDeliveries(worker: "w", now: now, lease: 30, limit: 1)
+            try await store.record(.deadLetter(httpStatus: nil, error: "connection refused"), of: claimed[0], startedAt: now, duration: 0.01)
+            #expect(try await store.outboxState(of: "out-d") == .dead)
+            #expect(try await store.claimDeliveries(worker: "w", now: now.addingTimeInterval(3600), lease: 30, limit: 1).isEmpty)
+            await #expect(throws: GatewayError.self) { try await store.replay("out-unknown", at: now) }
+            try await store.replay("out-d", at: now.addingTimeInterval(3600))
+            let again = try await store.claimDeliveries(worker: "w", now: now.addingTimeInterval(3600), lease: 30, limit: 1)
+            #expect(again.map(\.message.id) == ["out-d"])
+            #expect(again.first?.message.body == Array("{\"messageId\":\"out-d\"}".utf8), "a replay sends the identical bytes")
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func concurrentAcceptsAllLandAndTheAuditChainHolds(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store, _ in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<40 {
+                    group.addTask { _ = try await store.accept(Self.inbound("p-\(index)"), producing: [Self.outbound("po-\(index)", object: "licence/\(index)")]) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.messages().count == 80)
+            #expect(try await store.verifyAudit() == AuditVerification(rows: 80, problem: nil))
+        }
+    }
+}
