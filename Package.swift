@@ -39,6 +39,10 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
             ]
         ),
+        .target(
+            name: "Hub",
+            dependencies: ["GatewayCore", "Signatures", "MessageSpecs", "Store", "HardenedXML", .product(name: "Yams", package: "Yams")]
+        ),
         .target(name: "HTTPAPI", dependencies: ["GatewayCore", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(name: "GatewayBenchmarks", dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "CLibXML2", "COpenSSL"]),
         .executableTarget(
@@ -61,6 +65,7 @@ let package = Package(
             dependencies: ["HTTPAPI", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "MessageSpecsTests", dependencies: ["MessageSpecs", "GatewayCore", "HardenedXML", "TestSupport", "CLibXML2"]),
+        .testTarget(name: "HubTests", dependencies: ["Hub", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport"]),
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store", "GatewayCore", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]

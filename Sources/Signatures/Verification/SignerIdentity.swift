@@ -5,6 +5,13 @@ public struct SignerIdentity: Sendable, Hashable, Codable, CustomStringConvertib
     public var serialNumber: String
     public var fingerprintSHA256: String
 
+    public init(subject: String, issuer: String, serialNumber: String, fingerprintSHA256: String) {
+        self.subject = subject
+        self.issuer = issuer
+        self.serialNumber = serialNumber
+        self.fingerprintSHA256 = fingerprintSHA256
+    }
+
     public init(_ certificate: Certificate) {
         subject = certificate.subject
         issuer = certificate.issuer

@@ -1,0 +1,106 @@
+import Foundation
+import GatewayCore
+import Signatures
+
+/// A partner of the gateway as loaded and checked at start-up: who it is, where its messages
+/// go, whom the gateway believes for it, what it may send and receive, how its deliveries are
+/// retried.
+public struct Partner: Sendable {
+    public let id: String
+    public let name: String
+    public let kind: String
+    /// The ASEAN member state of an ASW partner (`TH`, `SG`), whose certificate must sign as `SenderNSW`.
+    public let country: String?
+    public let endpoint: Endpoint?
+    public let trust: SignerTrust
+    public let trustDirectory: String
+    public let acceptedSigners: AcceptedSigners
+    /// `partner/type` of the messages it may send to the gateway and receive from it.
+    public let sends: Set<String>
+    public let receives: Set<String>
+    /// The gateway's signing key and certificate for this partner's messages.
+    public let signingKey: SigningCredentials?
+    public let retry: RetryPolicy
+
+    public struct Endpoint: Sendable, Equatable {
+        public var url: String
+        public let contentType: String
+        public let clientCertificate: String?
+        public let clientKey: String?
+        public let serverCA: String?
+        public let connectTimeout: TimeInterval
+        public let totalTimeout: TimeInterval
+    }
+
+    public struct SigningCredentials: Sendable, Equatable {
+        public let key: String
+        public let certificate: String
+        public let chain: String?
+    }
+}
+
+/// Whom a partner's messages may be signed by: certificates pinned by SHA-256 fingerprint, and
+/// subject patterns (`*` for any text) — several at once, so a partner can roll its certificate
+/// over without downtime.
+public struct AcceptedSigners: Sendable, Equatable {
+    public let fingerprints: Set<String>
+    public let subjectPatterns: [String]
+
+    public init(fingerprints: [String], subjectPatterns: [String]) {
+        self.fingerprints = Set(fingerprints.map { $0.replacingOccurrences(of: ":", with: "").lowercased() })
+        self.subjectPatterns = subjectPatterns
+    }
+
+    public func accepts(_ signer: SignerIdentity) -> Bool {
+        fingerprints.contains(signer.fingerprintSHA256.lowercased())
+            || subjectPatterns.contains { Self.matches(signer.subject, pattern: $0) }
+    }
+
+    /// `*` stands for any text, everything else for itself (the classic wildcard walk).
+    static func matches(_ text: String, pattern: String) -> Bool {
+        let text = Array(text), pattern = Array(pattern)
+        var (t, p) = (0, 0)
+        var star: Int?
+        var resume = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] != "*", pattern[p] == text[t] {
+                t += 1
+                p += 1
+            } else if p < pattern.count, pattern[p] == "*" {
+                star = p
+                resume = t
+                p += 1
+            } else if let star {
+                p = star + 1
+                resume += 1
+                t = resume
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == "*" { p += 1 }
+        return p == pattern.count
+    }
+}
+
+/// When a failed delivery is tried again: after each delay in turn, the last one repeated,
+/// until `giveUpAfter` from the first attempt; each delay with up to 10 % random jitter.
+public struct RetryPolicy: Sendable, Equatable {
+    public let delays: [TimeInterval]
+    public let giveUpAfter: TimeInterval
+
+    public static let world = RetryPolicy(delays: [30, 60, 120, 240, 480, 900], giveUpAfter: 24 * 3600)
+
+    public init(delays: [TimeInterval], giveUpAfter: TimeInterval) {
+        self.delays = delays
+        self.giveUpAfter = giveUpAfter
+    }
+
+    /// The delay before attempt `attempt + 1` after `attempt` failed, or nil when the policy gives up.
+    public func delay(after attempt: Int, elapsed: TimeInterval, jitter: Double = Double.random(in: 0...0.1)) -> TimeInterval? {
+        guard let last = delays.last else { return nil }
+        let base = attempt - 1 < delays.count ? delays[max(attempt - 1, 0)] : last
+        let delay = base * (1 + jitter)
+        return elapsed + delay <= giveUpAfter ? delay : nil
+    }
+}

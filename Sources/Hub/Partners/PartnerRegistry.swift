@@ -1,0 +1,137 @@
+import Foundation
+import GatewayCore
+import MessageSpecs
+import Signatures
+import Yams
+
+/// Every `Partners/*.yaml`, loaded and checked at start-up: a missing certificate or key file,
+/// an unreadable trust directory or a message type no spec knows stops the start, naming the
+/// file and the reason. Endpoints can be overridden per environment without editing the files:
+/// `GATEWAY_PARTNER_<ID>_URL` (`GATEWAY_PARTNER_CUSTOMS_CORE_URL=http://127.0.0.1:9001/records`).
+public struct PartnerRegistry: Sendable {
+    public let directory: String
+    public let partners: [String: Partner]
+
+    public init(directory: String, specs: SpecRegistry, environment: [String: String] = ProcessInfo.processInfo.environment) throws(GatewayError) {
+        self.directory = directory
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+        guard !files.isEmpty else {
+            throw GatewayError(.configurationInvalid, "No partner file (*.yaml) was found in \(directory).")
+        }
+        var partners: [String: Partner] = [:]
+        for name in files {
+            let file = "\(directory)/\(name)"
+            let partner = try Self.load(file, specs: specs, environment: environment)
+            guard partners[partner.id] == nil else {
+                throw GatewayError(.configurationInvalid, "\(file): the partner id \(partner.id) is already used by another file.")
+            }
+            partners[partner.id] = partner
+        }
+        self.partners = partners
+    }
+
+    public func partner(_ id: String) -> Partner? { partners[id] }
+
+    static func load(_ file: String, specs: SpecRegistry, environment: [String: String]) throws(GatewayError) -> Partner {
+        func failure(_ reason: String) -> GatewayError {
+            GatewayError(.configurationInvalid, "\(file): \(reason)", path: file)
+        }
+        guard let data = FileManager.default.contents(atPath: file) else { throw failure("cannot be read") }
+        let parsed: PartnerFile
+        do {
+            parsed = try YAMLDecoder().decode(PartnerFile.self, from: data)
+        } catch {
+            throw failure("is not a valid partner file: \(Self.describe(error))")
+        }
+        let base = (file as NSString).deletingLastPathComponent
+        func path(_ relative: String, _ what: String, directory: Bool = false) throws(GatewayError) -> String {
+            let resolved = relative.hasPrefix("/") ? relative : ((base as NSString).appendingPathComponent(relative) as NSString).standardizingPath
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), isDirectory.boolValue == directory,
+                  FileManager.default.isReadableFile(atPath: resolved) else {
+                throw failure("the \(what) \(relative) is missing or unreadable (looked for \(resolved))")
+            }
+            return resolved
+        }
+        func optionalPath(_ relative: String?, _ what: String) throws(GatewayError) -> String? {
+            guard let relative else { return nil }
+            return try path(relative, what)
+        }
+        guard ["ministry", "bank", "asean", "customs"].contains(parsed.kind) else {
+            throw failure("kind must be ministry, bank, asean or customs, not \(parsed.kind)")
+        }
+        for type in parsed.sends + parsed.receives where specs.spec(type) == nil {
+            throw failure("the message type \(type) is not a loaded spec (see gateway specs)")
+        }
+        for type in parsed.sends where specs.spec(type)?.spec.isInbound != true {
+            throw failure("\(type) is not a message partners send to the gateway")
+        }
+        for type in parsed.receives where specs.spec(type)?.spec.isOutbound != true {
+            throw failure("\(type) is not a message the gateway writes")
+        }
+        let trustDirectory = try path(parsed.trust, "trust directory", directory: true)
+        let store: TrustStore
+        do {
+            store = try TrustStore(directory: trustDirectory)
+        } catch {
+            throw failure("the trust directory \(parsed.trust) cannot be used: \(error.message)")
+        }
+        let subjects = parsed.signers.subjects ?? [], fingerprints = parsed.signers.fingerprints ?? []
+        guard !subjects.isEmpty || !fingerprints.isEmpty else {
+            throw failure("signers must list at least one fingerprint or subject pattern")
+        }
+        var endpoint: Partner.Endpoint?
+        if let declared = parsed.endpoint {
+            let variable = "GATEWAY_PARTNER_\(parsed.id.uppercased().replacingOccurrences(of: "-", with: "_"))_URL"
+            endpoint = Partner.Endpoint(
+                url: environment[variable] ?? declared.url,
+                contentType: declared.contentType,
+                clientCertificate: try optionalPath(parsed.tls?.clientCertificate, "client certificate"),
+                clientKey: try optionalPath(parsed.tls?.clientKey, "client key"),
+                serverCA: try optionalPath(parsed.tls?.serverCA, "server CA file"),
+                connectTimeout: try duration(parsed.timeouts?.connect ?? "5s", failure),
+                totalTimeout: try duration(parsed.timeouts?.total ?? "30s", failure))
+        } else if !parsed.receives.isEmpty {
+            throw failure("it receives \(parsed.receives.joined(separator: ", ")) but has no endpoint")
+        }
+        var signing: Partner.SigningCredentials?
+        if let folder = parsed.signWith {
+            let directory = try path(folder, "signing folder", directory: true)
+            signing = Partner.SigningCredentials(key: try path("\(directory)/key.pem", "signing key"),
+                                                 certificate: try path("\(directory)/cert.pem", "signing certificate"),
+                                                 chain: FileManager.default.fileExists(atPath: "\(directory)/chain.pem") ? "\(directory)/chain.pem" : nil)
+        }
+        var retry = RetryPolicy.world
+        if let declared = parsed.retry {
+            var delays: [TimeInterval] = []
+            for text in declared.delays { delays.append(try duration(text, failure)) }
+            guard !delays.isEmpty else { throw failure("retry.delays must list at least one delay") }
+            retry = RetryPolicy(delays: delays, giveUpAfter: try duration(declared.giveUpAfter, failure))
+        }
+        return Partner(id: parsed.id, name: parsed.name, kind: parsed.kind, country: parsed.country, endpoint: endpoint,
+                       trust: SignerTrust.standard(store: store), trustDirectory: trustDirectory,
+                       acceptedSigners: AcceptedSigners(fingerprints: fingerprints, subjectPatterns: subjects),
+                       sends: Set(parsed.sends), receives: Set(parsed.receives), signingKey: signing, retry: retry)
+    }
+
+    /// `500ms`, `30s`, `2m`, `24h`.
+    static func duration(_ text: String, _ failure: (String) -> GatewayError) throws(GatewayError) -> TimeInterval {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if let value = Double(text.dropLast(suffix.count)), value >= 0 { return value * factor }
+        }
+        throw failure("\(text) is not a duration (such as 500ms, 30s, 2m, 24h)")
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            "\((context.codingPath + [key]).map(\.stringValue).joined(separator: ".")) is missing"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context), DecodingError.dataCorrupted(let context):
+            "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+        default:
+            "\(error)"
+        }
+    }
+}
