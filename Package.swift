@@ -43,7 +43,7 @@ let package = Package(
             name: "Hub",
             dependencies: ["GatewayCore", "Signatures", "MessageSpecs", "Store", "HardenedXML", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "HTTPAPI", dependencies: ["GatewayCore", .product(name: "Hummingbird", package: "hummingbird")]),
+        .target(name: "HTTPAPI", dependencies: ["GatewayCore", "Hub", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(name: "GatewayBenchmarks", dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "CLibXML2", "COpenSSL"]),
         .executableTarget(
             name: "gateway",
@@ -62,7 +62,8 @@ let package = Package(
         ),
         .testTarget(
             name: "HTTPAPITests",
-            dependencies: ["HTTPAPI", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["HTTPAPI", "Hub", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "MessageSpecsTests", dependencies: ["MessageSpecs", "GatewayCore", "HardenedXML", "TestSupport", "CLibXML2"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport"]),

@@ -1,3 +1,4 @@
+import Hub
 import Hummingbird
 import Logging
 
@@ -14,15 +15,17 @@ public struct ServerConfiguration: Sendable {
 
 /// The gateway's HTTP face: routes and middleware, and nothing that decides business outcomes.
 public enum GatewayServer {
-    public static func router() -> Router<BasicRequestContext> {
+    /// The routes; without a pipeline (tools, tests of the HTTP layer alone) only `GET /health`.
+    public static func router(pipeline: InboundPipeline? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         HealthRoutes().register(on: router)
+        if let pipeline { PartnerMessageRoutes(pipeline: pipeline).register(on: router) }
         return router
     }
 
-    public static func application(_ configuration: ServerConfiguration, logger: Logger) -> some ApplicationProtocol {
+    public static func application(_ configuration: ServerConfiguration, pipeline: InboundPipeline?, logger: Logger) -> some ApplicationProtocol {
         Application(
-            router: router(),
+            router: router(pipeline: pipeline),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "single-window-gateway"),
             logger: logger
         )

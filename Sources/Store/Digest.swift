@@ -1,7 +1,9 @@
 import COpenSSL
 
 /// SHA-256 through OpenSSL, as lowercase hex.
-enum Digest {
+public enum Digest {
+    public static func sha256(_ bytes: [UInt8]) -> String { sha256Hex(bytes) }
+
     static func sha256Hex(_ bytes: [UInt8]) -> String {
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0

@@ -106,3 +106,28 @@ extension GatewayStore {
         )
     }
 }
+
+extension GatewayStore {
+    /// The newest outbound message of a type about a business object, with where its delivery
+    /// stands (the ImportLicenceApplication behind a decision, the last LicenceRecord of a licence).
+    public func latestOutbound(type: String, businessKey: String) async throws(GatewayError) -> (message: StoredMessage, state: OutboxState)? {
+        try await run("looking up the last \(type) of \(businessKey)") { db in
+            guard let row = try await db.raw("""
+                SELECT m.*, o.state AS outbox_state FROM messages m JOIN outbox o ON o.message_id = m.id
+                WHERE m.direction = 'outbound' AND m.message_type = \(bind: type) AND m.business_key = \(bind: businessKey)
+                ORDER BY o.sequence DESC LIMIT 1
+                """).first() else { return nil }
+            let state = OutboxState(rawValue: try row.decode(column: "outbox_state", as: String.self)) ?? .pending
+            return (try Self.decode(row), state)
+        }
+    }
+}
+
+extension GatewayStore {
+    /// The inbound message a partner sent under an idempotency key, if any.
+    public func inbound(partner: String, idempotencyKey: String) async throws(GatewayError) -> StoredMessage? {
+        try await run("looking up \(partner) \(idempotencyKey)") { db in
+            try await Self.message(direction: .inbound, partner: partner, key: idempotencyKey, on: db)
+        }
+    }
+}

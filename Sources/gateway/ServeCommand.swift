@@ -1,11 +1,22 @@
 import ArgumentParser
+import Foundation
+import GatewayCore
 import HTTPAPI
+import Hub
 import Logging
+import MessageSpecs
+import Signatures
+import Store
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the gateway's HTTP server (for now: GET /health; the message endpoints come with the hub)."
+        abstract: "Run the gateway: partners POST signed messages to /v1/partners/{partner}/messages.",
+        discussion: """
+        Loads the message specs and the partner files, opens the store (migrating it) and listens. \
+        A missing certificate, an unknown message type or an unreadable trust directory stops the \
+        start with the file and the reason.
+        """
     )
 
     @Option(name: .long, help: "The address to listen on; 0.0.0.0 to accept connections from other hosts.")
@@ -14,10 +25,42 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The port to listen on.")
     var port = 8080
 
+    @Option(name: .long, help: "sqlite:PATH (the embedded default) or a postgres:// URL.")
+    var database = "sqlite:var/gateway.sqlite"
+
+    @Option(name: .long, help: "The partner files directory.")
+    var partners = "Partners"
+
+    @Option(name: .long, help: "The message specs directory.")
+    var specs = "MessageSpecs"
+
+    @Option(name: .long, help: "The folder of the gateway's own receipt key (key.pem, cert.pem, chain.pem).")
+    var receiptKey = "Certificates/demo/gateway"
+
     func run() async throws {
         var logger = Logger(label: "gateway")
         logger.logLevel = .info
-        let application = GatewayServer.application(ServerConfiguration(host: host, port: port), logger: logger)
-        try await application.runService()
+        let store: GatewayStore
+        let pipeline: InboundPipeline
+        do {
+            let registry = try SpecRegistry(directory: specs)
+            let partnerRegistry = try PartnerRegistry(directory: partners, specs: registry)
+            store = try await GatewayStore.open(try DatabaseLocation(database))
+            let chain = "\(receiptKey)/chain.pem"
+            let signer = try MessageSigner(keyFile: "\(receiptKey)/key.pem", certificateFile: "\(receiptKey)/cert.pem",
+                                           chainFile: FileManager.default.fileExists(atPath: chain) ? chain : nil)
+            pipeline = try InboundPipeline(specs: registry, partners: partnerRegistry, store: store, receiptSigner: signer)
+            logger.info("Loaded \(registry.specs.count) message specs and \(partnerRegistry.partners.count) partners; store \(store.location)")
+        } catch {
+            throw CommandFailure.exit(error)
+        }
+        let application = GatewayServer.application(ServerConfiguration(host: host, port: port), pipeline: pipeline, logger: logger)
+        do {
+            try await application.runService()
+            await store.close()
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 }

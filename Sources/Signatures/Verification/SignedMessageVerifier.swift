@@ -13,16 +13,25 @@ public struct SignedMessageVerifier: Sendable {
         self.parser = parser
     }
 
-    public func verify(_ bytes: [UInt8], at time: Date) throws(GatewayError) -> (format: MessageFormat, signature: VerifiedSignature) {
+    /// A verified message: its format, the signature, and the content to process — the XML
+    /// document itself, or the exact payload bytes of a JWS.
+    public struct VerifiedMessage: Sendable {
+        public let format: MessageFormat
+        public let signature: VerifiedSignature
+        public let content: [UInt8]
+    }
+
+    public func verify(_ bytes: [UInt8], at time: Date) throws(GatewayError) -> VerifiedMessage {
         switch MessageFormat.detect(bytes) {
         case .xml:
             let verified = try XMLSignatureVerifier(trust: trust, parser: parser).verify(bytes, at: time)
-            return (.xml, verified.signature)
+            return VerifiedMessage(format: .xml, signature: verified.signature, content: bytes)
         case .json:
             throw SignatureRefusal(.missingSignature, "The message is plain JSON, not a JWS compact serialization: it is not signed.").gatewayError
         case .jws:
             do {
-                return (.jws, try JWSVerifier(trust: trust).verify(String(decoding: bytes, as: UTF8.self), at: time).signature)
+                let verified = try JWSVerifier(trust: trust).verify(String(decoding: bytes, as: UTF8.self), at: time)
+                return VerifiedMessage(format: .jws, signature: verified.signature, content: verified.payload)
             } catch {
                 throw error.gatewayError
             }

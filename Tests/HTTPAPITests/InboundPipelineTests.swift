@@ -1,0 +1,170 @@
+import Foundation
+import GatewayCore
+import HTTPAPI
+import Hub
+import Hummingbird
+import HummingbirdTesting
+import MessageSpecs
+import Signatures
+import Store
+import Testing
+import TestSupport
+
+/// Partners posting signed messages to `POST /v1/partners/{partner}/messages`, flow 1 steps
+/// 1a–1b, and every answer of world §1.3 — in process, on a fresh embedded store.
+@Suite struct InboundPipelineTests {
+    static let root = RepositoryPaths.root
+    static let specs: SpecRegistry = {
+        do { return try SpecRegistry(directory: root + "/MessageSpecs") } catch { preconditionFailure("\(error)") }
+    }()
+
+    struct Gateway {
+        let store: GatewayStore
+        let pipeline: InboundPipeline
+    }
+
+    static func gateway() async throws -> Gateway {
+        let partners = try PartnerRegistry(directory: root + "/Partners", specs: specs, environment: [:])
+        let store = try await GatewayStore.open(.sqlite(path: temporaryDirectory("pipeline") + "/gateway.sqlite"))
+        let receipts = try signer("gateway")
+        return Gateway(store: store, pipeline: try InboundPipeline(specs: specs, partners: partners, store: store, receiptSigner: receipts))
+    }
+
+    static func signer(_ party: String) throws -> MessageSigner {
+        let folder = root + "/Certificates/demo/\(party)"
+        return try MessageSigner(keyFile: "\(folder)/key.pem", certificateFile: "\(folder)/cert.pem", chainFile: "\(folder)/chain.pem")
+    }
+
+    static func sample(_ path: String) -> [UInt8] { read(root + "/MessageSpecs/" + path) }
+
+    static func signed(_ path: String, by party: String, replacing old: String? = nil, with new: String = "") throws -> [UInt8] {
+        var text = String(decoding: sample(path), as: UTF8.self)
+        if let old {
+            precondition(text.contains(old), "\(old) is not in \(path)")
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        return try signer(party).sign(Array(text.utf8))
+    }
+
+    static let application = "customs-core/ImportApplication.v2/samples/ImportApplication-01.json"
+    static let decision = "moit/LicenceDecision.v1/samples/LicenceDecision-01.xml"
+
+    func post(_ client: some TestClientProtocol, _ partner: String, _ body: [UInt8],
+              _ check: @escaping @Sendable (TestResponse) async throws -> Void) async throws {
+        try await client.execute(uri: "/v1/partners/\(partner)/messages", method: .post, body: ByteBuffer(bytes: body)) { try await check($0) }
+    }
+
+    static func errorCode(_ response: TestResponse) -> String? {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["error"] as? String
+    }
+
+    @Test func anApplicationIsAcceptedWithASignedReceiptAndQueuedForMOIT() async throws {
+        let gateway = try await Self.gateway()
+        let body = try Self.signed(Self.application, by: "customs-core")
+        try await Application(router: GatewayServer.router(pipeline: gateway.pipeline)).test(.router) { client in
+            try await post(client, "customs-core", body) { response in
+                #expect(response.status == .accepted)
+                #expect(response.headers[.contentType] == "application/jose")
+                let trust = SignerTrust.standard(store: try TrustStore(directory: Self.root + "/Certificates/demo/trust/vn"))
+                let receipt = try JWSVerifier(trust: trust).verify(String(buffer: response.body), at: Date())
+                #expect(receipt.signature.signer.subject.hasPrefix("CN=nsw-gateway-signing.example"))
+                let payload = String(decoding: receipt.payload, as: UTF8.self)
+                #expect(payload.contains("\"digest\":\"sha256:\(Digest.sha256(body))\""))
+                #expect(payload.contains("\"status\":\"ACCEPTED\""))
+            }
+        }
+        let outbound = try await gateway.store.messages(direction: .outbound)
+        #expect(outbound.count == 1)
+        let application = try #require(outbound.first)
+        #expect(application.partner == "moit")
+        #expect(application.messageType == "moit/ImportLicenceApplication")
+        #expect(try await gateway.store.outboxState(of: application.id) == .pending)
+        // What MOIT will get is signed by the gateway and valid against MOIT's schema.
+        let moitTrust = SignerTrust.standard(store: try TrustStore(directory: Self.root + "/Certificates/demo/trust/vn"))
+        let verified = try SignedMessageVerifier(trust: moitTrust).verify(application.body, at: Date())
+        #expect(verified.signature.format == .xmlDSig)
+        #expect(try Self.specs.read(application.body).spec.key == "moit/ImportLicenceApplication")
+        await gateway.store.close()
+    }
+
+    @Test func aRetransmissionGetsTheFirstReceiptAndOtherBytesAConflict() async throws {
+        let gateway = try await Self.gateway()
+        let body = try Self.signed(Self.application, by: "customs-core")
+        let changed = try Self.signed(Self.application, by: "customs-core", replacing: "\"requestedValidUntil\": \"2025-12-31\"",
+                                      with: "\"requestedValidUntil\": \"2025-11-30\"")
+        try await Application(router: GatewayServer.router(pipeline: gateway.pipeline)).test(.router) { client in
+            nonisolated(unsafe) var firstReceipt = ""
+            try await post(client, "customs-core", body) { firstReceipt = String(buffer: $0.body); #expect($0.status == .accepted) }
+            try await post(client, "customs-core", body) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == firstReceipt)
+            }
+            try await post(client, "customs-core", changed) { response in
+                #expect(response.status == .conflict)
+                #expect(Self.errorCode(response) == "MESSAGE_ID_CONFLICT")
+            }
+        }
+        #expect(try await gateway.store.messages(direction: .outbound).count == 1, "nothing was processed twice")
+        await gateway.store.close()
+    }
+
+    @Test func refusalsAnswerWithTheWorldsCodes() async throws {
+        let gateway = try await Self.gateway()
+        let unsigned = Self.sample(Self.application)
+        let byMOIT = try Self.signed(Self.application, by: "moit")
+        let wrongType = try Self.signed(Self.decision, by: "customs-core")
+        let invalid = try Self.signed(Self.application, by: "customs-core", replacing: "\"requestedValidUntil\": \"2025-12-31\"",
+                                      with: "\"requestedValidUntil\": \"2025-02-30\"")
+        let tampered = Array(String(decoding: try Self.signed(Self.decision, by: "moit"), as: UTF8.self)
+            .replacingOccurrences(of: ">1200<", with: ">1300<").utf8)
+        let oversize = [UInt8](repeating: UInt8(ascii: " "), count: InboundPipeline.maximumBytes + 1)
+        try await Application(router: GatewayServer.router(pipeline: gateway.pipeline)).test(.router) { client in
+            try await post(client, "customs-core", unsigned) { #expect($0.status == .unauthorized); #expect(Self.errorCode($0) == "SIGNATURE_INVALID") }
+            try await post(client, "moit", tampered) { #expect($0.status == .unauthorized); #expect(Self.errorCode($0) == "SIGNATURE_INVALID") }
+            try await post(client, "customs-core", byMOIT) { #expect($0.status == .forbidden); #expect(Self.errorCode($0) == "NOT_ALLOWED") }
+            try await post(client, "customs-core", wrongType) { #expect($0.status == .forbidden); #expect(Self.errorCode($0) == "NOT_ALLOWED") }
+            try await post(client, "customs-core", invalid) { response in
+                #expect(response.status == .badRequest)
+                #expect(Self.errorCode(response) == "SCHEMA_INVALID")
+                #expect(String(buffer: response.body).contains("\"path\":\"/requestedValidUntil\""))
+            }
+            try await post(client, "customs-core", Array("{\"messageType\":".utf8)) { #expect($0.status == .unauthorized || $0.status == .badRequest) }
+            try await post(client, "customs-core", Array("<ImportApplication".utf8)) { #expect($0.status == .badRequest); #expect(Self.errorCode($0) == "MALFORMED") }
+            try await post(client, "nobody", unsigned) { #expect($0.status == .notFound) }
+            try await post(client, "customs-core", oversize) { #expect($0.status == .contentTooLarge); #expect(Self.errorCode($0) == "TOO_LARGE") }
+        }
+        #expect(try await gateway.store.messages().isEmpty, "a refused message stores nothing")
+        await gateway.store.close()
+    }
+
+    @Test func aDecisionOnAnAcceptedApplicationBecomesTheFirstLicenceRecord() async throws {
+        let gateway = try await Self.gateway()
+        let application = try Self.signed(Self.application, by: "customs-core")
+        let decision = try Self.signed(Self.decision, by: "moit")
+        let second = try Self.signed(Self.decision, by: "moit", replacing: "fa9d8150-f485-4f54-9295-3e01edc6eb5a",
+                                     with: "0b7c9f6e-1111-4f54-9295-3e01edc6eb5a")
+        try await Application(router: GatewayServer.router(pipeline: gateway.pipeline)).test(.router) { client in
+            try await post(client, "customs-core", application) { #expect($0.status == .accepted) }
+            // MOIT has not accepted the application yet: the decision overtakes it.
+            try await post(client, "moit", decision) { #expect($0.status == .conflict); #expect(Self.errorCode($0) == "UNKNOWN_APPLICATION") }
+            let deliveries = try await gateway.store.claimDeliveries(worker: "test", now: Date(), lease: 30, limit: 5)
+            try await gateway.store.record(.delivered(httpStatus: 202, response: []), of: try #require(deliveries.first), startedAt: Date(), duration: 0.01)
+            try await post(client, "moit", decision) { #expect($0.status == .accepted) }
+            try await post(client, "moit", second) { #expect($0.status == .conflict); #expect(Self.errorCode($0) == "DECISION_ALREADY_FINAL") }
+        }
+        let record = try #require(try await gateway.store.messages(direction: .outbound).first { $0.messageType == "customs-core/LicenceRecord" })
+        #expect(record.partner == "customs-core")
+        #expect(record.businessKey == "licence/00125/2025/GPNK-BCT")
+        let verified = try SignedMessageVerifier(trust: SignerTrust.standard(store: try TrustStore(directory: Self.root + "/Certificates/demo/trust/vn")))
+            .verify(record.body, at: Date())
+        #expect(verified.format == .jws)
+        let read = try Self.specs.read(verified.content)
+        #expect(read.spec.key == "customs-core/LicenceRecord")
+        #expect(String(decoding: verified.content, as: UTF8.self).contains("\"licenceNumber\": \"00125/2025/GPNK-BCT\""))
+        let timeline = try #require(try await gateway.store.timeline(kind: "application", key: "IA-2025-000418"))
+        #expect(timeline.status == "APPROVED")
+        #expect(timeline.events.first?.signer?.hasPrefix("CN=eps-signing.moit.example") == true)
+        #expect(try await gateway.store.verifyAudit().isIntact)
+        await gateway.store.close()
+    }
+}
