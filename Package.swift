@@ -39,16 +39,17 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
             ]
         ),
+        .target(name: "Delivery", dependencies: ["GatewayCore", "Store", "CCurl"]),
         .target(
             name: "Hub",
-            dependencies: ["GatewayCore", "Signatures", "MessageSpecs", "Store", "HardenedXML", .product(name: "Yams", package: "Yams")]
+            dependencies: ["GatewayCore", "Signatures", "MessageSpecs", "Store", "Delivery", "HardenedXML", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "HTTPAPI", dependencies: ["GatewayCore", "Hub", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(name: "GatewayBenchmarks", dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "CLibXML2", "COpenSSL"]),
         .executableTarget(
             name: "gateway",
             dependencies: [
-                "GatewayCore", "Signatures", "MessageSpecs", "GatewayBenchmarks", "HTTPAPI", "Store",
+                "GatewayCore", "Signatures", "MessageSpecs", "GatewayBenchmarks", "HTTPAPI", "Store", "Hub", "Delivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +68,11 @@ let package = Package(
         ),
         .testTarget(name: "MessageSpecsTests", dependencies: ["MessageSpecs", "GatewayCore", "HardenedXML", "TestSupport", "CLibXML2"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport"]),
+        .testTarget(
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "Hub", "HTTPAPI", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport",
+                           .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store", "GatewayCore", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]

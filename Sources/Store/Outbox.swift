@@ -96,7 +96,7 @@ extension GatewayStore {
     /// Records an attempt and moves the message on: delivered (the partner's answer kept),
     /// back to the queue at a later time, failed for good, or dead-lettered.
     public func record(_ outcome: DeliveryOutcome, of delivery: Delivery, startedAt: Date,
-                       duration: TimeInterval) async throws(GatewayError) {
+                       duration: TimeInterval, events: [CaseEvent] = []) async throws(GatewayError) {
         let dialect = backend.dialect
         let id = delivery.message.id
         try await run("recording a delivery attempt of \(id)") { db in
@@ -128,6 +128,12 @@ extension GatewayStore {
             try await AuditChain.append(kind: "delivery.\(outcome.name)", subject: id,
                                         detail: "attempt \(delivery.attempt)\(status.map { " HTTP \($0)" } ?? "")\(error.map { ": \($0)" } ?? "")",
                                         at: StoreTime.date(end), on: db, dialect: dialect)
+            for event in events {
+                try await Cases.append(event, on: db)
+                try await AuditChain.append(kind: "case.\(event.event)", subject: "\(event.kind)/\(event.key)",
+                                            detail: "\(event.status) by \(event.partner) \(event.messageId ?? "")",
+                                            at: event.at, on: db, dialect: dialect)
+            }
         }
     }
 

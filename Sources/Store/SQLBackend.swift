@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 @preconcurrency import PostgresKit
 import SQLiteKit
+import Synchronization
 
 /// The SQL database under the store: one SQLite connection in WAL mode, whose transactions take
 /// turns, or a pool of PostgreSQL connections, each transaction on a connection of its own.
@@ -88,10 +89,23 @@ final class SQLBackend: Sendable {
         }
     }
 
+    private let closed = Mutex(false)
+
     func close() async {
+        guard closed.withLock({ closed in defer { closed = true }; return !closed }) else { return }
         switch connection {
         case .sqlite(let connection): try? await connection.close()
         case .postgres(let pool): try? await pool.shutdownAsync()
+        }
+    }
+
+    /// A store dropped without `close()` (a task that failed half-way) still releases its
+    /// database: the close runs in the background and keeps the connection alive until done.
+    deinit {
+        guard !closed.withLock({ $0 }) else { return }
+        switch connection {
+        case .sqlite(let connection): _ = connection.close()
+        case .postgres(let pool): pool.shutdownGracefully { _ in }
         }
     }
 

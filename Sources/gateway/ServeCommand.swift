@@ -1,4 +1,5 @@
 import ArgumentParser
+import Delivery
 import Foundation
 import GatewayCore
 import HTTPAPI
@@ -34,6 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The message specs directory.")
     var specs = "MessageSpecs"
 
+    @Option(name: .long, help: "Threads that deliver outbound messages (each holds one HTTP request at a time).")
+    var deliveryThreads = 8
+
     @Option(name: .long, help: "The folder of the gateway's own receipt key (key.pem, cert.pem, chain.pem).")
     var receiptKey = "Certificates/demo/gateway"
 
@@ -42,6 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let store: GatewayStore
         let pipeline: InboundPipeline
+        let worker: OutboxWorker
         do {
             let registry = try SpecRegistry(directory: specs)
             let partnerRegistry = try PartnerRegistry(directory: partners, specs: registry)
@@ -49,18 +54,28 @@ struct ServeCommand: AsyncParsableCommand {
             let chain = "\(receiptKey)/chain.pem"
             let signer = try MessageSigner(keyFile: "\(receiptKey)/key.pem", certificateFile: "\(receiptKey)/cert.pem",
                                            chainFile: FileManager.default.fileExists(atPath: chain) ? chain : nil)
-            pipeline = try InboundPipeline(specs: registry, partners: partnerRegistry, store: store, receiptSigner: signer)
+            // Pending deliveries of an earlier run (stopped or killed) resume with the first round.
+            let outboxWorker = OutboxWorker(store: store, plan: PartnerDeliveryPlan(partners: partnerRegistry),
+                                            threads: DeliveryThreads(count: deliveryThreads))
+            worker = outboxWorker
+            pipeline = try InboundPipeline(specs: registry, partners: partnerRegistry, store: store, receiptSigner: signer,
+                                           onQueued: { outboxWorker.wake() })
             logger.info("Loaded \(registry.specs.count) message specs and \(partnerRegistry.partners.count) partners; store \(store.location)")
         } catch {
             throw CommandFailure.exit(error)
         }
         let application = GatewayServer.application(ServerConfiguration(host: host, port: port), pipeline: pipeline, logger: logger)
+        let delivering = Task { await worker.run() }
         do {
             try await application.runService()
-            await store.close()
         } catch {
+            delivering.cancel()
+            await delivering.value
             await store.close()
             throw error
         }
+        delivering.cancel()
+        await delivering.value
+        await store.close()
     }
 }

@@ -19,12 +19,15 @@ public struct InboundPipeline: Sendable {
     let translator: Translator
     let clock: any GatewayClock
     let ids: any MessageIdSource
+    /// Called when a message was stored with messages to deliver (wakes the outbox worker).
+    let onQueued: (@Sendable () -> Void)?
 
     public static let maximumBytes = 5 * 1024 * 1024
 
     public init(specs: SpecRegistry, partners: PartnerRegistry, store: GatewayStore, receiptSigner: MessageSigner,
                 steps: [any FlowStep] = [LicenceApplicationStep(), LicenceDecisionStep()],
-                clock: any GatewayClock = SystemClock(), ids: any MessageIdSource = RandomMessageIds()) throws(GatewayError) {
+                clock: any GatewayClock = SystemClock(), ids: any MessageIdSource = RandomMessageIds(),
+                onQueued: (@Sendable () -> Void)? = nil) throws(GatewayError) {
         self.specs = specs
         self.partners = partners
         self.store = store
@@ -39,6 +42,7 @@ public struct InboundPipeline: Sendable {
         translator = Translator(registry: specs, clock: clock, ids: ids)
         self.clock = clock
         self.ids = ids
+        self.onQueued = onQueued
     }
 
     public func receive(from partnerId: String, _ body: [UInt8]) async -> InboundAnswer {
@@ -105,6 +109,7 @@ public struct InboundPipeline: Sendable {
         stored.receipt = receipt
         switch try await store.accept(stored, producing: outbound, events: events) {
         case .accepted:
+            if !outbound.isEmpty { onQueued?() }
             return InboundAnswer(status: 202, contentType: "application/jose", body: receipt)
         case .duplicate(let first), .conflict(let first):
             // Another request with the same key was stored in between.

@@ -1,0 +1,90 @@
+import CCurl
+import Foundation
+
+/// One HTTP/1.1 POST with libcurl: the partner's content type, mutual TLS when configured,
+/// connect and total timeouts. Blocking: it runs on the delivery threads, never on an event
+/// loop or the cooperative pool.
+public struct HTTPPoster: Sendable {
+    public struct Request: Sendable {
+        public let url: String
+        public let contentType: String
+        public let body: [UInt8]
+        public let clientCertificate: String?
+        public let clientKey: String?
+        public let serverCA: String?
+        public let connectTimeout: TimeInterval
+        public let totalTimeout: TimeInterval
+
+        public init(url: String, contentType: String, body: [UInt8], clientCertificate: String? = nil, clientKey: String? = nil,
+                    serverCA: String? = nil, connectTimeout: TimeInterval, totalTimeout: TimeInterval) {
+            self.url = url
+            self.contentType = contentType
+            self.body = body
+            self.clientCertificate = clientCertificate
+            self.clientKey = clientKey
+            self.serverCA = serverCA
+            self.connectTimeout = connectTimeout
+            self.totalTimeout = totalTimeout
+        }
+    }
+
+    /// The partner's answer, or why there was none.
+    public struct Response: Sendable, Equatable {
+        public let status: Int?
+        public let body: [UInt8]
+        /// The transport failure (connection refused, timeout, TLS …) when there is no status.
+        public let failure: String?
+        public let timedOut: Bool
+    }
+
+    private static let initialised: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    public init() {}
+
+    public func post(_ request: Request) -> Response {
+        guard Self.initialised, let handle = curl_easy_init() else {
+            return Response(status: nil, body: [], failure: "libcurl could not be initialised", timedOut: false)
+        }
+        defer { curl_easy_cleanup(handle) }
+        let collector = Unmanaged.passRetained(ResponseCollector())
+        defer { collector.release() }
+        var headers: UnsafeMutablePointer<curl_slist>?
+        headers = curl_slist_append(headers, "Content-Type: \(request.contentType)")
+        // No "Expect: 100-continue" round trip before the body.
+        headers = curl_slist_append(headers, "Expect:")
+        defer { curl_slist_free_all(headers) }
+        _ = gateway_curl_setopt_string(handle, CURLOPT_URL, request.url)
+        _ = gateway_curl_setopt_long(handle, CURLOPT_POST, 1)
+        _ = gateway_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = gateway_curl_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
+        _ = gateway_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
+        _ = gateway_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.totalTimeout * 1000))
+        _ = gateway_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
+        if let certificate = request.clientCertificate { _ = gateway_curl_setopt_string(handle, CURLOPT_SSLCERT, certificate) }
+        if let key = request.clientKey { _ = gateway_curl_setopt_string(handle, CURLOPT_SSLKEY, key) }
+        if let ca = request.serverCA { _ = gateway_curl_setopt_string(handle, CURLOPT_CAINFO, ca) }
+        _ = gateway_curl_setopt_write_function(handle) { data, size, count, context in
+            guard let data, let context else { return 0 }
+            let collector = Unmanaged<ResponseCollector>.fromOpaque(context).takeUnretainedValue()
+            collector.bytes.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size * count))
+            return size * count
+        }
+        _ = gateway_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, collector.toOpaque())
+        let code = request.body.withUnsafeBytes { body -> CURLcode in
+            _ = gateway_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
+            _ = gateway_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress))
+            return curl_easy_perform(handle)
+        }
+        guard code == CURLE_OK else {
+            return Response(status: nil, body: collector.takeUnretainedValue().bytes,
+                            failure: String(cString: curl_easy_strerror(code)), timedOut: code == CURLE_OPERATION_TIMEDOUT)
+        }
+        var status = 0
+        _ = gateway_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return Response(status: status, body: collector.takeUnretainedValue().bytes, failure: nil, timedOut: false)
+    }
+}
+
+private final class ResponseCollector {
+    var bytes: [UInt8] = []
+}

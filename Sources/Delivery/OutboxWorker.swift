@@ -1,0 +1,114 @@
+import Foundation
+import GatewayCore
+import Store
+import Synchronization
+
+/// What the worker needs to know about partners, without knowing the hub: where a message goes,
+/// when a failed one is tried again, and what a successful delivery changes in a case.
+public protocol DeliveryPlan: Sendable {
+    /// The request that delivers `message`, or nil when its partner has no endpoint.
+    func request(for message: StoredMessage) -> HTTPPoster.Request?
+    /// The delay before the next attempt after `attempt` failed transiently, or nil to dead-letter.
+    func retryDelay(for message: StoredMessage, afterAttempt attempt: Int, elapsed: TimeInterval) -> TimeInterval?
+    /// Case events a successful delivery causes (a licence case becomes APPLIED when MOIT accepts it).
+    func events(onDelivering message: StoredMessage, at time: Date) async -> [CaseEvent]
+}
+
+/// Delivers the outbox: claims due messages (the oldest undelivered one of each business object,
+/// so one object's messages go in order while different objects go in parallel), posts them
+/// on the delivery threads with the identical stored bytes, and records every attempt. 2xx is
+/// delivered; 429, 5xx, timeouts and connection errors are retried per the partner's policy,
+/// then dead-lettered; any other answer is final.
+public final class OutboxWorker: Sendable {
+    let store: GatewayStore
+    let plan: any DeliveryPlan
+    let threads: DeliveryThreads
+    let poster: HTTPPoster
+    let clock: any GatewayClock
+    let name: String
+    let batch: Int
+    let lease: TimeInterval
+    private let wakeups = Mutex<[CheckedContinuation<Void, Never>]>([])
+
+    public init(store: GatewayStore, plan: any DeliveryPlan, threads: DeliveryThreads, clock: any GatewayClock = SystemClock(),
+                name: String = "worker-\(ProcessInfo.processInfo.processIdentifier)", batch: Int = 16, lease: TimeInterval = 120) {
+        self.store = store
+        self.plan = plan
+        self.threads = threads
+        poster = HTTPPoster()
+        self.clock = clock
+        self.name = name
+        self.batch = batch
+        self.lease = lease
+    }
+
+    /// Delivers until the task is cancelled: a round whenever messages were accepted (`wake`)
+    /// or `interval` has passed (retries that came due, leases of dead workers).
+    public func run(interval: Duration = .milliseconds(500)) async {
+        while !Task.isCancelled {
+            let delivered = (try? await deliverDue()) ?? 0
+            if delivered == 0 { await sleep(upTo: interval) }
+        }
+    }
+
+    /// Tells a waiting worker that new messages are in the outbox.
+    public func wake() {
+        let waiting = wakeups.withLock { waiting in
+            defer { waiting.removeAll() }
+            return waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
+    private func sleep(upTo interval: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: interval) }
+            group.addTask { await withCheckedContinuation { continuation in self.wakeups.withLock { $0.append(continuation) } } }
+            await group.next()
+            group.cancelAll()
+            wake()
+        }
+    }
+
+    /// One round: claims what is due now and delivers it; the number of messages attempted.
+    @discardableResult
+    public func deliverDue() async throws(GatewayError) -> Int {
+        let deliveries = try await store.claimDeliveries(worker: name, now: clock.now(), lease: lease, limit: batch)
+        await withTaskGroup(of: Void.self) { group in
+            for delivery in deliveries {
+                group.addTask { await self.deliver(delivery) }
+            }
+        }
+        return deliveries.count
+    }
+
+    private func deliver(_ delivery: Delivery) async {
+        let message = delivery.message
+        let started = clock.now()
+        guard let request = plan.request(for: message) else {
+            try? await store.record(.failed(httpStatus: nil, error: "\(message.partner) has no endpoint to deliver to"), of: delivery,
+                                    startedAt: started, duration: 0)
+            return
+        }
+        let response = await threads.run { [poster] in poster.post(request) }
+        let finished = clock.now()
+        let outcome = classify(response, of: delivery, at: finished)
+        let events = if case .delivered = outcome { await plan.events(onDelivering: message, at: finished) } else { [CaseEvent]() }
+        try? await store.record(outcome, of: delivery, startedAt: started, duration: finished.timeIntervalSince(started), events: events)
+    }
+
+    func classify(_ response: HTTPPoster.Response, of delivery: Delivery, at now: Date) -> DeliveryOutcome {
+        if let status = response.status, (200..<300).contains(status) {
+            return .delivered(httpStatus: status, response: response.body)
+        }
+        let transient = response.status.map { $0 == 429 || (500..<600).contains($0) } ?? true
+        let error = response.failure.map { response.timedOut ? "timeout: \($0)" : $0 }
+            ?? "HTTP \(response.status ?? 0): \(String(decoding: response.body.prefix(500), as: UTF8.self))"
+        guard transient else { return .failed(httpStatus: response.status, error: error) }
+        let elapsed = now.timeIntervalSince(delivery.message.createdAt)
+        guard let delay = plan.retryDelay(for: delivery.message, afterAttempt: delivery.attempt, elapsed: elapsed) else {
+            return .deadLetter(httpStatus: response.status, error: "\(error) (attempt \(delivery.attempt), giving up after the retry policy)")
+        }
+        return .retry(at: now.addingTimeInterval(delay), httpStatus: response.status, error: error)
+    }
+}
