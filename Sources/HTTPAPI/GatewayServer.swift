@@ -16,16 +16,21 @@ public struct ServerConfiguration: Sendable {
 /// The gateway's HTTP face: routes and middleware, and nothing that decides business outcomes.
 public enum GatewayServer {
     /// The routes; without a pipeline (tools, tests of the HTTP layer alone) only `GET /health`.
-    public static func router(pipeline: InboundPipeline? = nil) -> Router<BasicRequestContext> {
+    public static func router(pipeline: InboundPipeline? = nil, adminToken: String? = nil,
+                              onReplay: (@Sendable () -> Void)? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         HealthRoutes().register(on: router)
-        if let pipeline { PartnerMessageRoutes(pipeline: pipeline).register(on: router) }
+        if let pipeline {
+            PartnerMessageRoutes(pipeline: pipeline).register(on: router)
+            MessageRoutes(store: pipeline.store, adminToken: adminToken, onReplay: onReplay).register(on: router)
+        }
         return router
     }
 
-    public static func application(_ configuration: ServerConfiguration, pipeline: InboundPipeline?, logger: Logger) -> some ApplicationProtocol {
+    public static func application(_ configuration: ServerConfiguration, pipeline: InboundPipeline?, adminToken: String? = nil,
+                                   onReplay: (@Sendable () -> Void)? = nil, logger: Logger) -> some ApplicationProtocol {
         Application(
-            router: router(pipeline: pipeline),
+            router: router(pipeline: pipeline, adminToken: adminToken, onReplay: onReplay),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "single-window-gateway"),
             logger: logger
         )

@@ -64,7 +64,9 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure.exit(error)
         }
-        let application = GatewayServer.application(ServerConfiguration(host: host, port: port), pipeline: pipeline, logger: logger)
+        let application = GatewayServer.application(ServerConfiguration(host: host, port: port), pipeline: pipeline,
+                                                    adminToken: ProcessInfo.processInfo.environment["GATEWAY_ADMIN_TOKEN"],
+                                                    onReplay: { worker.wake() }, logger: logger)
         let delivering = Task { await worker.run() }
         do {
             try await application.runService()

@@ -1,3 +1,4 @@
+import GatewayCore
 import Hub
 import Hummingbird
 import NIOCore
