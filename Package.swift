@@ -81,6 +81,6 @@ let package = Package(
             name: "GatewayCLITests",
             dependencies: ["gateway", "Store", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
         ),
-        .target(name: "TestSupport", dependencies: ["GatewayCore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["GatewayCore", .product(name: "Hummingbird", package: "hummingbird")], path: "Tests/TestSupport"),
     ]
 )

@@ -31,7 +31,7 @@ public final class OutboxWorker: Sendable {
     private let wakeups = Mutex<[CheckedContinuation<Void, Never>]>([])
 
     public init(store: GatewayStore, plan: any DeliveryPlan, threads: DeliveryThreads, clock: any GatewayClock = SystemClock(),
-                name: String = "worker-\(ProcessInfo.processInfo.processIdentifier)", batch: Int = 16, lease: TimeInterval = 120) {
+                name: String = "gateway@\(ProcessInfo.processInfo.hostName)", batch: Int = 16, lease: TimeInterval = 120) {
         self.store = store
         self.plan = plan
         self.threads = threads
@@ -45,6 +45,8 @@ public final class OutboxWorker: Sendable {
     /// Delivers until the task is cancelled: a round whenever messages were accepted (`wake`)
     /// or `interval` has passed (retries that came due, leases of dead workers).
     public func run(interval: Duration = .milliseconds(500)) async {
+        // What this worker held when it last stopped goes out again first.
+        try? await store.releaseClaims(of: name)
         while !Task.isCancelled {
             let delivered = (try? await deliverDue()) ?? 0
             if delivered == 0 { await sleep(upTo: interval) }

@@ -137,6 +137,18 @@ extension GatewayStore {
         }
     }
 
+    /// Gives back the claims a worker held when it stopped (or was killed): its messages are
+    /// delivered again at once rather than when their lease runs out. Partners recognise the
+    /// repeated bytes by their idempotency key.
+    public func releaseClaims(of worker: String) async throws(GatewayError) {
+        try await run("releasing the claims of \(worker)") { db in
+            try await db.raw("""
+                UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_until = NULL
+                WHERE state = 'delivering' AND claimed_by = \(bind: worker)
+                """).run()
+        }
+    }
+
     /// Puts a dead-lettered (or finally failed) message back in the queue, due now.
     public func replay(_ messageId: String, at now: Date) async throws(GatewayError) {
         let dialect = backend.dialect

@@ -100,3 +100,4 @@ import TestSupport
         #expect(jittered >= 30 && jittered <= 33)
     }
 }
+

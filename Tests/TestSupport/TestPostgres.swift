@@ -39,7 +39,7 @@ public final class TestPostgres: Sendable {
             let chown = Command.run("/bin/chown", ["-R", "\(runAs):\(runAs)", directory])
             guard chown.status == 0 else { throw Failure.command("chown", chown) }
         }
-        let server = TestPostgres(directory: directory, binaries: binaries, runAs: runAs, port: freePort())
+        let server = TestPostgres(directory: directory, binaries: binaries, runAs: runAs, port: FreePort.next())
         try server.run("initdb", ["-D", "\(directory)/data", "-U", "gateway", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
         try server.run("pg_ctl", ["-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-t", "60",
                                   "-o", "-h 127.0.0.1 -p \(server.port) -k \(directory) -F", "start"])
@@ -105,9 +105,11 @@ public final class TestPostgres: Sendable {
         }
         return nil
     }
+}
 
+public enum FreePort {
     /// A port nothing listens on now, from the kernel.
-    private static func freePort() -> Int {
+    public static func next() -> Int {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()

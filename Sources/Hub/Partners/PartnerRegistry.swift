@@ -44,7 +44,9 @@ public struct PartnerRegistry: Sendable {
         } catch {
             throw failure("is not a valid partner file: \(Self.describe(error))")
         }
-        let base = (file as NSString).deletingLastPathComponent
+        // Absolute, so that a resolved path stays one when it is resolved again.
+        let folder = (file as NSString).deletingLastPathComponent
+        let base = folder.hasPrefix("/") ? folder : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(folder)
         func path(_ relative: String, _ what: String, directory: Bool = false) throws(GatewayError) -> String {
             let resolved = relative.hasPrefix("/") ? relative : ((base as NSString).appendingPathComponent(relative) as NSString).standardizingPath
             var isDirectory: ObjCBool = false

@@ -5,19 +5,19 @@ import Synchronization
 
 /// A partner's server on 127.0.0.1 for delivery tests: it records what it receives and answers
 /// with the statuses it is told to, in turn (the last one repeated), optionally after a delay.
-final class FakePartner: Sendable {
-    struct Received: Sendable {
-        let body: [UInt8]
-        let contentType: String?
+public final class FakePartner: Sendable {
+    public struct Received: Sendable {
+        public let body: [UInt8]
+        public let contentType: String?
     }
 
     private let answers: Mutex<[Int]>
     private let received = Mutex<[Received]>([])
     let delay: Duration
     private let task = Mutex<Task<Void, any Error>?>(nil)
-    let port: Int
+    public let port: Int
 
-    var deliveries: [Received] { received.withLock { $0 } }
+    public var deliveries: [Received] { received.withLock { $0 } }
 
     private init(answers: [Int], delay: Duration, port: Int) {
         self.answers = Mutex(answers)
@@ -25,7 +25,7 @@ final class FakePartner: Sendable {
         self.port = port
     }
 
-    static func start(answering answers: [Int], delay: Duration = .zero) async throws -> FakePartner {
+    public static func start(answering answers: [Int], delay: Duration = .zero) async throws -> FakePartner {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let holder = Mutex<FakePartner?>(nil)
         let router = Router()
@@ -49,9 +49,9 @@ final class FakePartner: Sendable {
         return partner
     }
 
-    var url: String { "http://127.0.0.1:\(port)/inbound" }
+    public var url: String { "http://127.0.0.1:\(port)/inbound" }
 
-    func stop() {
+    public func stop() {
         task.withLock { $0?.cancel() }
     }
 }
