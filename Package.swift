@@ -45,7 +45,11 @@ let package = Package(
             dependencies: ["GatewayCore", "Signatures", "MessageSpecs", "Store", "Delivery", "HardenedXML", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "HTTPAPI", dependencies: ["GatewayCore", "Hub", .product(name: "Hummingbird", package: "hummingbird")]),
-        .target(name: "GatewayBenchmarks", dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "CLibXML2", "COpenSSL"]),
+        .target(
+            name: "GatewayBenchmarks",
+            dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "Delivery", "CLibXML2", "COpenSSL",
+                           .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .executableTarget(
             name: "gateway",
             dependencies: [

@@ -1,11 +1,12 @@
 import ArgumentParser
+import Foundation
 import GatewayBenchmarks
 
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the gateway's hot paths.",
-        subcommands: [SignaturesBenchCommand.self, SpecsBenchCommand.self]
+        subcommands: [SignaturesBenchCommand.self, SpecsBenchCommand.self, LoadBenchCommand.self]
     )
 }
 
@@ -54,6 +55,32 @@ struct SpecsBenchCommand: ParsableCommand {
     func run() throws {
         do {
             try SpecBenchmark(specifications: specs, seconds: seconds, goodsLines: goodsLines, filter: filter).run { print($0) }
+        } catch {
+            throw CommandFailure.exit(error)
+        }
+    }
+}
+
+struct LoadBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Accepted messages per second and latency of gateway serve under signed MOIT LicenceDecisions.",
+        discussion: "Starts this gateway binary's serve on a fresh embedded database with simulated partners; run from the repository."
+    )
+
+    @Option(name: .long, help: "Decisions to post (after as many applications).")
+    var count = 2000
+
+    @Option(name: .long, help: "Clients posting at once.")
+    var concurrency = 32
+
+    @Option(name: .long, help: "The repository (Partners, MessageSpecs, Certificates).")
+    var root = FileManager.default.currentDirectoryPath
+
+    func run() async throws {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        do {
+            try await LoadBenchmark(gateway: executable, root: root, count: count, concurrency: concurrency).run { print($0) }
         } catch {
             throw CommandFailure.exit(error)
         }
