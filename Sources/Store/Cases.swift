@@ -19,19 +19,15 @@ enum Cases {
                     \(bind: event.partner), \(bind: event.messageId), \(bind: event.signer))
             """).run()
         try await db.raw("""
-            UPDATE cases SET status = \(bind: event.status), updated_at = \(bind: at) WHERE kind = \(bind: event.kind) AND case_key = \(bind: event.key)
+            INSERT INTO cases (kind, case_key, status, updated_at) VALUES (\(bind: event.kind), \(bind: event.key), \(bind: event.status), \(bind: at))
+            ON CONFLICT (kind, case_key) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
             """).run()
-        if try await db.raw("SELECT 1 AS present FROM cases WHERE kind = \(bind: event.kind) AND case_key = \(bind: event.key)").first() == nil {
-            try await db.raw("""
-                INSERT INTO cases (kind, case_key, status, updated_at) VALUES (\(bind: event.kind), \(bind: event.key), \(bind: event.status), \(bind: at))
-                """).run()
-        }
     }
 }
 
 extension GatewayStore {
     public func timeline(kind: String, key: String) async throws(GatewayError) -> CaseTimeline? {
-        try await run("reading case \(kind)/\(key)") { db in
+        try await read("reading case \(kind)/\(key)") { db in
             guard let row = try await db.raw("SELECT status FROM cases WHERE kind = \(bind: kind) AND case_key = \(bind: key)").first() else {
                 return nil
             }

@@ -38,6 +38,15 @@ public final class GatewayStore: Sendable {
         }
     }
 
+    /// Runs a lookup that needs no transaction, with its failures as `GatewayError`s.
+    func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws(GatewayError) -> T {
+        do {
+            return try await backend.read(body)
+        } catch {
+            throw StoreFailure.wrap(error, what)
+        }
+    }
+
     /// Runs one store operation in a transaction, with its failures as `GatewayError`s.
     func run<T: Sendable>(_ what: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws(GatewayError) -> T {
         do {

@@ -52,14 +52,14 @@ extension GatewayStore {
     }
 
     public func message(_ id: String) async throws(GatewayError) -> StoredMessage? {
-        try await run("reading message \(id)") { db in
+        try await read("reading message \(id)") { db in
             try await db.raw("SELECT * FROM messages WHERE id = \(bind: id)").first().map(Self.decode)
         }
     }
 
     /// Every message in the store, oldest first (for inspection and tests).
     public func messages(direction: MessageDirection? = nil) async throws(GatewayError) -> [StoredMessage] {
-        try await run("listing messages") { db in
+        try await read("listing messages") { db in
             let rows = if let direction {
                 try await db.raw("SELECT * FROM messages WHERE direction = \(bind: direction.rawValue) ORDER BY created_at, id").all()
             } else {
@@ -111,7 +111,7 @@ extension GatewayStore {
     /// The newest outbound message of a type about a business object, with where its delivery
     /// stands (the ImportLicenceApplication behind a decision, the last LicenceRecord of a licence).
     public func latestOutbound(type: String, businessKey: String) async throws(GatewayError) -> (message: StoredMessage, state: OutboxState)? {
-        try await run("looking up the last \(type) of \(businessKey)") { db in
+        try await read("looking up the last \(type) of \(businessKey)") { db in
             guard let row = try await db.raw("""
                 SELECT m.*, o.state AS outbox_state FROM messages m JOIN outbox o ON o.message_id = m.id
                 WHERE m.direction = 'outbound' AND m.message_type = \(bind: type) AND m.business_key = \(bind: businessKey)
@@ -126,7 +126,7 @@ extension GatewayStore {
 extension GatewayStore {
     /// The inbound message a partner sent under an idempotency key, if any.
     public func inbound(partner: String, idempotencyKey: String) async throws(GatewayError) -> StoredMessage? {
-        try await run("looking up \(partner) \(idempotencyKey)") { db in
+        try await read("looking up \(partner) \(idempotencyKey)") { db in
             try await Self.message(direction: .inbound, partner: partner, key: idempotencyKey, on: db)
         }
     }

@@ -171,14 +171,14 @@ extension GatewayStore {
     }
 
     public func outboxState(of messageId: String) async throws(GatewayError) -> OutboxState? {
-        try await run("reading the outbox") { db in
+        try await read("reading the outbox") { db in
             try await db.raw("SELECT state FROM outbox WHERE message_id = \(bind: messageId)").first()
                 .flatMap { OutboxState(rawValue: try $0.decode(column: "state", as: String.self)) }
         }
     }
 
     public func attempts(of messageId: String) async throws(GatewayError) -> [DeliveryAttempt] {
-        try await run("reading the attempts of \(messageId)") { db in
+        try await read("reading the attempts of \(messageId)") { db in
             try await db.raw("SELECT * FROM delivery_attempts WHERE message_id = \(bind: messageId) ORDER BY attempt, id").all().map { row in
                 DeliveryAttempt(
                     attempt: try row.decode(column: "attempt", as: Int.self),

@@ -19,9 +19,13 @@ final class SQLBackend: Sendable {
 
     // The pool is thread-safe (AsyncKit locks its state) but not marked Sendable.
     private enum Connection: @unchecked Sendable {
-        case sqlite(SQLiteConnection)
+        /// The writer, which takes transactions in turn, and readers for what needs no transaction:
+        /// in WAL mode they read the last commit while the writer works.
+        case sqlite(SQLiteConnection, readers: [SQLiteConnection])
         case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
+
+    private let nextReader = Atomic<Int>(0)
 
     private static let logger = Logger(label: "gateway.store")
 
@@ -34,13 +38,20 @@ final class SQLBackend: Sendable {
                     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 }
                 let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-                let backend = SQLBackend(dialect: .sqlite, connection: .sqlite(connection))
                 // WAL lets readers go on while a transaction writes; NORMAL sync is durable across
                 // a process kill (only a power loss may lose the last commits).
                 for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"] {
                     try await connection.sql().raw(SQLQueryString(pragma)).run()
                 }
-                return backend
+                var readers: [SQLiteConnection] = []
+                for _ in 0..<2 {
+                    let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                    for pragma in ["PRAGMA query_only = ON", "PRAGMA busy_timeout = 5000"] {
+                        try await reader.sql().raw(SQLQueryString(pragma)).run()
+                    }
+                    readers.append(reader)
+                }
+                return SQLBackend(dialect: .sqlite, connection: .sqlite(connection, readers: readers))
             case .postgres(let url):
                 let configuration = try SQLPostgresConfiguration(url: url)
                 let pool = EventLoopGroupConnectionPool(
@@ -65,7 +76,7 @@ final class SQLBackend: Sendable {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch connection {
-        case .sqlite(let connection):
+        case .sqlite(let connection, _):
             return try await lock.withLock {
                 try await Self.run(body, on: connection.sql(), begin: "BEGIN IMMEDIATE")
             }
@@ -73,6 +84,18 @@ final class SQLBackend: Sendable {
             return try await pool.database(logger: Self.logger).sql().withSession { session in
                 try await Self.run(body, on: session, begin: "BEGIN")
             }
+        }
+    }
+
+    /// Runs `body`, which only reads, outside any transaction: on a reader connection (SQLite)
+    /// or any pooled connection (PostgreSQL).
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch connection {
+        case .sqlite(_, let readers):
+            let index = nextReader.add(1, ordering: .relaxed).oldValue
+            return try await body(readers[index % readers.count].sql())
+        case .postgres(let pool):
+            return try await body(pool.database(logger: Self.logger).sql())
         }
     }
 
@@ -94,7 +117,9 @@ final class SQLBackend: Sendable {
     func close() async {
         guard closed.withLock({ closed in defer { closed = true }; return !closed }) else { return }
         switch connection {
-        case .sqlite(let connection): try? await connection.close()
+        case .sqlite(let connection, let readers):
+            for reader in readers { try? await reader.close() }
+            try? await connection.close()
         case .postgres(let pool): try? await pool.shutdownAsync()
         }
     }
@@ -104,7 +129,9 @@ final class SQLBackend: Sendable {
     deinit {
         guard !closed.withLock({ $0 }) else { return }
         switch connection {
-        case .sqlite(let connection): _ = connection.close()
+        case .sqlite(let connection, let readers):
+            for reader in readers { _ = reader.close() }
+            _ = connection.close()
         case .postgres(let pool): pool.shutdownGracefully { _ in }
         }
     }
