@@ -104,6 +104,13 @@ enum Migrations {
                 "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, sequence BIGINT NOT NULL, hash TEXT NOT NULL)",
             ]
         },
+        Migration(version: 2, name: "indexes for business-object lookups and expired claims") { _ in
+            [
+                // The last message about an application or licence, found without reading every message body.
+                "CREATE INDEX messages_object ON messages (business_key, message_type)",
+                "CREATE INDEX outbox_claims ON outbox (state, claimed_until)",
+            ]
+        },
     ]
 
     static func run(on backend: SQLBackend) async throws {

@@ -29,6 +29,10 @@ final class SQLBackend: Sendable {
 
     private static let logger = Logger(label: "gateway.store")
 
+    /// A page cache of 64 MiB per connection and the file mapped into memory: the hot pages stay
+    /// in memory instead of being read again through the kernel for every query.
+    private static let cachePragmas = ["PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456"]
+
     static func open(_ location: DatabaseLocation) async throws(GatewayError) -> SQLBackend {
         do {
             switch location {
@@ -40,13 +44,14 @@ final class SQLBackend: Sendable {
                 let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
                 // WAL lets readers go on while a transaction writes; NORMAL sync is durable across
                 // a process kill (only a power loss may lose the last commits).
-                for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"] {
+                for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"]
+                    + Self.cachePragmas {
                     try await connection.sql().raw(SQLQueryString(pragma)).run()
                 }
                 var readers: [SQLiteConnection] = []
                 for _ in 0..<2 {
                     let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-                    for pragma in ["PRAGMA query_only = ON", "PRAGMA busy_timeout = 5000"] {
+                    for pragma in ["PRAGMA query_only = ON", "PRAGMA busy_timeout = 5000"] + Self.cachePragmas {
                         try await reader.sql().raw(SQLQueryString(pragma)).run()
                     }
                     readers.append(reader)
