@@ -7,26 +7,44 @@ import SQLKit
 enum AuditChain {
     static let genesis = String(repeating: "0", count: 64)
 
+    /// One event to append.
+    struct Event {
+        let kind: String
+        let subject: String
+        let detail: String
+        let at: Date
+    }
+
     /// Appends one event in the caller's transaction.
     static func append(kind: String, subject: String, detail: String, at: Date, on db: any SQLDatabase,
                        dialect: SQLBackend.Dialect) async throws {
+        try await append([Event(kind: kind, subject: subject, detail: detail, at: at)], on: db, dialect: dialect)
+    }
+
+    /// Appends events in order in the caller's transaction, with one insert for all of them.
+    static func append(_ events: [Event], on db: any SQLDatabase, dialect: SQLBackend.Dialect) async throws {
+        guard !events.isEmpty else { return }
         // Appends take turns: the next link needs the last one.
         if dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7302)").run() }
         let head = try await db.raw("SELECT sequence, hash FROM audit_head WHERE id = 1").first()
-        let previousSequence = try head?.decode(column: "sequence", as: Int64.self) ?? 0
-        let previousHash = try head?.decode(column: "hash", as: String.self) ?? genesis
-        let sequence = previousSequence + 1
-        let time = StoreTime.milliseconds(at)
-        let hash = link(sequence: sequence, at: time, kind: kind, subject: subject, detail: detail, previousHash: previousHash)
-        try await db.raw("""
-            INSERT INTO audit_events (sequence, at, kind, subject, detail, previous_hash, hash)
-            VALUES (\(bind: sequence), \(bind: time), \(bind: kind), \(bind: subject), \(bind: detail), \(bind: previousHash), \(bind: hash))
-            """).run()
-        if head == nil {
-            try await db.raw("INSERT INTO audit_head (id, sequence, hash) VALUES (1, \(bind: sequence), \(bind: hash))").run()
-        } else {
-            try await db.raw("UPDATE audit_head SET sequence = \(bind: sequence), hash = \(bind: hash) WHERE id = 1").run()
+        var sequence = try head?.decode(column: "sequence", as: Int64.self) ?? 0
+        var previousHash = try head?.decode(column: "hash", as: String.self) ?? genesis
+        var insert = SQLQueryString("INSERT INTO audit_events (sequence, at, kind, subject, detail, previous_hash, hash) VALUES ")
+        for (index, event) in events.enumerated() {
+            sequence += 1
+            let time = StoreTime.milliseconds(event.at)
+            let hash = link(sequence: sequence, at: time, kind: event.kind, subject: event.subject, detail: event.detail, previousHash: previousHash)
+            insert.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
+            insert.appendInterpolation(
+                "(\(bind: sequence), \(bind: time), \(bind: event.kind), \(bind: event.subject), \(bind: event.detail), \(bind: previousHash), \(bind: hash))"
+                as SQLQueryString)
+            previousHash = hash
         }
+        try await db.raw(insert).run()
+        try await db.raw("""
+            INSERT INTO audit_head (id, sequence, hash) VALUES (1, \(bind: sequence), \(bind: previousHash))
+            ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
+            """).run()
     }
 
     static func link(sequence: Int64, at: Int64, kind: String, subject: String, detail: String, previousHash: String) -> String {

@@ -11,6 +11,11 @@ public struct CaseTimeline: Sendable, Equatable {
 }
 
 enum Cases {
+    static func auditEvent(_ event: CaseEvent) -> AuditChain.Event {
+        AuditChain.Event(kind: "case.\(event.event)", subject: "\(event.kind)/\(event.key)",
+                         detail: "\(event.status) by \(event.partner) \(event.messageId ?? "")", at: event.at)
+    }
+
     static func append(_ event: CaseEvent, on db: any SQLDatabase) async throws {
         let at = StoreTime.milliseconds(event.at)
         try await db.raw("""

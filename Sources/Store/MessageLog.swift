@@ -24,22 +24,21 @@ extension GatewayStore {
                 return first.digest == inbound.digest ? .duplicate(first) : .conflict(first)
             }
             try await Self.insert(inbound, on: db)
-            try await AuditChain.append(kind: "message.received", subject: inbound.id,
-                                        detail: "\(inbound.partner) \(inbound.messageType) \(inbound.idempotencyKey) sha256:\(inbound.digest)",
-                                        at: inbound.createdAt, on: db, dialect: dialect)
+            var audit = [AuditChain.Event(kind: "message.received", subject: inbound.id,
+                                          detail: "\(inbound.partner) \(inbound.messageType) \(inbound.idempotencyKey) sha256:\(inbound.digest)",
+                                          at: inbound.createdAt)]
             for message in outbound {
                 try await Self.insert(message, on: db)
                 try await Outbox.enqueue(message, on: db)
-                try await AuditChain.append(kind: "message.queued", subject: message.id,
-                                            detail: "\(message.partner) \(message.messageType) sha256:\(message.digest) for \(inbound.id)",
-                                            at: message.createdAt, on: db, dialect: dialect)
+                audit.append(AuditChain.Event(kind: "message.queued", subject: message.id,
+                                              detail: "\(message.partner) \(message.messageType) sha256:\(message.digest) for \(inbound.id)",
+                                              at: message.createdAt))
             }
             for event in events {
                 try await Cases.append(event, on: db)
-                try await AuditChain.append(kind: "case.\(event.event)", subject: "\(event.kind)/\(event.key)",
-                                            detail: "\(event.status) by \(event.partner) \(event.messageId ?? "")",
-                                            at: event.at, on: db, dialect: dialect)
+                audit.append(Cases.auditEvent(event))
             }
+            try await AuditChain.append(audit, on: db, dialect: dialect)
             return .accepted(inbound)
         }
     }

@@ -60,6 +60,17 @@ enum Outbox {
 }
 
 extension GatewayStore {
+    /// `(?, ?, …)` with the values bound.
+    static func list(_ values: [String]) -> SQLQueryString {
+        var list = SQLQueryString("(")
+        for (index, value) in values.enumerated() {
+            list.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
+            list.appendInterpolation(bind: value)
+        }
+        list.appendInterpolation(unsafeRaw: ")")
+        return list
+    }
+
     /// Claims up to `limit` messages due for delivery at `now`, for `lease` seconds. Of the messages
     /// about one business object only the oldest undelivered one is ever claimed (world §1.4);
     /// a claim whose worker died is taken over when its lease has run out.
@@ -78,17 +89,22 @@ extension GatewayStore {
                 ORDER BY o.sequence
                 LIMIT \(bind: limit)
                 """).all()
-            var deliveries: [Delivery] = []
+            guard !rows.isEmpty else { return [] }
+            var attempts: [String: Int] = [:]
+            var ids: [String] = []
             for row in rows {
                 let id = try row.decode(column: "message_id", as: String.self)
-                try await db.raw("""
-                    UPDATE outbox SET state = 'delivering', claimed_by = \(bind: worker),
-                        claimed_until = \(bind: time + Int64(lease * 1000)), updated_at = \(bind: time)
-                    WHERE message_id = \(bind: id)
-                    """).run()
-                guard let message = try await db.raw("SELECT * FROM messages WHERE id = \(bind: id)").first().map(Self.decode) else { continue }
-                deliveries.append(Delivery(message: message, attempt: try row.decode(column: "attempts", as: Int.self) + 1))
+                ids.append(id)
+                attempts[id] = try row.decode(column: "attempts", as: Int.self)
             }
+            try await db.raw("""
+                UPDATE outbox SET state = 'delivering', claimed_by = \(bind: worker),
+                    claimed_until = \(bind: time + Int64(lease * 1000)), updated_at = \(bind: time)
+                WHERE message_id IN \(Self.list(ids))
+                """).run()
+            let messages = try await db.raw("SELECT * FROM messages WHERE id IN \(Self.list(ids))").all().map(Self.decode)
+            let byId = Dictionary(uniqueKeysWithValues: messages.map { ($0.id, $0) })
+            let deliveries = ids.compactMap { id in byId[id].map { Delivery(message: $0, attempt: (attempts[id] ?? 0) + 1) } }
             return deliveries
         }
     }
@@ -125,15 +141,11 @@ extension GatewayStore {
                 UPDATE messages SET status = \(bind: state.rawValue.uppercased()), receipt = \(bind: response.map { Data($0) })
                 WHERE id = \(bind: id)
                 """).run()
-            try await AuditChain.append(kind: "delivery.\(outcome.name)", subject: id,
-                                        detail: "attempt \(delivery.attempt)\(status.map { " HTTP \($0)" } ?? "")\(error.map { ": \($0)" } ?? "")",
-                                        at: StoreTime.date(end), on: db, dialect: dialect)
-            for event in events {
-                try await Cases.append(event, on: db)
-                try await AuditChain.append(kind: "case.\(event.event)", subject: "\(event.kind)/\(event.key)",
-                                            detail: "\(event.status) by \(event.partner) \(event.messageId ?? "")",
-                                            at: event.at, on: db, dialect: dialect)
-            }
+            let attempt = AuditChain.Event(kind: "delivery.\(outcome.name)", subject: id,
+                                           detail: "attempt \(delivery.attempt)\(status.map { " HTTP \($0)" } ?? "")\(error.map { ": \($0)" } ?? "")",
+                                           at: StoreTime.date(end))
+            for event in events { try await Cases.append(event, on: db) }
+            try await AuditChain.append([attempt] + events.map(Cases.auditEvent), on: db, dialect: dialect)
         }
     }
 
