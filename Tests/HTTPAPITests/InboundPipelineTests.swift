@@ -23,9 +23,21 @@ import TestSupport
         let pipeline: InboundPipeline
     }
 
-    static func gateway() async throws -> Gateway {
+    enum Database: String, CaseIterable, Sendable { case sqlite, postgres }
+
+    static func gateway(on database: Database = .sqlite) async throws -> Gateway {
         let partners = try PartnerRegistry(directory: root + "/Partners", specs: specs, environment: [:])
-        let store = try await GatewayStore.open(.sqlite(path: temporaryDirectory("pipeline") + "/gateway.sqlite"))
+        let location: DatabaseLocation
+        switch database {
+        case .sqlite:
+            location = .sqlite(path: temporaryDirectory("pipeline") + "/gateway.sqlite")
+        case .postgres:
+            let server = try TestPostgres.shared.get()
+            let name = "pipeline_\(UUID().uuidString.prefix(8).lowercased())"
+            _ = try server.psql("CREATE DATABASE \(name)")
+            location = .postgres(url: server.url.replacingOccurrences(of: "/postgres?", with: "/\(name)?"))
+        }
+        let store = try await GatewayStore.open(location)
         let receipts = try signer("gateway")
         return Gateway(store: store, pipeline: try InboundPipeline(specs: specs, partners: partners, store: store, receiptSigner: receipts))
     }
@@ -87,8 +99,9 @@ import TestSupport
         await gateway.store.close()
     }
 
-    @Test func aRetransmissionGetsTheFirstReceiptAndOtherBytesAConflict() async throws {
-        let gateway = try await Self.gateway()
+    @Test(arguments: Database.allCases)
+    func aRetransmissionGetsTheFirstReceiptAndOtherBytesAConflict(_ database: Database) async throws {
+        let gateway = try await Self.gateway(on: database)
         let body = try Self.signed(Self.application, by: "customs-core")
         let changed = try Self.signed(Self.application, by: "customs-core", replacing: "\"requestedValidUntil\": \"2025-12-31\"",
                                       with: "\"requestedValidUntil\": \"2025-11-30\"")
@@ -137,8 +150,9 @@ import TestSupport
         await gateway.store.close()
     }
 
-    @Test func aDecisionOnAnAcceptedApplicationBecomesTheFirstLicenceRecord() async throws {
-        let gateway = try await Self.gateway()
+    @Test(arguments: Database.allCases)
+    func aDecisionOnAnAcceptedApplicationBecomesTheFirstLicenceRecord(_ database: Database) async throws {
+        let gateway = try await Self.gateway(on: database)
         let application = try Self.signed(Self.application, by: "customs-core")
         let decision = try Self.signed(Self.decision, by: "moit")
         let second = try Self.signed(Self.decision, by: "moit", replacing: "fa9d8150-f485-4f54-9295-3e01edc6eb5a",
