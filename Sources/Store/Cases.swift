@@ -11,6 +11,16 @@ public struct CaseTimeline: Sendable, Equatable {
 }
 
 enum Cases {
+    static func check(_ condition: CaseCondition, on db: any SQLDatabase, dialect: SQLBackend.Dialect) async throws {
+        if dialect == .postgres {
+            // Messages about one case take turns until their transactions end.
+            try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "\(condition.kind)/\(condition.key)")))").run()
+        }
+        let status = try await db.raw("SELECT status FROM cases WHERE kind = \(bind: condition.kind) AND case_key = \(bind: condition.key)")
+            .first()?.decode(column: "status", as: String.self)
+        guard condition.allowed.contains(status) else { throw condition.refusal }
+    }
+
     static func auditEvent(_ event: CaseEvent) -> AuditChain.Event {
         AuditChain.Event(kind: "case.\(event.event)", subject: "\(event.kind)/\(event.key)",
                          detail: "\(event.status) by \(event.partner) \(event.messageId ?? "")", at: event.at)

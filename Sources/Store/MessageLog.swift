@@ -17,11 +17,14 @@ extension GatewayStore {
     /// messages (queued for delivery), the case events, and an audit event for each. An
     /// idempotency key already used by this partner stores nothing.
     public func accept(_ inbound: StoredMessage, producing outbound: [StoredMessage] = [],
-                       events: [CaseEvent] = []) async throws(GatewayError) -> Acceptance {
+                       events: [CaseEvent] = [], conditions: [CaseCondition] = []) async throws(GatewayError) -> Acceptance {
         let dialect = backend.dialect
         return try await run("storing message \(inbound.id)") { db in
             if let first = try await Self.message(direction: .inbound, partner: inbound.partner, key: inbound.idempotencyKey, on: db) {
                 return first.digest == inbound.digest ? .duplicate(first) : .conflict(first)
+            }
+            for condition in conditions {
+                try await Cases.check(condition, on: db, dialect: dialect)
             }
             try await Self.insert(inbound, on: db)
             var audit = [AuditChain.Event(kind: "message.received", subject: inbound.id,

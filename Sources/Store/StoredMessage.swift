@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 
 /// Which way a message went through the gateway.
 public enum MessageDirection: String, Sendable, Codable {
@@ -80,5 +81,24 @@ public struct CaseEvent: Sendable, Equatable {
         self.messageId = messageId
         self.signer = signer
         self.at = at
+    }
+}
+
+/// A state a case must be in for a message to be accepted, checked in the transaction that
+/// stores the message — so two messages racing for one case cannot both pass (a second final
+/// decision is refused even when it arrives at the same moment as the first).
+public struct CaseCondition: Sendable {
+    public let kind: String
+    public let key: String
+    /// The statuses the case may have; `nil` in the set stands for "no case yet".
+    public let allowed: Set<String?>
+    /// The answer when the case is in another status.
+    public let refusal: GatewayError
+
+    public init(kind: String, key: String, allowed: Set<String?>, refusal: GatewayError) {
+        self.kind = kind
+        self.key = key
+        self.allowed = allowed
+        self.refusal = refusal
     }
 }

@@ -182,3 +182,23 @@ import TestSupport
         await gateway.store.close()
     }
 }
+
+extension InboundPipelineTests {
+    @Test(arguments: Database.allCases)
+    func twoDecisionsArrivingTogetherAreNotBothFinal(_ database: Database) async throws {
+        let gateway = try await Self.gateway(on: database)
+        _ = await gateway.pipeline.receive(from: "customs-core", try Self.signed(Self.application, by: "customs-core"))
+        let deliveries = try await gateway.store.claimDeliveries(worker: "test", now: Date(), lease: 30, limit: 5)
+        try await gateway.store.record(.delivered(httpStatus: 202, response: []), of: try #require(deliveries.first), startedAt: Date(), duration: 0.01)
+        let approval = try Self.signed(Self.decision, by: "moit")
+        let another = try Self.signed(Self.decision, by: "moit", replacing: "fa9d8150-f485-4f54-9295-3e01edc6eb5a",
+                                        with: "0b7c9f6e-2222-4f54-9295-3e01edc6eb5a")
+        let answers = await withTaskGroup(of: Int.self) { group in
+            for body in [approval, another] { group.addTask { await gateway.pipeline.receive(from: "moit", body).status } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(answers.sorted() == [202, 409], "one decision is final, the other refused")
+        #expect(try await gateway.store.messages(direction: .outbound).filter { $0.messageType == "customs-core/LicenceRecord" }.count == 1)
+        await gateway.store.close()
+    }
+}

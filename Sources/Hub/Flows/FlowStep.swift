@@ -27,11 +27,14 @@ public struct FlowOutcome: Sendable {
     public var businessKey: String?
     public var produced: [ProducedMessage] = []
     public var events: [CaseEvent] = []
+    /// What the cases must still be when the message is stored.
+    public var conditions: [CaseCondition] = []
 
-    public init(businessKey: String?, produced: [ProducedMessage] = [], events: [CaseEvent] = []) {
+    public init(businessKey: String?, produced: [ProducedMessage] = [], events: [CaseEvent] = [], conditions: [CaseCondition] = []) {
         self.businessKey = businessKey
         self.produced = produced
         self.events = events
+        self.conditions = conditions
     }
 }
 

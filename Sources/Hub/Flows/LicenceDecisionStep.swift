@@ -22,15 +22,15 @@ public struct LicenceDecisionStep: FlowStep {
             throw GatewayError(ErrorCode(rawValue: "UNKNOWN_APPLICATION"),
                                "No application \(decision.applicationId) was submitted to and accepted by MOIT.", path: "/LicenceDecision/ApplicationId")
         }
-        if let current = try await context.store.timeline(kind: "application", key: decision.applicationId),
-           ["APPROVED", "REJECTED"].contains(current.status) || current.events.contains(where: { ["APPROVED", "REJECTED"].contains($0.status) }) {
-            throw GatewayError(ErrorCode(rawValue: "DECISION_ALREADY_FINAL"),
-                               "Application \(decision.applicationId) already has a final decision (\(current.status)).", path: "/LicenceDecision/Decision")
-        }
+        // Decided only while MOIT may still decide: after APPLIED or SUPPLEMENT_REQUIRED.
+        let open = CaseCondition(kind: "application", key: decision.applicationId, allowed: [nil, "APPLIED", "SUPPLEMENT_REQUIRED"],
+                                 refusal: GatewayError(ErrorCode(rawValue: "DECISION_ALREADY_FINAL"),
+                                                       "Application \(decision.applicationId) already has a final decision.",
+                                                       path: "/LicenceDecision/Decision"))
         let event = CaseEvent(kind: "application", key: decision.applicationId, event: "decision", status: decision.decision,
                               partner: partner.id, messageId: nil, signer: signer.subject, at: context.now)
         guard decision.decision == "APPROVED", let number = decision.licenceNumber else {
-            return FlowOutcome(businessKey: key, events: [event])
+            return FlowOutcome(businessKey: key, events: [event], conditions: [open])
         }
         let application = try context.specs.read(submitted.message.body)
         let outputs = try context.translator.translate(message, to: "customs-core/LicenceRecord",
@@ -38,6 +38,6 @@ public struct LicenceDecisionStep: FlowStep {
         let licenceKey = "licence/\(number)"
         return FlowOutcome(businessKey: key,
                            produced: outputs.map { ProducedMessage(partner: "customs-core", output: $0, businessKey: licenceKey) },
-                           events: [event])
+                           events: [event], conditions: [open])
     }
 }

@@ -107,7 +107,7 @@ public struct InboundPipeline: Sendable {
         let receipt = try receipts.receipt(for: inbound)
         var stored = inbound
         stored.receipt = receipt
-        switch try await store.accept(stored, producing: outbound, events: events) {
+        switch try await store.accept(stored, producing: outbound, events: events, conditions: outcome.conditions) {
         case .accepted:
             if !outbound.isEmpty { onQueued?() }
             return InboundAnswer(status: 202, contentType: "application/jose", body: receipt)
