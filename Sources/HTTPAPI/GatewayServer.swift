@@ -16,12 +16,12 @@ public struct ServerConfiguration: Sendable {
 /// The gateway's HTTP face: routes and middleware, and nothing that decides business outcomes.
 public enum GatewayServer {
     /// The routes; without a pipeline (tools, tests of the HTTP layer alone) only `GET /health`.
-    public static func router(pipeline: InboundPipeline? = nil, adminToken: String? = nil,
+    public static func router(pipeline: InboundPipeline? = nil, adminToken: String? = nil, requestTimeout: Duration = .seconds(9),
                               onReplay: (@Sendable () -> Void)? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         HealthRoutes().register(on: router)
         if let pipeline {
-            PartnerMessageRoutes(pipeline: pipeline).register(on: router)
+            PartnerMessageRoutes(pipeline: pipeline, timeout: requestTimeout).register(on: router)
             MessageRoutes(store: pipeline.store, adminToken: adminToken, onReplay: onReplay).register(on: router)
         }
         return router

@@ -202,3 +202,35 @@ extension InboundPipelineTests {
         await gateway.store.close()
     }
 }
+
+/// A flow step that takes its time, to show the request deadline.
+private struct SlowApplicationStep: FlowStep {
+    let handles = "customs-core/ImportApplication"
+
+    func handle(_ message: ReadMessage, signer: SignerIdentity, from partner: Partner,
+                context: FlowContext) async throws(GatewayError) -> FlowOutcome {
+        try? await Task.sleep(for: .milliseconds(800))
+        return FlowOutcome(businessKey: "application/slow")
+    }
+}
+
+extension InboundPipelineTests {
+    @Test func aRequestPastItsDeadlineIsAnsweredForARetryAndTheRetryGetsTheReceipt() async throws {
+        let partners = try PartnerRegistry(directory: Self.root + "/Partners", specs: Self.specs, environment: [:])
+        let store = try await GatewayStore.open(.sqlite(path: temporaryDirectory("deadline") + "/gateway.sqlite"))
+        let pipeline = try InboundPipeline(specs: Self.specs, partners: partners, store: store, receiptSigner: try Self.signer("gateway"),
+                                           steps: [SlowApplicationStep()])
+        let body = try Self.signed(Self.application, by: "customs-core")
+        let router = GatewayServer.router(pipeline: pipeline, requestTimeout: .milliseconds(200))
+        try await Application(router: router).test(.router) { client in
+            try await post(client, "customs-core", body) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(Self.errorCode(response) == "TIMEOUT")
+            }
+            try await Task.sleep(for: .seconds(1))
+            try await post(client, "customs-core", body) { #expect($0.status == .ok, "the work went on and was stored once") }
+        }
+        #expect(try await store.messages(direction: .inbound).count == 1)
+        await store.close()
+    }
+}

@@ -8,6 +8,8 @@ import NIOCore
 /// while they arrive, before they are held in memory.
 struct PartnerMessageRoutes {
     let pipeline: InboundPipeline
+    /// How long a partner waits at most: partners give up after 10–30 s (their READMEs) and retry.
+    let timeout: Duration
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("v1/partners/:partner/messages") { request, context -> Response in
@@ -18,8 +20,18 @@ struct PartnerMessageRoutes {
             } catch {
                 return Self.response(.error(.init(.tooLarge, "The message is larger than \(InboundPipeline.maximumBytes) bytes.")))
             }
-            return Self.response(await pipeline.receive(from: partner, Array(buffer: body)))
+            let bytes = Array(buffer: body)
+            return Self.response(await RequestDeadline.answer(within: timeout, otherwise: Self.timedOut(timeout)) {
+                await pipeline.receive(from: partner, bytes)
+            })
         }
+    }
+
+    /// A transient answer: the partner retries with the same bytes, and gets the first receipt
+    /// (200) if the message was stored after all.
+    static func timedOut(_ timeout: Duration) -> InboundAnswer {
+        .error(GatewayError(ErrorCode("TIMEOUT", httpStatus: 503),
+                            "The message could not be processed within \(timeout); send it again unchanged."))
     }
 
     static func response(_ answer: InboundAnswer) -> Response {

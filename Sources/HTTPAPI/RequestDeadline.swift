@@ -1,0 +1,23 @@
+import Synchronization
+
+/// Answers within a deadline: the work goes on in its own task (what it stores stays stored),
+/// but the caller gets `otherwise` when the deadline passes first.
+enum RequestDeadline {
+    static func answer<T: Sendable>(within timeout: Duration, otherwise: T, _ work: @escaping @Sendable () async -> T) async -> T {
+        let decided = Mutex(false)
+        return await withCheckedContinuation { continuation in
+            let resume: @Sendable (T) -> Void = { value in
+                if decided.withLock({ done in defer { done = true }; return !done }) { continuation.resume(returning: value) }
+            }
+            let timer = Task {
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                resume(otherwise)
+            }
+            Task {
+                let value = await work()
+                timer.cancel()
+                resume(value)
+            }
+        }
+    }
+}
