@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
@@ -39,7 +40,10 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
             ]
         ),
-        .target(name: "Delivery", dependencies: ["GatewayCore", "Store", "CCurl"]),
+        .target(
+            name: "Delivery",
+            dependencies: ["GatewayCore", "Store", "CCurl", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "Hub",
             dependencies: ["GatewayCore", "Signatures", "MessageSpecs", "Store", "Delivery", "HardenedXML", .product(name: "Yams", package: "Yams")]

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import Logging
 import Store
 import Synchronization
 
@@ -28,10 +29,12 @@ public final class OutboxWorker: Sendable {
     let name: String
     let batch: Int
     let lease: TimeInterval
+    let logger: Logger
     private let wakeups = Mutex<[CheckedContinuation<Void, Never>]>([])
 
     public init(store: GatewayStore, plan: any DeliveryPlan, threads: DeliveryThreads, clock: any GatewayClock = SystemClock(),
-                name: String = "gateway@\(ProcessInfo.processInfo.hostName)", batch: Int = 16, lease: TimeInterval = 120) {
+                name: String = "gateway@\(ProcessInfo.processInfo.hostName)", batch: Int = 16, lease: TimeInterval = 120,
+                logger: Logger = Logger(label: "gateway.delivery")) {
         self.store = store
         self.plan = plan
         self.threads = threads
@@ -40,16 +43,29 @@ public final class OutboxWorker: Sendable {
         self.name = name
         self.batch = batch
         self.lease = lease
+        self.logger = logger
     }
 
     /// Delivers until the task is cancelled: a round whenever messages were accepted (`wake`)
-    /// or `interval` has passed (retries that came due, leases of dead workers).
+    /// or `interval` has passed (retries that came due, leases of dead workers). Cancelling lets
+    /// the current round finish.
     public func run(interval: Duration = .milliseconds(500)) async {
         // What this worker held when it last stopped goes out again first.
-        try? await store.releaseClaims(of: name)
+        do {
+            try await store.releaseClaims(of: name)
+        } catch {
+            logger.error("Cannot release the claims of the previous run: \(error)")
+        }
         while !Task.isCancelled {
-            let delivered = (try? await deliverDue()) ?? 0
-            if delivered == 0 { await sleep(upTo: interval) }
+            do {
+                // A round is not cancelled with the worker: stopping waits for the deliveries in
+                // flight and records them (the store refuses work in a cancelled task).
+                let round = Task { try await self.deliverDue() }
+                if try await round.value == 0 { await sleep(upTo: interval) }
+            } catch {
+                logger.error("Delivery round failed: \(error)")
+                await sleep(upTo: interval)
+            }
         }
     }
 
@@ -88,15 +104,25 @@ public final class OutboxWorker: Sendable {
         let message = delivery.message
         let started = clock.now()
         guard let request = plan.request(for: message) else {
-            try? await store.record(.failed(httpStatus: nil, error: "\(message.partner) has no endpoint to deliver to"), of: delivery,
-                                    startedAt: started, duration: 0)
+            await record(.failed(httpStatus: nil, error: "\(message.partner) has no endpoint to deliver to"), of: delivery,
+                         startedAt: started, duration: 0, events: [])
             return
         }
         let response = await threads.run { [poster] in poster.post(request) }
         let finished = clock.now()
         let outcome = classify(response, of: delivery, at: finished)
         let events = if case .delivered = outcome { await plan.events(onDelivering: message, at: finished) } else { [CaseEvent]() }
-        try? await store.record(outcome, of: delivery, startedAt: started, duration: finished.timeIntervalSince(started), events: events)
+        await record(outcome, of: delivery, startedAt: started, duration: finished.timeIntervalSince(started), events: events)
+    }
+
+    /// An attempt that cannot be recorded is logged; the claim's lease then puts the message back.
+    private func record(_ outcome: DeliveryOutcome, of delivery: Delivery, startedAt: Date, duration: TimeInterval,
+                        events: [CaseEvent]) async {
+        do {
+            try await store.record(outcome, of: delivery, startedAt: startedAt, duration: duration, events: events)
+        } catch {
+            logger.error("Cannot record the delivery of \(delivery.message.id): \(error)")
+        }
     }
 
     func classify(_ response: HTTPPoster.Response, of delivery: Delivery, at now: Date) -> DeliveryOutcome {

@@ -68,16 +68,18 @@ struct ServeCommand: AsyncParsableCommand {
                                                     adminToken: ProcessInfo.processInfo.environment["GATEWAY_ADMIN_TOKEN"],
                                                     onReplay: { worker.wake() }, logger: logger)
         let delivering = Task { await worker.run() }
+        var failure: (any Error)?
         do {
             try await application.runService()
         } catch {
-            delivering.cancel()
-            await delivering.value
-            await store.close()
-            throw error
+            failure = error
         }
+        // Deliveries in flight finish and are recorded before the store closes.
+        logger.info("Stopping: finishing the deliveries in flight")
         delivering.cancel()
         await delivering.value
         await store.close()
+        logger.info("Stopped")
+        if let failure { throw failure }
     }
 }

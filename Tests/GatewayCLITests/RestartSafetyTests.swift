@@ -91,7 +91,9 @@ import TestSupport
         let outbound = try await store.messages(direction: .outbound)
         #expect(outbound.count == 12, "every accepted application was queued")
         for message in outbound {
-            #expect(try await store.outboxState(of: message.id) == .delivered, "\(message.id)")
+            let state = try await store.outboxState(of: message.id)
+            let attempts = try await store.attempts(of: message.id)
+            #expect(state == .delivered, "\(message.id): \(String(describing: state)) after \(attempts)")
             #expect(moit.deliveries.contains { $0.body == message.body }, "MOIT got the stored bytes of \(message.id)")
         }
         #expect(Set(moit.deliveries.map(\.body)).count == 12)
