@@ -1,16 +1,12 @@
 import Foundation
-import Synchronization
 
 /// Dedicated threads for blocking work (libcurl): jobs wait in a queue and the caller awaits
 /// the result, so neither the event loops nor the cooperative pool ever block on the network.
-public final class DeliveryThreads: Sendable {
-    private struct State {
-        var jobs: [@Sendable () -> Void] = []
-        var stopped = false
-    }
-
-    private let state = Mutex(State())
+public final class DeliveryThreads: @unchecked Sendable {
+    // Guarded by `condition`, which also wakes the threads when a job arrives.
     private let condition = NSCondition()
+    private var jobs: [@Sendable () -> Void] = []
+    private var stopped = false
 
     public init(count: Int) {
         for index in 0..<max(count, 1) {
@@ -23,36 +19,32 @@ public final class DeliveryThreads: Sendable {
     /// Runs `job` on one of the threads and returns its result.
     public func run<T: Sendable>(_ job: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            enqueue { continuation.resume(returning: job()) }
+            condition.lock()
+            jobs.append { continuation.resume(returning: job()) }
+            condition.signal()
+            condition.unlock()
         }
     }
 
+    /// Lets the threads end once the queued jobs are done.
     public func stop() {
         condition.lock()
-        state.withLock { $0.stopped = true }
+        stopped = true
         condition.broadcast()
-        condition.unlock()
-    }
-
-    private func enqueue(_ job: @escaping @Sendable () -> Void) {
-        condition.lock()
-        state.withLock { $0.jobs.append(job) }
-        condition.signal()
         condition.unlock()
     }
 
     private func work() {
         while true {
             condition.lock()
-            var job: (@Sendable () -> Void)?
-            while job == nil {
-                let (next, stopped) = state.withLock { state -> ((@Sendable () -> Void)?, Bool) in
-                    state.jobs.isEmpty ? (nil, state.stopped) : (state.jobs.removeFirst(), false)
-                }
-                if let next { job = next } else if stopped { condition.unlock(); return } else { condition.wait() }
+            while jobs.isEmpty && !stopped { condition.wait() }
+            guard !jobs.isEmpty else {
+                condition.unlock()
+                return
             }
+            let job = jobs.removeFirst()
             condition.unlock()
-            job?()
+            job()
         }
     }
 }

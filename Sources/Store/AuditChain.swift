@@ -50,7 +50,7 @@ enum AuditChain {
     static func link(sequence: Int64, at: Int64, kind: String, subject: String, detail: String, previousHash: String) -> String {
         // Lengths before each text keep "a|b" + "c" apart from "a" + "b|c".
         let fields = [String(sequence), String(at), kind, subject, detail, previousHash]
-        return Digest.sha256Hex(fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|"))
+        return Digest.sha256Hex(Array(fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|").utf8))
     }
 
     /// Walks the chain from the first row; the first row that was edited or removed, or nil.

@@ -2,16 +2,12 @@ import COpenSSL
 
 /// SHA-256 through OpenSSL, as lowercase hex.
 public enum Digest {
-    public static func sha256(_ bytes: [UInt8]) -> String { sha256Hex(bytes) }
-
-    static func sha256Hex(_ bytes: [UInt8]) -> String {
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         _ = bytes.withUnsafeBufferPointer { EVP_Digest($0.baseAddress, $0.count, &digest, &length, EVP_sha256(), nil) }
         return hex(digest)
     }
-
-    static func sha256Hex(_ text: String) -> String { sha256Hex(Array(text.utf8)) }
 
     private static let digits = Array("0123456789abcdef".utf8)
 

@@ -81,7 +81,7 @@ import TestSupport
                 let receipt = try JWSVerifier(trust: trust).verify(String(buffer: response.body), at: Date())
                 #expect(receipt.signature.signer.subject.hasPrefix("CN=nsw-gateway-signing.example"))
                 let payload = String(decoding: receipt.payload, as: UTF8.self)
-                #expect(payload.contains("\"digest\":\"sha256:\(Digest.sha256(body))\""))
+                #expect(payload.contains("\"digest\":\"sha256:\(Digest.sha256Hex(body))\""))
                 #expect(payload.contains("\"status\":\"ACCEPTED\""))
             }
         }

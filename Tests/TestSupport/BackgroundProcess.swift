@@ -1,8 +1,8 @@
 import Foundation
 
-/// A long-running helper process of a test (a partner server), started with posix_spawn and
-/// stopped with a signal and waitpid: Foundation's Process waits for such children unreliably
-/// on Linux when they outlive a pipe or are stopped from a test thread.
+/// A helper process of a test (a partner server, PostgreSQL's tools), started with posix_spawn
+/// and waited for with waitpid: Foundation's Process waits for such children unreliably on
+/// Linux when they leave a server running or are stopped from a test thread.
 public final class BackgroundProcess: Sendable {
     public let pid: pid_t
 
@@ -22,9 +22,23 @@ public final class BackgroundProcess: Sendable {
         self.pid = pid
     }
 
-    public func stop() {
-        kill(pid, SIGKILL)
+    /// Runs a command to its end; its exit status and what it printed.
+    public static func run(_ arguments: [String], log: String) throws -> (status: Int32, output: String) {
+        let process = try BackgroundProcess(arguments, log: log)
+        let status = process.wait()
+        return (status, String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self))
+    }
+
+    /// Waits for the process to end: its exit status, or 128 + the signal that ended it.
+    @discardableResult
+    public func wait() -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    public func stop() {
+        kill(pid, SIGKILL)
+        wait()
     }
 }

@@ -66,33 +66,16 @@ public final class TestPostgres: Sendable {
         try run("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "gateway", "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql])
     }
 
-    /// Runs a PostgreSQL tool with its output in a file and waits for it with waitpid: the
-    /// server that pg_ctl leaves running kept Foundation's Process from ever seeing it end.
+    /// Runs a PostgreSQL tool with its output in a file (see `BackgroundProcess` for why not Process).
     @discardableResult
     private func run(_ tool: String, _ arguments: [String]) throws -> String {
         let executable = "\(binaries)/\(tool)"
         let argv = runAs.map { ["/usr/sbin/runuser", "-u", $0, "--", executable] + arguments } ?? [executable] + arguments
         let log = "\(directory)/\(tool)-\(UUID().uuidString).out"
         defer { try? FileManager.default.removeItem(atPath: log) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var pid = pid_t()
-        let cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
-        guard spawned == 0 else {
-            throw Failure.command(tool, Command.Result(status: spawned, standardOutput: "", standardError: "cannot start \(argv[0])", outputBytes: []))
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let output = String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self)
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        guard exitStatus == 0 else {
-            throw Failure.command(tool, Command.Result(status: exitStatus, standardOutput: output, standardError: "", outputBytes: []))
+        let (status, output) = try BackgroundProcess.run(argv, log: log)
+        guard status == 0 else {
+            throw Failure.command(tool, Command.Result(status: status, standardOutput: output, standardError: "", outputBytes: []))
         }
         return output
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import Hub
 import Hummingbird
 import NIOCore
 import Store
@@ -81,9 +82,7 @@ struct MessageRoutes {
 /// JSON answers of the HTTP API, errors in world §1.3's shape.
 enum JSONAnswer {
     static func ok(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let bytes = (try? encoder.encode(value)).map { Array($0) } ?? []
+        let bytes = JSONBody.encode(value) ?? []
         return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

@@ -23,9 +23,17 @@ public struct InboundAnswer: Sendable, Equatable {
         }
         let body = Body(error: error.code.rawValue, message: error.message,
                         details: error.details.map { Body.Detail(path: $0.path, message: $0.message) })
+        let bytes = JSONBody.encode(body) ?? Array("{\"error\":\"\(error.code.rawValue)\"}".utf8)
+        return InboundAnswer(status: error.code.httpStatus, contentType: "application/json", body: bytes)
+    }
+}
+
+/// The JSON the gateway answers with: keys sorted, slashes as they are (licence numbers such as
+/// `00125/2025/GPNK-BCT` stay readable).
+public enum JSONBody {
+    public static func encode(_ value: some Encodable) -> [UInt8]? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let bytes = (try? encoder.encode(body)).map { Array($0) } ?? Array("{\"error\":\"\(error.code.rawValue)\"}".utf8)
-        return InboundAnswer(status: error.code.httpStatus, contentType: "application/json", body: bytes)
+        return (try? encoder.encode(value)).map { Array($0) }
     }
 }

@@ -76,7 +76,7 @@ public struct InboundPipeline: Sendable {
         let inboundId = ids.next()
         // A retransmission is answered before the flow runs again.
         if let first = try await store.inbound(partner: partner.id, idempotencyKey: key) {
-            return try answer(toRepeated: first, digest: Digest.sha256(body))
+            return try answer(toRepeated: first, digest: Digest.sha256Hex(body))
         }
         guard let step = steps[message.spec.key] else {
             throw GatewayError(ErrorCode("NOT_SUPPORTED", httpStatus: 501), "The gateway does not handle \(message.spec.key) yet.")

@@ -22,9 +22,7 @@ struct ReceiptMaker: Sendable {
         let body = Body(gatewayMessageId: message.id, partner: message.partner, receivedMessageType: message.messageType,
                         idempotencyKey: message.idempotencyKey, digest: "sha256:\(message.digest)",
                         receivedAt: VietnamTime.timestamp(message.createdAt), status: "ACCEPTED")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let json = try? encoder.encode(body) else { throw GatewayError(.internalError, "The receipt cannot be written.") }
-        return Array(try signer.jws.sign(payload: Array(json)).utf8)
+        guard let json = JSONBody.encode(body) else { throw GatewayError(.internalError, "The receipt cannot be written.") }
+        return Array(try signer.jws.sign(payload: json).utf8)
     }
 }

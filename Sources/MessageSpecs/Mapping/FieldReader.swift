@@ -132,18 +132,6 @@ extension JSONObject {
         self[head] = .object(nested)
     }
 
-    /// Sets a dotted name (`applicant.taxCode`), creating the objects on the way.
-    mutating func setValue(_ value: JSONValue, at dotted: String) {
-        guard let dot = dotted.firstIndex(of: ".") else {
-            self[dotted] = value
-            return
-        }
-        let head = String(dotted[..<dot])
-        var nested = self[head]?.objectValue ?? JSONObject()
-        nested.setValue(value, at: String(dotted[dotted.index(after: dot)...]))
-        self[head] = .object(nested)
-    }
-
     /// The value at a name already split at its dots, nil when any part is absent.
     func value(at steps: ArraySlice<String>) -> JSONValue? {
         guard let head = steps.first else { return nil }
@@ -153,7 +141,6 @@ extension JSONObject {
 
     /// The value at a dotted name, nil when any part is absent.
     func value(at dotted: String) -> JSONValue? {
-        guard let dot = dotted.firstIndex(of: ".") else { return self[dotted] }
-        return self[String(dotted[..<dot])]?.objectValue?.value(at: String(dotted[dotted.index(after: dot)...]))
+        value(at: dotted.split(separator: ".").map(String.init)[...])
     }
 }
