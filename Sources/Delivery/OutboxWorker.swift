@@ -11,8 +11,21 @@ public protocol DeliveryPlan: Sendable {
     func request(for message: StoredMessage) -> HTTPPoster.Request?
     /// The delay before the next attempt after `attempt` failed transiently, or nil to dead-letter.
     func retryDelay(for message: StoredMessage, afterAttempt attempt: Int, elapsed: TimeInterval) -> TimeInterval?
-    /// Case events a successful delivery causes (a licence case becomes APPLIED when MOIT accepts it).
-    func events(onDelivering message: StoredMessage, at time: Date) async -> [CaseEvent]
+    /// What a final answer to a delivery causes — case events (a licence case becomes APPLIED
+    /// when MOIT accepts the application) and messages to send next (an ASEAN ACK once
+    /// customs-core took a certificate). Not asked for attempts that will be retried.
+    func consequences(of outcome: DeliveryOutcome, for message: StoredMessage, at time: Date) async -> DeliveryConsequences
+}
+
+/// The case events and follow-up messages of a delivery's final answer, stored with the attempt.
+public struct DeliveryConsequences: Sendable {
+    public var events: [CaseEvent]
+    public var followUps: [StoredMessage]
+
+    public init(events: [CaseEvent] = [], followUps: [StoredMessage] = []) {
+        self.events = events
+        self.followUps = followUps
+    }
 }
 
 /// Delivers the outbox: claims due messages (the oldest undelivered one of each business object,
@@ -105,21 +118,26 @@ public final class OutboxWorker: Sendable {
         let started = clock.now()
         guard let request = plan.request(for: message) else {
             await record(.failed(httpStatus: nil, error: "\(message.partner) has no endpoint to deliver to"), of: delivery,
-                         startedAt: started, duration: 0, events: [])
+                         startedAt: started, duration: 0, consequences: DeliveryConsequences())
             return
         }
         let response = await threads.run { [poster] in poster.post(request) }
         let finished = clock.now()
         let outcome = classify(response, of: delivery, at: finished)
-        let events = if case .delivered = outcome { await plan.events(onDelivering: message, at: finished) } else { [CaseEvent]() }
-        await record(outcome, of: delivery, startedAt: started, duration: finished.timeIntervalSince(started), events: events)
+        let consequences = switch outcome {
+        case .delivered, .failed: await plan.consequences(of: outcome, for: message, at: finished)
+        case .retry, .deadLetter: DeliveryConsequences()
+        }
+        await record(outcome, of: delivery, startedAt: started, duration: finished.timeIntervalSince(started), consequences: consequences)
     }
 
     /// An attempt that cannot be recorded is logged; the claim's lease then puts the message back.
     private func record(_ outcome: DeliveryOutcome, of delivery: Delivery, startedAt: Date, duration: TimeInterval,
-                        events: [CaseEvent]) async {
+                        consequences: DeliveryConsequences) async {
         do {
-            try await store.record(outcome, of: delivery, startedAt: startedAt, duration: duration, events: events)
+            try await store.record(outcome, of: delivery, startedAt: startedAt, duration: duration,
+                                   events: consequences.events, followUps: consequences.followUps)
+            if !consequences.followUps.isEmpty { wake() }
         } catch {
             logger.error("Cannot record the delivery of \(delivery.message.id): \(error)")
         }
@@ -132,7 +150,7 @@ public final class OutboxWorker: Sendable {
         let transient = response.status.map { $0 == 429 || (500..<600).contains($0) } ?? true
         let error = response.failure.map { response.timedOut ? "timeout: \($0)" : $0 }
             ?? "HTTP \(response.status ?? 0): \(String(decoding: response.body.prefix(500), as: UTF8.self))"
-        guard transient else { return .failed(httpStatus: response.status, error: error) }
+        guard transient else { return .failed(httpStatus: response.status, error: error, response: response.body) }
         let elapsed = now.timeIntervalSince(delivery.message.createdAt)
         guard let delay = plan.retryDelay(for: delivery.message, afterAttempt: delivery.attempt, elapsed: elapsed) else {
             return .deadLetter(httpStatus: response.status, error: "\(error) (attempt \(delivery.attempt), giving up after the retry policy)")

@@ -23,15 +23,15 @@ enum Cases {
 
     static func auditEvent(_ event: CaseEvent) -> AuditChain.Event {
         AuditChain.Event(kind: "case.\(event.event)", subject: "\(event.kind)/\(event.key)",
-                         detail: "\(event.status) by \(event.partner) \(event.messageId ?? "")", at: event.at)
+                         detail: "\(event.status) by \(event.partner) \(event.messageId ?? "")\(event.detail.map { " (\($0))" } ?? "")", at: event.at)
     }
 
     static func append(_ event: CaseEvent, on db: any SQLDatabase) async throws {
         let at = StoreTime.milliseconds(event.at)
         try await db.raw("""
-            INSERT INTO case_events (kind, case_key, at, event, status, partner, message_id, signer)
+            INSERT INTO case_events (kind, case_key, at, event, status, partner, message_id, signer, detail)
             VALUES (\(bind: event.kind), \(bind: event.key), \(bind: at), \(bind: event.event), \(bind: event.status),
-                    \(bind: event.partner), \(bind: event.messageId), \(bind: event.signer))
+                    \(bind: event.partner), \(bind: event.messageId), \(bind: event.signer), \(bind: event.detail))
             """).run()
         try await db.raw("""
             INSERT INTO cases (kind, case_key, status, updated_at) VALUES (\(bind: event.kind), \(bind: event.key), \(bind: event.status), \(bind: at))
@@ -53,7 +53,8 @@ extension GatewayStore {
                           partner: try row.decode(column: "partner", as: String.self),
                           messageId: try row.decode(column: "message_id", as: String?.self),
                           signer: try row.decode(column: "signer", as: String?.self),
-                          at: StoreTime.date(try row.decode(column: "at", as: Int64.self)))
+                          at: StoreTime.date(try row.decode(column: "at", as: Int64.self)),
+                          detail: try row.decode(column: "detail", as: String?.self))
             }
             return CaseTimeline(kind: kind, key: key, status: try row.decode(column: "status", as: String.self), events: events)
         }

@@ -126,6 +126,24 @@ extension GatewayStore {
 }
 
 extension GatewayStore {
+    /// The newest inbound message of a type about a business object (the tax notice a payment quotes).
+    public func latestInbound(type: String, businessKey: String) async throws(GatewayError) -> StoredMessage? {
+        try await read("looking up the last \(type) of \(businessKey)") { db in
+            try await db.raw("""
+                SELECT * FROM messages
+                WHERE direction = 'inbound' AND message_type = \(bind: type) AND business_key = \(bind: businessKey)
+                ORDER BY created_at DESC LIMIT 1
+                """).first().map(Self.decode)
+        }
+    }
+
+    /// The outbound messages an inbound message caused, oldest first.
+    public func produced(by inboundId: String) async throws(GatewayError) -> [StoredMessage] {
+        try await read("reading what \(inboundId) caused") { db in
+            try await db.raw("SELECT * FROM messages WHERE caused_by = \(bind: inboundId) ORDER BY created_at, id").all().map(Self.decode)
+        }
+    }
+
     /// The inbound message a partner sent under an idempotency key, if any.
     public func inbound(partner: String, idempotencyKey: String) async throws(GatewayError) -> StoredMessage? {
         try await read("looking up \(partner) \(idempotencyKey)") { db in

@@ -111,6 +111,13 @@ enum Migrations {
                 "CREATE INDEX outbox_claims ON outbox (state, claimed_until)",
             ]
         },
+        Migration(version: 3, name: "the reason of a case event; outbound messages by their cause") { _ in
+            [
+                // A payment's rejection code and text, a certificate's refusal: what a timeline shows.
+                "ALTER TABLE case_events ADD COLUMN detail TEXT",
+                "CREATE INDEX messages_cause ON messages (caused_by)",
+            ]
+        },
     ]
 
     static func run(on backend: SQLBackend) async throws {

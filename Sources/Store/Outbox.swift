@@ -25,7 +25,8 @@ public struct Delivery: Sendable, Equatable {
 public enum DeliveryOutcome: Sendable, Equatable {
     case delivered(httpStatus: Int, response: [UInt8])
     case retry(at: Date, httpStatus: Int?, error: String)
-    case failed(httpStatus: Int?, error: String)
+    /// A final refusal, with the partner's answer (an ASEAN NSW refuses with a signed ACK).
+    case failed(httpStatus: Int?, error: String, response: [UInt8] = [])
     case deadLetter(httpStatus: Int?, error: String)
 
     var name: String {
@@ -111,14 +112,17 @@ extension GatewayStore {
 
     /// Records an attempt and moves the message on: delivered (the partner's answer kept),
     /// back to the queue at a later time, failed for good, or dead-lettered.
+    /// The case events and the follow-up messages (an ASEAN ACK once customs-core took the
+    /// certificate) are stored with the attempt, in its transaction.
     public func record(_ outcome: DeliveryOutcome, of delivery: Delivery, startedAt: Date,
-                       duration: TimeInterval, events: [CaseEvent] = []) async throws(GatewayError) {
+                       duration: TimeInterval, events: [CaseEvent] = [], followUps: [StoredMessage] = []) async throws(GatewayError) {
         let dialect = backend.dialect
         let id = delivery.message.id
         try await run("recording a delivery attempt of \(id)") { db in
             let (status, error, response): (Int?, String?, [UInt8]?) = switch outcome {
             case .delivered(let status, let response): (status, nil, response)
-            case .retry(_, let status, let error), .failed(let status, let error), .deadLetter(let status, let error): (status, error, nil)
+            case .failed(let status, let error, let response): (status, error, response.isEmpty ? nil : response)
+            case .retry(_, let status, let error), .deadLetter(let status, let error): (status, error, nil)
             }
             let end = StoreTime.milliseconds(startedAt) + Int64(duration * 1000)
             try await db.raw("""
@@ -144,8 +148,34 @@ extension GatewayStore {
             let attempt = AuditChain.Event(kind: "delivery.\(outcome.name)", subject: id,
                                            detail: "attempt \(delivery.attempt)\(status.map { " HTTP \($0)" } ?? "")\(error.map { ": \($0)" } ?? "")",
                                            at: StoreTime.date(end))
+            var audit = [attempt]
+            for message in followUps {
+                try await Self.insert(message, on: db)
+                try await Outbox.enqueue(message, on: db)
+                audit.append(AuditChain.Event(kind: "message.queued", subject: message.id,
+                                              detail: "\(message.partner) \(message.messageType) sha256:\(message.digest) after \(id)",
+                                              at: message.createdAt))
+            }
             for event in events { try await Cases.append(event, on: db) }
-            try await AuditChain.append([attempt] + events.map(Cases.auditEvent), on: db, dialect: dialect)
+            try await AuditChain.append(audit + events.map(Cases.auditEvent), on: db, dialect: dialect)
+        }
+    }
+
+    /// Sends delivered messages once more, with their identical bytes: a partner that asks
+    /// again for an answer it has lost (VCB re-sending a confirmation) gets it again.
+    /// Messages still waiting for delivery are left as they are.
+    public func redeliver(_ messageIds: [String], at now: Date) async throws(GatewayError) {
+        guard !messageIds.isEmpty else { return }
+        let dialect = backend.dialect
+        try await run("sending \(messageIds.joined(separator: ", ")) again") { db in
+            let time = StoreTime.milliseconds(now)
+            try await db.raw("""
+                UPDATE outbox SET state = 'pending', next_attempt_at = \(bind: time), updated_at = \(bind: time)
+                WHERE state = 'delivered' AND message_id IN \(Self.list(messageIds))
+                """).run()
+            try await db.raw("UPDATE messages SET status = 'PENDING' WHERE status = 'DELIVERED' AND id IN \(Self.list(messageIds))").run()
+            try await AuditChain.append(messageIds.map { AuditChain.Event(kind: "delivery.repeated", subject: $0, detail: "asked again", at: now) },
+                                        on: db, dialect: dialect)
         }
     }
 

@@ -71,8 +71,11 @@ public struct CaseEvent: Sendable, Equatable {
     public let messageId: String?
     public let signer: String?
     public let at: Date
+    /// Why, when the status alone does not say it (`AMOUNT_MISMATCH: …` of a rejected payment).
+    public let detail: String?
 
-    public init(kind: String, key: String, event: String, status: String, partner: String, messageId: String?, signer: String?, at: Date) {
+    public init(kind: String, key: String, event: String, status: String, partner: String, messageId: String?, signer: String?,
+                at: Date, detail: String? = nil) {
         self.kind = kind
         self.key = key
         self.event = event
@@ -81,6 +84,12 @@ public struct CaseEvent: Sendable, Equatable {
         self.messageId = messageId
         self.signer = signer
         self.at = at
+        self.detail = detail
+    }
+
+    /// The same event, caused by the message `id`.
+    public func caused(by id: String) -> CaseEvent {
+        CaseEvent(kind: kind, key: key, event: event, status: status, partner: partner, messageId: id, signer: signer, at: at, detail: detail)
     }
 }
 

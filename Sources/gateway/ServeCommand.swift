@@ -55,11 +55,11 @@ struct ServeCommand: AsyncParsableCommand {
             let signer = try MessageSigner(keyFile: "\(receiptKey)/key.pem", certificateFile: "\(receiptKey)/cert.pem",
                                            chainFile: FileManager.default.fileExists(atPath: chain) ? chain : nil)
             // Pending deliveries of an earlier run (stopped or killed) resume with the first round.
-            let outboxWorker = OutboxWorker(store: store, plan: PartnerDeliveryPlan(partners: partnerRegistry),
+            let runtime = try FlowRuntime(specs: registry, partners: partnerRegistry, store: store)
+            let outboxWorker = OutboxWorker(store: store, plan: PartnerDeliveryPlan(runtime: runtime),
                                             threads: DeliveryThreads(count: deliveryThreads))
             worker = outboxWorker
-            pipeline = try InboundPipeline(specs: registry, partners: partnerRegistry, store: store, receiptSigner: signer,
-                                           onQueued: { outboxWorker.wake() })
+            pipeline = InboundPipeline(runtime: runtime, receiptSigner: signer, onQueued: { outboxWorker.wake() })
             logger.info("Loaded \(registry.specs.count) message specs and \(partnerRegistry.partners.count) partners; store \(store.location)")
         } catch {
             throw CommandFailure.exit(error)

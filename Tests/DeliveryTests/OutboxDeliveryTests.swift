@@ -40,7 +40,7 @@ final class SteppingClock: GatewayClock {
         let signer = try MessageSigner(keyFile: folder + "gateway/key.pem", certificateFile: folder + "gateway/cert.pem")
         let clock = SteppingClock()
         let pipeline = try InboundPipeline(specs: specs, partners: partners, store: store, receiptSigner: signer, clock: clock)
-        let worker = OutboxWorker(store: store, plan: PartnerDeliveryPlan(partners: partners), threads: threads, clock: clock, lease: 60)
+        let worker = OutboxWorker(store: store, plan: PartnerDeliveryPlan(runtime: pipeline.runtime), threads: threads, clock: clock, lease: 60)
         let application = try MessageSigner(keyFile: folder + "customs-core/key.pem", certificateFile: folder + "customs-core/cert.pem")
             .sign(read(root + "/MessageSpecs/customs-core/ImportApplication.v2/samples/ImportApplication-01.json"))
         let answer = await pipeline.receive(from: "customs-core", application)

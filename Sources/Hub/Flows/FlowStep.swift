@@ -5,12 +5,13 @@ import Signatures
 import Store
 
 /// What the hub knows while a message goes through a flow: the specs, the translator, the
-/// partners, the store (for the state a rule needs) and the clock.
+/// partners, the store (for the state a rule needs), the signing of outbound messages and the clock.
 public struct FlowContext: Sendable {
     public let specs: SpecRegistry
     public let translator: Translator
     public let partners: PartnerRegistry
     public let store: GatewayStore
+    public let outbound: OutboundMessages
     public let now: Date
 }
 
@@ -20,6 +21,24 @@ public struct ProducedMessage: Sendable {
     public let output: Translator.Output
     /// The business object it is about: messages about one object are delivered in order.
     public let businessKey: String
+
+    public init(partner: String, output: Translator.Output, businessKey: String) {
+        self.partner = partner
+        self.output = output
+        self.businessKey = businessKey
+    }
+}
+
+/// The body a partner's README wants as the synchronous answer instead of the gateway's receipt
+/// (an ASEAN NSW's signed ACK, BIDV's NotificationResult).
+public struct SynchronousAnswer: Sendable {
+    public let contentType: String
+    public let body: [UInt8]
+
+    public init(contentType: String, body: [UInt8]) {
+        self.contentType = contentType
+        self.body = body
+    }
 }
 
 /// What a flow step decided about an accepted inbound message.
@@ -29,12 +48,15 @@ public struct FlowOutcome: Sendable {
     public var events: [CaseEvent] = []
     /// What the cases must still be when the message is stored.
     public var conditions: [CaseCondition] = []
+    public var answer: SynchronousAnswer?
 
-    public init(businessKey: String?, produced: [ProducedMessage] = [], events: [CaseEvent] = [], conditions: [CaseCondition] = []) {
+    public init(businessKey: String?, produced: [ProducedMessage] = [], events: [CaseEvent] = [], conditions: [CaseCondition] = [],
+                answer: SynchronousAnswer? = nil) {
         self.businessKey = businessKey
         self.produced = produced
         self.events = events
         self.conditions = conditions
+        self.answer = answer
     }
 }
 
@@ -45,4 +67,44 @@ public protocol FlowStep: Sendable {
     /// The `partner/type` of the messages this step handles.
     var handles: String { get }
     func handle(_ message: ReadMessage, signer: SignerIdentity, from partner: Partner, context: FlowContext) async throws(GatewayError) -> FlowOutcome
+    /// The partner sent an accepted message again (same key, same bytes): it is not processed
+    /// again, but a step may repeat what the partner is waiting for.
+    func retransmitted(_ first: StoredMessage, context: FlowContext) async throws(GatewayError)
+}
+
+extension FlowStep {
+    public func retransmitted(_ first: StoredMessage, context: FlowContext) async throws(GatewayError) {}
+}
+
+/// How a partner finally answered one of the gateway's deliveries.
+public struct DeliveryAnswer: Sendable {
+    /// A 2xx (the partner took it) or a final refusal.
+    public let accepted: Bool
+    public let httpStatus: Int?
+    public let body: [UInt8]
+
+    public init(accepted: Bool, httpStatus: Int?, body: [UInt8]) {
+        self.accepted = accepted
+        self.httpStatus = httpStatus
+        self.body = body
+    }
+}
+
+/// The business of a partner's final answer to an outbound message (world §1.5: MOIT taking an
+/// application makes the case APPLIED; customs-core taking an ASEAN certificate sends the ACK).
+public protocol DeliveryStep: Sendable {
+    /// The `partner/type` of the outbound messages this step follows.
+    var follows: String { get }
+    func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome
+}
+
+/// The refusal a step uses when the state it decided on changed before its message was stored:
+/// the pipeline runs the step again on the new state (a payment's DUPLICATE is a decision, not a 409).
+public enum Reconsider {
+    public static let code = ErrorCode("CASE_CHANGED", httpStatus: 409)
+
+    public static func condition(kind: String, key: String, status: String?) -> CaseCondition {
+        CaseCondition(kind: kind, key: key, allowed: [status],
+                      refusal: GatewayError(code, "The \(kind) \(key) changed while the message was handled; it is handled again."))
+    }
 }

@@ -10,45 +10,46 @@ import Store
 /// idempotency (200 with the first receipt, 409 `MESSAGE_ID_CONFLICT`) → the flow step →
 /// everything stored in one transaction → 202 with the gateway's signed receipt.
 public struct InboundPipeline: Sendable {
-    public let specs: SpecRegistry
-    public let partners: PartnerRegistry
-    public let store: GatewayStore
+    public let runtime: FlowRuntime
     public let steps: [String: any FlowStep]
     let receipts: ReceiptMaker
-    let signers: [String: MessageSigner]
-    let translator: Translator
-    let clock: any GatewayClock
-    let ids: any MessageIdSource
     /// Called when a message was stored with messages to deliver (wakes the outbox worker).
     let onQueued: (@Sendable () -> Void)?
 
     public static let maximumBytes = 5 * 1024 * 1024
+    /// How often a step is run again when the case it decided on changed before it was stored.
+    static let reconsiderations = 3
 
-    public init(specs: SpecRegistry, partners: PartnerRegistry, store: GatewayStore, receiptSigner: MessageSigner,
-                steps: [any FlowStep] = [LicenceApplicationStep(), LicenceDecisionStep()],
-                clock: any GatewayClock = SystemClock(), ids: any MessageIdSource = RandomMessageIds(),
-                onQueued: (@Sendable () -> Void)? = nil) throws(GatewayError) {
-        self.specs = specs
-        self.partners = partners
-        self.store = store
+    public init(runtime: FlowRuntime, receiptSigner: MessageSigner, steps: [any FlowStep] = Flows.steps,
+                onQueued: (@Sendable () -> Void)? = nil) {
+        self.runtime = runtime
         self.steps = Dictionary(steps.map { ($0.handles, $0) }, uniquingKeysWith: { first, _ in first })
         receipts = ReceiptMaker(signer: receiptSigner)
-        var signers: [String: MessageSigner] = [:]
-        for partner in partners.partners.values {
-            guard let credentials = partner.signingKey else { continue }
-            signers[partner.id] = try MessageSigner(keyFile: credentials.key, certificateFile: credentials.certificate, chainFile: credentials.chain)
-        }
-        self.signers = signers
-        translator = Translator(registry: specs, clock: clock, ids: ids)
-        self.clock = clock
-        self.ids = ids
         self.onQueued = onQueued
     }
+
+    public init(specs: SpecRegistry, partners: PartnerRegistry, store: GatewayStore, receiptSigner: MessageSigner,
+                steps: [any FlowStep] = Flows.steps, clock: any GatewayClock = SystemClock(), ids: any MessageIdSource = RandomMessageIds(),
+                onQueued: (@Sendable () -> Void)? = nil) throws(GatewayError) {
+        self.init(runtime: try FlowRuntime(specs: specs, partners: partners, store: store, clock: clock, ids: ids),
+                  receiptSigner: receiptSigner, steps: steps, onQueued: onQueued)
+    }
+
+    public var specs: SpecRegistry { runtime.specs }
+    public var partners: PartnerRegistry { runtime.partners }
+    public var store: GatewayStore { runtime.store }
+    var clock: any GatewayClock { runtime.clock }
+    var ids: any MessageIdSource { runtime.ids }
+
+    func context(at now: Date) -> FlowContext { runtime.context(at: now) }
 
     public func receive(from partnerId: String, _ body: [UInt8]) async -> InboundAnswer {
         do {
             return try await process(partnerId, body)
         } catch {
+            if let partner = partners.partner(partnerId), let answer = Conventions.of(partner)?.refusal(error, of: body, from: partner, context: context(at: clock.now())) {
+                return answer
+            }
             return .error(error)
         }
     }
@@ -66,6 +67,7 @@ public struct InboundPipeline: Sendable {
         guard partner.acceptedSigners.accepts(signer) else {
             throw GatewayError(.notAllowed, "\(signer.subject) (sha256 \(signer.fingerprintSHA256)) is not an accepted signer of \(partner.id).")
         }
+        try Conventions.of(partner)?.check(verified.content, signer: signer, from: partner)
         let message = try specs.read(verified.content)
         guard partner.sends.contains(message.spec.key) else {
             throw GatewayError(.notAllowed, "\(partner.id) may not send \(message.spec.key) (it may send \(partner.sends.sorted().joined(separator: ", "))).")
@@ -73,55 +75,76 @@ public struct InboundPipeline: Sendable {
         guard let key = message.idempotencyKey, !key.isEmpty else {
             throw GatewayError(.schemaInvalid, "The message has no idempotency key at \(message.spec.idempotencyKey).")
         }
-        let inboundId = ids.next()
+        let context = context(at: now)
+        let step = steps[message.spec.key]
         // A retransmission is answered before the flow runs again.
         if let first = try await store.inbound(partner: partner.id, idempotencyKey: key) {
-            return try answer(toRepeated: first, digest: Digest.sha256Hex(body))
+            return try await answer(toRepeated: first, digest: Digest.sha256Hex(body), step: step, context: context)
         }
-        guard let step = steps[message.spec.key] else {
+        guard let step else {
             throw GatewayError(ErrorCode("NOT_SUPPORTED", httpStatus: 501), "The gateway does not handle \(message.spec.key) yet.")
         }
-        let context = FlowContext(specs: specs, translator: translator, partners: partners, store: store, now: now)
-        let outcome = try await step.handle(message, signer: signer, from: partner, context: context)
-        var outbound: [StoredMessage] = []
-        for produced in outcome.produced {
-            guard let signing = signers[produced.partner] else {
-                throw GatewayError(.configurationInvalid, "The gateway has no signing key for \(produced.partner) (signWith in its partner file).")
+        let inboundId = ids.next()
+        var attempt = 1
+        while true {
+            do {
+                return try await accept(message, body: body, id: inboundId, key: key, verified: verified, from: partner, step: step, context: context)
+            } catch where error.code == Reconsider.code && attempt < Self.reconsiderations {
+                attempt += 1
             }
-            let bytes = try signing.sign(produced.output.bytes)
-            outbound.append(StoredMessage(
-                id: produced.output.envelope.messageId ?? ids.next(), direction: .outbound, partner: produced.partner,
-                messageType: produced.output.spec.key, idempotencyKey: produced.output.envelope.messageId ?? ids.next(),
-                body: bytes, contentType: partners.partner(produced.partner)?.endpoint?.contentType ?? "application/octet-stream",
-                businessKey: produced.businessKey, status: "PENDING", causedBy: inboundId, createdAt: now))
-        }
-        let inbound = StoredMessage(
-            id: inboundId, direction: .inbound, partner: partner.id, messageType: message.spec.key, idempotencyKey: key,
-            body: body, contentType: verified.format == .xml ? "application/xml; charset=utf-8" : "application/jose",
-            record: String(decoding: JSONWriter.compact(message.record), as: UTF8.self), businessKey: outcome.businessKey,
-            signer: signer.subject, status: "ACCEPTED", createdAt: now)
-        let events = outcome.events.map {
-            CaseEvent(kind: $0.kind, key: $0.key, event: $0.event, status: $0.status, partner: $0.partner,
-                      messageId: inboundId, signer: $0.signer, at: $0.at)
-        }
-        let receipt = try receipts.receipt(for: inbound)
-        var stored = inbound
-        stored.receipt = receipt
-        switch try await store.accept(stored, producing: outbound, events: events, conditions: outcome.conditions) {
-        case .accepted:
-            if !outbound.isEmpty { onQueued?() }
-            return InboundAnswer(status: 202, contentType: "application/jose", body: receipt)
-        case .duplicate(let first), .conflict(let first):
-            // Another request with the same key was stored in between.
-            return try answer(toRepeated: first, digest: inbound.digest)
         }
     }
 
-    private func answer(toRepeated first: StoredMessage, digest: String) throws(GatewayError) -> InboundAnswer {
+    private func accept(_ message: ReadMessage, body: [UInt8], id inboundId: String, key: String, verified: SignedMessageVerifier.VerifiedMessage,
+                        from partner: Partner, step: any FlowStep, context: FlowContext) async throws(GatewayError) -> InboundAnswer {
+        let signer = verified.signature.signer
+        let outcome = try await step.handle(message, signer: signer, from: partner, context: context)
+        var outbound: [StoredMessage] = []
+        for produced in outcome.produced {
+            outbound.append(try context.outbound.stored(produced, causedBy: inboundId, at: context.now))
+        }
+        var inbound = StoredMessage(
+            id: inboundId, direction: .inbound, partner: partner.id, messageType: message.spec.key, idempotencyKey: key,
+            body: body, contentType: verified.format == .xml ? "application/xml; charset=utf-8" : "application/jose",
+            record: String(decoding: JSONWriter.compact(message.record), as: UTF8.self), businessKey: outcome.businessKey,
+            signer: signer.subject, status: "ACCEPTED", createdAt: context.now)
+        let answer: SynchronousAnswer
+        if let own = outcome.answer {
+            answer = own
+        } else {
+            answer = SynchronousAnswer(contentType: "application/jose", body: try receipts.receipt(for: inbound))
+        }
+        inbound.receipt = answer.body
+        switch try await store.accept(inbound, producing: outbound, events: outcome.events.map { $0.caused(by: inboundId) },
+                                      conditions: outcome.conditions) {
+        case .accepted:
+            if !outbound.isEmpty { onQueued?() }
+            return InboundAnswer(status: 202, contentType: answer.contentType, body: answer.body)
+        case .duplicate(let first), .conflict(let first):
+            // Another request with the same key was stored in between.
+            return try await self.answer(toRepeated: first, digest: inbound.digest, step: step, context: context)
+        }
+    }
+
+    private func answer(toRepeated first: StoredMessage, digest: String, step: (any FlowStep)?,
+                        context: FlowContext) async throws(GatewayError) -> InboundAnswer {
         guard first.digest == digest else {
             throw GatewayError(.messageIdConflict,
                                "The idempotency key \(first.idempotencyKey) was used by message \(first.id) with other content.")
         }
-        return InboundAnswer(status: 200, contentType: "application/jose", body: first.receipt ?? [])
+        try await step?.retransmitted(first, context: context)
+        let receipt = first.receipt ?? []
+        return InboundAnswer(status: 200, contentType: SynchronousAnswer.contentType(of: receipt), body: receipt)
+    }
+}
+
+extension SynchronousAnswer {
+    /// The content type of a stored answer: an ASEAN ACK is XML, a BIDV result JSON, the gateway's receipt a JWS.
+    static func contentType(of body: [UInt8]) -> String {
+        switch body.first {
+        case UInt8(ascii: "<"): "application/xml; charset=utf-8"
+        case UInt8(ascii: "{"): "application/json"
+        default: "application/jose"
+        }
     }
 }

@@ -1,20 +1,21 @@
 import Delivery
 import Foundation
 import GatewayCore
-import MessageSpecs
-import Signatures
+import Logging
 import Store
 
 /// Delivery as the partner files say: each partner's endpoint, TLS and timeouts, its retry
-/// policy, and the case statuses world §1.5 sets when a partner accepts a delivery
-/// (`APPLIED` when MOIT takes an application, `DELIVERED_TO_CUSTOMS` when customs-core takes the
-/// first LicenceRecord).
+/// policy — and what a partner's final answer causes, decided by the flows' delivery steps.
 public struct PartnerDeliveryPlan: DeliveryPlan {
-    public let partners: PartnerRegistry
+    public let runtime: FlowRuntime
+    let logger: Logger
 
-    public init(partners: PartnerRegistry) {
-        self.partners = partners
+    public init(runtime: FlowRuntime, logger: Logger = Logger(label: "gateway.delivery")) {
+        self.runtime = runtime
+        self.logger = logger
     }
+
+    var partners: PartnerRegistry { runtime.partners }
 
     public func request(for message: StoredMessage) -> HTTPPoster.Request? {
         guard let endpoint = partners.partner(message.partner)?.endpoint else { return nil }
@@ -27,20 +28,26 @@ public struct PartnerDeliveryPlan: DeliveryPlan {
         (partners.partner(message.partner)?.retry ?? .world).delay(after: attempt, elapsed: elapsed)
     }
 
-    public func events(onDelivering message: StoredMessage, at time: Date) async -> [CaseEvent] {
-        switch message.messageType {
-        case "moit/ImportLicenceApplication":
-            guard let key = message.businessKey, key.hasPrefix("application/") else { return [] }
-            return [CaseEvent(kind: "application", key: String(key.dropFirst("application/".count)), event: "applied",
-                              status: "APPLIED", partner: message.partner, messageId: message.id, signer: nil, at: time)]
-        case "customs-core/LicenceRecord":
-            guard let payload = try? UnverifiedPayload.of(String(decoding: message.body, as: UTF8.self)),
-                  let record = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
-                  (record["recordVersion"] as? Int) == 1, let application = record["applicationId"] as? String else { return [] }
-            return [CaseEvent(kind: "application", key: application, event: "delivered-to-customs", status: "DELIVERED_TO_CUSTOMS",
-                              partner: message.partner, messageId: message.id, signer: nil, at: time)]
-        default:
-            return []
+    public func consequences(of outcome: DeliveryOutcome, for message: StoredMessage, at time: Date) async -> DeliveryConsequences {
+        guard let step = runtime.deliverySteps[message.messageType] else { return DeliveryConsequences() }
+        let answer: DeliveryAnswer
+        switch outcome {
+        case .delivered(let status, let body): answer = DeliveryAnswer(accepted: true, httpStatus: status, body: body)
+        case .failed(let status, _, let body): answer = DeliveryAnswer(accepted: false, httpStatus: status, body: body)
+        case .retry, .deadLetter: return DeliveryConsequences()
+        }
+        let context = runtime.context(at: time)
+        do {
+            let outcome = try await step.delivered(message, answer: answer, context: context)
+            var followUps: [StoredMessage] = []
+            for produced in outcome.produced {
+                followUps.append(try context.outbound.stored(produced, causedBy: message.id, at: time))
+            }
+            return DeliveryConsequences(events: outcome.events.map { $0.messageId == nil ? $0.caused(by: message.id) : $0 }, followUps: followUps)
+        } catch {
+            // The delivery itself is recorded; what should have followed is for an operator.
+            logger.error("What follows the answer to \(message.id) (\(message.messageType)) failed: \(error)")
+            return DeliveryConsequences()
         }
     }
 }

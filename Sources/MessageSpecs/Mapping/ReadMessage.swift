@@ -84,3 +84,15 @@ extension SpecRegistry {
                            idempotencyKey: cursor.value(spec.idempotencyKey)?.0.text)
     }
 }
+
+extension SpecRegistry {
+    /// A canonical record the store kept as JSON (`StoredMessage.record`), typed again.
+    public func decode<T: CanonicalRecord>(_ type: T.Type, fromRecord json: String) throws(GatewayError) -> T {
+        let value = try JSONParser().parse(Array(json.utf8))
+        do {
+            return try RecordDecoder.decode(T.self, from: value)
+        } catch {
+            throw GatewayError(.internalError, "A stored \(T.recordName) cannot be read back: \(error)")
+        }
+    }
+}

@@ -51,21 +51,34 @@ public struct Translator: Sendable {
             throw GatewayError(.configurationInvalid,
                 "There is no translation from \(message.spec.key) to \(target)\(possible.isEmpty ? "" : " (possible: \(possible.joined(separator: ", ")))").")
         }
-        let produced = try route.derive(message, inputs, self)
         var outputs: [Output] = []
-        for (record, hints) in produced {
-            var envelope = hints
-            envelope.messageId = ids.next()
-            envelope.sentAt = VietnamTime.timestamp(clock.now())
-            let bytes = try compiled.render(record, envelope: envelope)
-            // Nothing leaves the gateway that the receiving partner's schema would refuse.
-            let errors = compiled.schemaErrors(try registry.parse(bytes, parser: HardenedXMLParser()))
-            guard errors.isEmpty else {
-                throw GatewayError(.internalError, "The translation to \(target) is not valid against its schema: \(errors[0].sentence)", details: errors)
-            }
-            outputs.append(Output(spec: compiled.spec, envelope: envelope, bytes: bytes))
+        for (record, hints) in try route.derive(message, inputs, self) {
+            outputs.append(try write(record, with: compiled, envelope: hints))
         }
         return outputs
+    }
+
+    /// Writes a record the gateway made itself (an ASEAN ACK refusing a message that could not
+    /// be read) as the message `target`, with a new id and send time.
+    public func write<Record: CanonicalRecord>(_ record: Record, as target: String, envelope: MessageEnvelope) throws(GatewayError) -> Output {
+        guard let compiled = registry.spec(target), compiled.spec.isOutbound else {
+            throw GatewayError(.configurationInvalid, "No spec \(target) that the gateway writes is loaded.")
+        }
+        return try write(try TranslationInput.encode(record), with: compiled, envelope: envelope)
+    }
+
+    private func write(_ record: JSONValue, with compiled: CompiledSpec, envelope hints: MessageEnvelope) throws(GatewayError) -> Output {
+        var envelope = hints
+        envelope.messageId = ids.next()
+        envelope.sentAt = VietnamTime.timestamp(clock.now())
+        let bytes = try compiled.render(record, envelope: envelope)
+        // Nothing leaves the gateway that the receiving partner's schema would refuse.
+        let errors = compiled.schemaErrors(try registry.parse(bytes, parser: HardenedXMLParser()))
+        guard errors.isEmpty else {
+            throw GatewayError(.internalError, "The translation to \(compiled.spec.key) is not valid against its schema: \(errors[0].sentence)",
+                               details: errors)
+        }
+        return Output(spec: compiled.spec, envelope: envelope, bytes: bytes)
     }
 
     var now: String { VietnamTime.timestamp(clock.now()) }

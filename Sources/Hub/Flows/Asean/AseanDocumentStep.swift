@@ -1,0 +1,119 @@
+import Foundation
+import GatewayCore
+import MessageSpecs
+import Signatures
+import Store
+
+/// World §3 flow 3, inbound: a Form D or an ACDD from another ASEAN NSW. The synchronous
+/// answer is the signed `ACK` `RECEIVED`; the document goes to customs-core, and the sender gets
+/// the asynchronous `ACK` once customs-core answered (`AseanRecordDeliveredStep`). The ASW
+/// README's asynchronous refusals — a document for another importing country
+/// (`IMPORTING_COUNTRY_MISMATCH`), a document number already accepted under another MessageID
+/// (`DUPLICATE_DOCUMENT`) — are an `ACK` `REJECTED` at once, and nothing goes to customs-core.
+public struct AseanDocumentStep: FlowStep {
+    public let handles: String
+    let document: AseanDocument
+
+    public init(message: String) {
+        handles = message
+        document = message == "asw/ACDD" ? .declaration : .certificate
+    }
+
+    public func handle(_ message: ReadMessage, signer: SignerIdentity, from partner: Partner,
+                       context: FlowContext) async throws(GatewayError) -> FlowOutcome {
+        let (number, importingCountry) = try document.read(message)
+        let key = "\(document.kind)/\(number)"
+        let status = try await context.store.timeline(kind: document.kind, key: number)?.status
+        var outcome = FlowOutcome(businessKey: key, conditions: [Reconsider.condition(kind: document.kind, key: number, status: status)])
+        let received = try context.translator.translate(message, to: "asw/ACK", inputs: Translator.Inputs(verdicts: [Verdict(status: "RECEIVED")]))
+        outcome.answer = try context.outbound.answer(received[0], for: partner.id)
+        let refusal: Verdict? = if importingCountry != AseanConventions.ownNSW {
+            Verdict(status: "REJECTED", code: "IMPORTING_COUNTRY_MISMATCH",
+                    text: "The document is for importing country \(importingCountry); this is the NSW of \(AseanConventions.ownNSW).")
+        } else if status == "RECEIVED" || status == "ACCEPTED" {
+            Verdict(status: "REJECTED", code: "DUPLICATE_DOCUMENT",
+                    text: "\(document.name) \(number) was already accepted under another MessageID.")
+        } else {
+            nil
+        }
+        if let refusal {
+            // A duplicate leaves the accepted document's case as it is.
+            if refusal.code != "DUPLICATE_DOCUMENT" {
+                outcome.events.append(document.event(number, status: "REJECTED", from: partner, signer: signer, at: context.now,
+                                                     detail: "\(refusal.code ?? ""): \(refusal.text ?? "")"))
+            }
+            outcome.produced += try context.translator.translate(message, to: "asw/ACK", inputs: Translator.Inputs(verdicts: [refusal]))
+                .map { ProducedMessage(partner: partner.id, output: $0, businessKey: key) }
+            return outcome
+        }
+        outcome.events.append(document.event(number, status: "RECEIVED", from: partner, signer: signer, at: context.now,
+                                             detail: "from \(partner.id)"))
+        outcome.produced += try context.translator.translate(message, to: document.record)
+            .map { ProducedMessage(partner: "customs-core", output: $0, businessKey: key) }
+        return outcome
+    }
+}
+
+/// The two documents ASEAN NSWs send to Viet Nam, as the hub tracks them.
+enum AseanDocument: Sendable {
+    case certificate, declaration
+
+    var kind: String { self == .certificate ? "certificate" : "export-declaration" }
+    var name: String { self == .certificate ? "Certificate of origin" : "Export declaration" }
+    /// The customs-core record made from it.
+    var record: String { self == .certificate ? "customs-core/CertificateOfOriginRecord" : "customs-core/AseanExportDeclarationRecord" }
+
+    func read(_ message: ReadMessage) throws(GatewayError) -> (number: String, importingCountry: String) {
+        switch self {
+        case .certificate:
+            let certificate = try message.decode(CertificateOfOrigin.self)
+            return (certificate.certificateNumber, certificate.importingCountry)
+        case .declaration:
+            let declaration = try message.decode(AseanDeclaration.self)
+            return (declaration.exportDeclarationNumber, declaration.importingCountry)
+        }
+    }
+
+    func event(_ number: String, status: String, from partner: Partner, signer: SignerIdentity?, at time: Date, detail: String?) -> CaseEvent {
+        CaseEvent(kind: kind, key: number, event: status.lowercased(), status: status, partner: partner.id, messageId: nil,
+                  signer: signer?.subject, at: time, detail: detail)
+    }
+}
+
+/// World §3 flow 3, inbound step 3: customs-core's answer to the record decides the
+/// asynchronous `ACK` to the sending NSW — `ACCEPTED` for a 202, `REJECTED`
+/// (`DOCUMENT_REJECTED_BY_CUSTOMS`) for a refusal.
+public struct AseanRecordDeliveredStep: DeliveryStep {
+    public let follows: String
+
+    public init(record: String) {
+        follows = record
+    }
+
+    public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
+        guard let cause = message.causedBy, let inbound = try await context.store.message(cause),
+              let sender = context.partners.partner(inbound.partner) else {
+            throw GatewayError(.internalError, "\(message.id) was not caused by a message of an ASEAN NSW.")
+        }
+        let document = try context.specs.read(inbound.body)
+        let kind: AseanDocument = document.spec.key == "asw/ACDD" ? .declaration : .certificate
+        let (number, _) = try kind.read(document)
+        let verdict = answer.accepted
+            ? Verdict(status: "ACCEPTED")
+            : Verdict(status: "REJECTED", code: "DOCUMENT_REJECTED_BY_CUSTOMS", text: Self.reason(answer))
+        let acks = try context.translator.translate(document, to: "asw/ACK", inputs: Translator.Inputs(verdicts: [verdict]))
+        return FlowOutcome(
+            businessKey: message.businessKey,
+            produced: acks.map { ProducedMessage(partner: sender.id, output: $0, businessKey: message.businessKey ?? "\(kind.kind)/\(number)") },
+            events: [kind.event(number, status: verdict.status, from: sender, signer: nil, at: context.now,
+                                detail: verdict.code.map { "\($0): \(verdict.text ?? "")" } ?? "customs-core took the record")])
+    }
+
+    /// customs-core's own words, from its JSON error body.
+    static func reason(_ answer: DeliveryAnswer) -> String {
+        let body = try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
+        let code = body?["error"] as? String
+        let message = body?["message"] as? String
+        return "Customs refused the document (HTTP \(answer.httpStatus.map(String.init) ?? "?")\(code.map { " \($0)" } ?? ""))\(message.map { ": \($0)" } ?? ".")"
+    }
+}

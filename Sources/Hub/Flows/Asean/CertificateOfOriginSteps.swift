@@ -1,0 +1,105 @@
+import Foundation
+import GatewayCore
+import MessageSpecs
+import Signatures
+import Store
+
+/// World §3 flow 3, outbound step 1–2: a certificate MOIT issued goes as a Form D to the NSW of
+/// the importing country, when that NSW is connected (a partner of kind `asean` for the
+/// country); otherwise the certificate is `NOT_ROUTABLE` and nothing is sent. A certificate
+/// number accepted before under another MessageId is `DUPLICATE_CERTIFICATE`.
+public struct CertificateIssuedStep: FlowStep {
+    public let handles = "moit/CertificateOfOriginIssued"
+
+    public init() {}
+
+    public func handle(_ message: ReadMessage, signer: SignerIdentity, from partner: Partner,
+                       context: FlowContext) async throws(GatewayError) -> FlowOutcome {
+        let certificate = try message.decode(CertificateOfOrigin.self)
+        let number = certificate.certificateNumber
+        let key = "certificate/\(number)"
+        let new = CaseCondition(kind: "certificate", key: number, allowed: [nil],
+                                refusal: GatewayError(ErrorCode(rawValue: "DUPLICATE_CERTIFICATE"),
+                                                      "Certificate \(number) was already accepted under another MessageId.",
+                                                      path: "/CertificateOfOriginIssued/CertificateNumber"))
+        let country = certificate.importingCountry
+        guard let nsw = context.partners.partners.values.first(where: { $0.kind == "asean" && $0.country == country }) else {
+            return FlowOutcome(businessKey: key, events: [
+                CaseEvent(kind: "certificate", key: number, event: "not-routable", status: "NOT_ROUTABLE", partner: partner.id, messageId: nil,
+                          signer: signer.subject, at: context.now, detail: "the NSW of \(country) is not connected"),
+            ], conditions: [new])
+        }
+        let formD = try context.translator.translate(message, to: "asw/FORM_D")
+        return FlowOutcome(businessKey: key, produced: formD.map { ProducedMessage(partner: nsw.id, output: $0, businessKey: key) },
+                           events: [CaseEvent(kind: "certificate", key: number, event: "issued", status: "ISSUED", partner: partner.id,
+                                              messageId: nil, signer: signer.subject, at: context.now, detail: "for \(nsw.id)")],
+                           conditions: [new])
+    }
+}
+
+/// World §3 flow 3, outbound step 3: the partner NSW's synchronous ACK decides — `RECEIVED`
+/// makes the certificate `FORWARDED`, `REJECTED` makes it `PARTNER_REJECTED`. The ASW README
+/// says to act on the ACK's status, not on the HTTP status.
+public struct FormDDeliveredStep: DeliveryStep {
+    public let follows = "asw/FORM_D"
+
+    public init() {}
+
+    public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
+        guard let key = message.businessKey, key.hasPrefix("certificate/") else { return FlowOutcome(businessKey: nil) }
+        let number = String(key.dropFirst("certificate/".count))
+        let ack = try? AseanAcknowledgementStep.read(answer.body, from: message.partner, context: context)
+        let (status, detail): (String, String) = switch (ack?.status, answer.accepted) {
+        case ("RECEIVED", _), ("ACCEPTED", _): ("FORWARDED", "ACK \(ack?.status ?? "")")
+        case ("REJECTED", _): ("PARTNER_REJECTED", AseanAcknowledgementStep.describe(ack?.errors))
+        case (_, true): ("FORWARDED", "HTTP \(answer.httpStatus ?? 0) without a readable ACK")
+        case (_, false): ("PARTNER_REJECTED", "HTTP \(answer.httpStatus ?? 0) without a readable ACK")
+        }
+        return FlowOutcome(businessKey: key, events: [
+            CaseEvent(kind: "certificate", key: number, event: status.lowercased(), status: status, partner: message.partner,
+                      messageId: message.id, signer: nil, at: context.now, detail: detail),
+        ])
+    }
+}
+
+/// World §3 flow 3, outbound step 4: the partner NSW's asynchronous ACK of a Form D the gateway
+/// sent — `PARTNER_ACCEPTED` or `PARTNER_REJECTED`. An ACK of a message the gateway never sent to
+/// that NSW is `409 REFERENCE_NOT_FOUND`. ACKs are not acknowledged with an ACK: the answer is 202.
+public struct AseanAcknowledgementStep: FlowStep {
+    public let handles = "asw/ACK"
+
+    public init() {}
+
+    public func handle(_ message: ReadMessage, signer: SignerIdentity, from partner: Partner,
+                       context: FlowContext) async throws(GatewayError) -> FlowOutcome {
+        let ack = try message.decode(Acknowledgement.self)
+        let reference = message.envelope.reference ?? ""
+        guard let sent = try await context.store.message(reference), sent.direction == .outbound, sent.partner == partner.id,
+              let key = sent.businessKey, key.hasPrefix("certificate/") else {
+            throw GatewayError(AseanCodes.referenceNotFound, "The gateway sent no message \(reference) to \(partner.id).",
+                               path: "/ASWMessage/MessageHeader/ReferenceMessageID")
+        }
+        let number = String(key.dropFirst("certificate/".count))
+        let status: String? = switch ack.status {
+        case "ACCEPTED": "PARTNER_ACCEPTED"
+        case "REJECTED": "PARTNER_REJECTED"
+        default: nil  // a RECEIVED sent afterwards changes nothing
+        }
+        guard let status else { return FlowOutcome(businessKey: key) }
+        return FlowOutcome(businessKey: key, events: [
+            CaseEvent(kind: "certificate", key: number, event: status.lowercased(), status: status, partner: partner.id, messageId: nil,
+                      signer: signer.subject, at: context.now, detail: ack.status == "REJECTED" ? Self.describe(ack.errors) : "ACK ACCEPTED"),
+        ])
+    }
+
+    /// An ACK a partner NSW answered with, verified against that NSW's trust.
+    static func read(_ body: [UInt8], from partnerId: String, context: FlowContext) throws(GatewayError) -> Acknowledgement {
+        guard let partner = context.partners.partner(partnerId) else { throw GatewayError(.internalError, "No partner \(partnerId).") }
+        let verified = try SignedMessageVerifier(trust: partner.trust).verify(body, at: context.now)
+        return try context.specs.read(verified.content).decode(Acknowledgement.self)
+    }
+
+    static func describe(_ errors: [Acknowledgement.Problem]?) -> String {
+        (errors ?? []).map { "\($0.code): \($0.description)" }.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import GatewayCore
+import MessageSpecs
+import Signatures
+import Store
+
+/// World §1.5: MOIT answering 202 to an ImportLicenceApplication makes the case APPLIED.
+public struct ApplicationDeliveredStep: DeliveryStep {
+    public let follows = "moit/ImportLicenceApplication"
+
+    public init() {}
+
+    public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
+        guard answer.accepted, let key = message.businessKey, key.hasPrefix("application/") else { return FlowOutcome(businessKey: nil) }
+        return FlowOutcome(businessKey: key, events: [
+            CaseEvent(kind: "application", key: String(key.dropFirst("application/".count)), event: "applied", status: "APPLIED",
+                      partner: message.partner, messageId: message.id, signer: nil, at: context.now),
+        ])
+    }
+}
+
+/// World §1.5: customs-core answering 202 to a licence's first LicenceRecord makes the case
+/// DELIVERED_TO_CUSTOMS.
+public struct LicenceRecordDeliveredStep: DeliveryStep {
+    public let follows = "customs-core/LicenceRecord"
+
+    public init() {}
+
+    public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
+        guard answer.accepted else { return FlowOutcome(businessKey: nil) }
+        let licence = try context.specs.read(try UnverifiedPayload.of(String(decoding: message.body, as: UTF8.self))).decode(Licence.self)
+        guard licence.recordVersion == 1, let application = licence.applicationId else { return FlowOutcome(businessKey: nil) }
+        return FlowOutcome(businessKey: message.businessKey, events: [
+            CaseEvent(kind: "application", key: application, event: "delivered-to-customs", status: "DELIVERED_TO_CUSTOMS",
+                      partner: message.partner, messageId: message.id, signer: nil, at: context.now),
+        ])
+    }
+}

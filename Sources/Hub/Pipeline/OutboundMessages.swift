@@ -1,0 +1,50 @@
+import Foundation
+import GatewayCore
+import MessageSpecs
+import Signatures
+import Store
+
+/// Turns what a flow produced into messages ready to store and send: signed with the gateway's
+/// key for that partner (`signWith` of its partner file), with the partner's content type.
+public struct OutboundMessages: Sendable {
+    let partners: PartnerRegistry
+    let signers: [String: MessageSigner]
+    let ids: any MessageIdSource
+
+    init(partners: PartnerRegistry, ids: any MessageIdSource) throws(GatewayError) {
+        var signers: [String: MessageSigner] = [:]
+        for partner in partners.partners.values {
+            guard let credentials = partner.signingKey else { continue }
+            signers[partner.id] = try MessageSigner(keyFile: credentials.key, certificateFile: credentials.certificate, chainFile: credentials.chain)
+        }
+        self.partners = partners
+        self.signers = signers
+        self.ids = ids
+    }
+
+    /// `bytes` signed as `partner` expects the gateway's messages signed.
+    public func signed(_ bytes: [UInt8], for partner: String) throws(GatewayError) -> [UInt8] {
+        guard let signer = signers[partner] else {
+            throw GatewayError(.configurationInvalid, "The gateway has no signing key for \(partner) (signWith in its partner file).")
+        }
+        return try signer.sign(bytes)
+    }
+
+    /// A signed synchronous answer in the partner's own format (an ASEAN ACK).
+    public func answer(_ output: Translator.Output, for partner: String) throws(GatewayError) -> SynchronousAnswer {
+        SynchronousAnswer(contentType: contentType(of: output.spec), body: try signed(output.bytes, for: partner))
+    }
+
+    func stored(_ produced: ProducedMessage, causedBy cause: String, at now: Date) throws(GatewayError) -> StoredMessage {
+        let id = produced.output.envelope.messageId ?? ids.next()
+        return StoredMessage(
+            id: id, direction: .outbound, partner: produced.partner, messageType: produced.output.spec.key, idempotencyKey: id,
+            body: try signed(produced.output.bytes, for: produced.partner),
+            contentType: partners.partner(produced.partner)?.endpoint?.contentType ?? contentType(of: produced.output.spec),
+            businessKey: produced.businessKey, status: "PENDING", causedBy: cause, createdAt: now)
+    }
+
+    private func contentType(of spec: MessageSpec) -> String {
+        spec.format == .xml ? "application/xml; charset=utf-8" : "application/jose"
+    }
+}
