@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HTTPAPITests",
-            dependencies: ["HTTPAPI", "Hub", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport",
+            dependencies: ["HTTPAPI", "Hub", "Delivery", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport",
                            .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "MessageSpecsTests", dependencies: ["MessageSpecs", "GatewayCore", "HardenedXML", "TestSupport", "CLibXML2"]),

@@ -4,14 +4,19 @@ import NIOCore
 import Synchronization
 
 /// A partner's server on 127.0.0.1 for delivery tests: it records what it receives and answers
-/// with the statuses it is told to, in turn (the last one repeated), optionally after a delay.
+/// with the statuses it is told to, in turn (the last one repeated), optionally after a delay —
+/// or with what a responder makes of each request (an ASEAN NSW's signed ACK).
 public final class FakePartner: Sendable {
     public struct Received: Sendable {
         public let body: [UInt8]
         public let contentType: String?
     }
 
-    private let answers: Mutex<[Int]>
+    /// An answer: HTTP status, content type, body.
+    public typealias Answer = (status: Int, contentType: String, body: [UInt8])
+    public typealias Responder = @Sendable (Received) -> Answer
+
+    private let responder: Responder
     private let received = Mutex<[Received]>([])
     let delay: Duration
     private let task = Mutex<Task<Void, any Error>?>(nil)
@@ -19,31 +24,40 @@ public final class FakePartner: Sendable {
 
     public var deliveries: [Received] { received.withLock { $0 } }
 
-    private init(answers: [Int], delay: Duration, port: Int) {
-        self.answers = Mutex(answers)
+    private init(responder: @escaping Responder, delay: Duration, port: Int) {
+        self.responder = responder
         self.delay = delay
         self.port = port
     }
 
     public static func start(answering answers: [Int], delay: Duration = .zero) async throws -> FakePartner {
+        let queue = Mutex(answers)
+        return try await start(delay: delay) { _ in
+            let status = queue.withLock { answers in answers.count > 1 ? answers.removeFirst() : answers.first ?? 202 }
+            return (status, "application/json", Array((status < 300 ? "{\"status\":\"ok\"}" : "{\"error\":\"TEST\"}").utf8))
+        }
+    }
+
+    public static func start(delay: Duration = .zero, responding responder: @escaping Responder) async throws -> FakePartner {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let holder = Mutex<FakePartner?>(nil)
         let router = Router()
         router.post("inbound") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 10 * 1024 * 1024)
             guard let partner = holder.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
-            partner.received.withLock { $0.append(Received(body: Array(buffer: body), contentType: request.headers[.contentType])) }
+            let received = Received(body: Array(buffer: body), contentType: request.headers[.contentType])
+            partner.received.withLock { $0.append(received) }
             if partner.delay > .zero { try await Task.sleep(for: partner.delay) }
-            let status = partner.answers.withLock { answers in answers.count > 1 ? answers.removeFirst() : answers.first ?? 202 }
-            return Response(status: .init(code: status), headers: [.contentType: "application/json"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: status < 300 ? "{\"status\":\"ok\"}" : "{\"error\":\"TEST\"}")))
+            let answer = partner.responder(received)
+            return Response(status: .init(code: answer.status), headers: [.contentType: answer.contentType],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
         let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                       onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
         let task = Task { try await application.run() }
         var port = 0
         for await bound in stream { port = bound; break }
-        let partner = FakePartner(answers: answers, delay: delay, port: port)
+        let partner = FakePartner(responder: responder, delay: delay, port: port)
         holder.withLock { $0 = partner }
         partner.task.withLock { $0 = task }
         return partner
