@@ -63,7 +63,11 @@ struct FlowGateway {
                                  jwsScheme: scheme)
     }
 
-    static func sample(_ path: String) -> String { String(decoding: read(root + "/MessageSpecs/" + path), as: UTF8.self) }
+    static func sample(_ path: String) -> String {
+        let bytes = read(root + "/MessageSpecs/" + path)
+        precondition(!bytes.isEmpty, "there is no sample MessageSpecs/\(path)")
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     /// A partner's sample, changed where a scenario needs it, signed by `party`.
     static func signed(_ path: String, by party: String, scheme: SignatureScheme? = nil, changing changes: [(String, String)] = []) throws -> [UInt8] {

@@ -48,14 +48,17 @@ public struct FlowOutcome: Sendable {
     public var events: [CaseEvent] = []
     /// What the cases must still be when the message is stored.
     public var conditions: [CaseCondition] = []
+    /// The stored messages the decision was taken on, which must not have grown meanwhile.
+    public var counts: [MessageCountCondition] = []
     public var answer: SynchronousAnswer?
 
     public init(businessKey: String?, produced: [ProducedMessage] = [], events: [CaseEvent] = [], conditions: [CaseCondition] = [],
-                answer: SynchronousAnswer? = nil) {
+                counts: [MessageCountCondition] = [], answer: SynchronousAnswer? = nil) {
         self.businessKey = businessKey
         self.produced = produced
         self.events = events
         self.conditions = conditions
+        self.counts = counts
         self.answer = answer
     }
 }
@@ -102,6 +105,11 @@ public protocol DeliveryStep: Sendable {
 /// the pipeline runs the step again on the new state (a payment's DUPLICATE is a decision, not a 409).
 public enum Reconsider {
     public static let code = ErrorCode("CASE_CHANGED", httpStatus: 409)
+
+    public static func count(_ direction: MessageDirection, _ type: String, about businessKey: String, is count: Int) -> MessageCountCondition {
+        MessageCountCondition(direction: direction, messageType: type, businessKey: businessKey, count: count,
+                              refusal: GatewayError(code, "The \(type) messages of \(businessKey) changed while the message was handled; it is handled again."))
+    }
 
     public static func condition(kind: String, key: String, status: String?) -> CaseCondition {
         CaseCondition(kind: kind, key: key, allowed: [status],

@@ -2,7 +2,7 @@
 /// answers to the gateway's deliveries.
 public enum Flows {
     public static let steps: [any FlowStep] = [
-        LicenceApplicationStep(), LicenceDecisionStep(),
+        LicenceApplicationStep(), LicenceDecisionStep(), LicenceAmendmentStep(), LicenceRevocationStep(), LicenceUsageStep(),
         TaxNoticeStep(), PaymentConfirmationStep(), BankNotificationStep(),
         CertificateIssuedStep(), AseanDocumentStep(message: "asw/FORM_D"), AseanDocumentStep(message: "asw/ACDD"),
         AseanAcknowledgementStep(),

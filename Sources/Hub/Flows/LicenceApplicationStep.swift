@@ -2,9 +2,12 @@ import Foundation
 import GatewayCore
 import MessageSpecs
 import Signatures
+import Store
 
 /// World §3 flow 1, step 1a: a trader's application from customs-core goes to MOIT as an
-/// ImportLicenceApplication. The case becomes APPLIED when MOIT accepts the delivery.
+/// ImportLicenceApplication; the case becomes APPLIED when MOIT accepts the delivery. A new
+/// application is submission 1; a re-submission comes only after SUPPLEMENT_REQUIRED, numbered
+/// one more than the last — otherwise `SUBMISSION_OUT_OF_SEQUENCE` (customs-core README).
 public struct LicenceApplicationStep: FlowStep {
     public let handles = "customs-core/ImportApplication"
 
@@ -13,8 +16,27 @@ public struct LicenceApplicationStep: FlowStep {
     public func handle(_ message: ReadMessage, signer: SignerIdentity, from partner: Partner,
                        context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         let application = try message.decode(LicenceApplication.self)
-        let key = "application/\(application.applicationId)"
+        let id = application.applicationId
+        let key = "application/\(id)"
+        let earlier = try await context.store.messages(.inbound, type: handles, businessKey: key)
+        var last = 0
+        for stored in earlier {
+            guard let record = stored.record else { continue }
+            last = max(last, try context.specs.decode(LicenceApplication.self, fromRecord: record).submissionNo)
+        }
+        let status = try await context.store.timeline(kind: "application", key: id)?.status
+        let inSequence = earlier.isEmpty ? application.submissionNo == 1
+                                         : status == "SUPPLEMENT_REQUIRED" && application.submissionNo == last + 1
+        guard inSequence else {
+            throw GatewayError(ErrorCode(rawValue: "SUBMISSION_OUT_OF_SEQUENCE"),
+                               earlier.isEmpty
+                                   ? "Application \(id) is new: its submissionNo must be 1, not \(application.submissionNo)."
+                                   : "Application \(id) takes submission \(last + 1) only after SUPPLEMENT_REQUIRED (it is \(status ?? "not yet applied")); this is submission \(application.submissionNo).",
+                               path: "/submissionNo")
+        }
         let outputs = try context.translator.translate(message, to: "moit/ImportLicenceApplication")
-        return FlowOutcome(businessKey: key, produced: outputs.map { ProducedMessage(partner: "moit", output: $0, businessKey: key) })
+        return FlowOutcome(businessKey: key, produced: outputs.map { ProducedMessage(partner: "moit", output: $0, businessKey: key) },
+                           conditions: [Reconsider.condition(kind: "application", key: id, status: status)],
+                           counts: [Reconsider.count(.inbound, handles, about: key, is: earlier.count)])
     }
 }
