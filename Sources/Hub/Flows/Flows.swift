@@ -3,6 +3,7 @@
 public enum Flows {
     public static let steps: [any FlowStep] = [
         LicenceApplicationStep(), LicenceDecisionStep(), LicenceAmendmentStep(), LicenceRevocationStep(), LicenceUsageStep(),
+        PermitStep(), QuarantineResultStep(),
         TaxNoticeStep(), PaymentConfirmationStep(), BankNotificationStep(),
         CertificateIssuedStep(), AseanDocumentStep(message: "asw/FORM_D"), AseanDocumentStep(message: "asw/ACDD"),
         AseanAcknowledgementStep(),

@@ -19,8 +19,8 @@ public struct ApplicationDeliveredStep: DeliveryStep {
     }
 }
 
-/// World §1.5: customs-core answering 202 to a licence's first LicenceRecord makes the case
-/// DELIVERED_TO_CUSTOMS.
+/// World §1.5: customs-core answering 202 to a licence's first LicenceRecord makes the case —
+/// the MOIT application or the MARD permit — DELIVERED_TO_CUSTOMS.
 public struct LicenceRecordDeliveredStep: DeliveryStep {
     public let follows = "customs-core/LicenceRecord"
 
@@ -29,9 +29,10 @@ public struct LicenceRecordDeliveredStep: DeliveryStep {
     public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         guard answer.accepted else { return FlowOutcome(businessKey: nil) }
         let licence = try context.specs.read(try UnverifiedPayload.of(String(decoding: message.body, as: UTF8.self))).decode(Licence.self)
-        guard licence.recordVersion == 1, let application = licence.applicationId else { return FlowOutcome(businessKey: nil) }
+        guard licence.recordVersion == 1 else { return FlowOutcome(businessKey: nil) }
+        let (kind, key) = licence.applicationId.map { ("application", $0) } ?? ("permit", licence.licenceNumber)
         return FlowOutcome(businessKey: message.businessKey, events: [
-            CaseEvent(kind: "application", key: application, event: "delivered-to-customs", status: "DELIVERED_TO_CUSTOMS",
+            CaseEvent(kind: kind, key: key, event: "delivered-to-customs", status: "DELIVERED_TO_CUSTOMS",
                       partner: message.partner, messageId: message.id, signer: nil, at: context.now),
         ])
     }
