@@ -23,6 +23,9 @@ public enum GatewayServer {
         if let pipeline {
             PartnerMessageRoutes(pipeline: pipeline, timeout: requestTimeout).register(on: router)
             MessageRoutes(store: pipeline.store, adminToken: adminToken, onReplay: onReplay).register(on: router)
+            let tracking = CaseTracking(runtime: pipeline.runtime)
+            TrackingRoutes(tracking: tracking).register(on: router)
+            TrackingPage(tracking: tracking).register(on: router)
         }
         return router
     }

@@ -60,6 +60,15 @@ extension GatewayStore {
         }
     }
 
+    /// The cases of a kind with an event whose detail contains `text` (the tax notice of a declaration).
+    public func cases(kind: String, detailContaining text: String) async throws(GatewayError) -> [String] {
+        try await read("searching \(kind) cases") { db in
+            try await db.raw("""
+                SELECT DISTINCT case_key FROM case_events WHERE kind = \(bind: kind) AND detail LIKE \(bind: "%\(text)%") ORDER BY case_key
+                """).all().map { try $0.decode(column: "case_key", as: String.self) }
+        }
+    }
+
     /// Walks the audit chain: intact, or the first event edited or removed.
     public func verifyAudit() async throws(GatewayError) -> AuditVerification {
         try await run("verifying the audit chain") { db in try await AuditChain.verify(on: db) }

@@ -28,7 +28,8 @@ public struct LicenceDecisionStep: FlowStep {
                                                        "Application \(decision.applicationId) already has a final decision.",
                                                        path: "/LicenceDecision/Decision"))
         let event = CaseEvent(kind: "application", key: decision.applicationId, event: "decision", status: decision.decision,
-                              partner: partner.id, messageId: nil, signer: signer.subject, at: context.now)
+                              partner: partner.id, messageId: nil, signer: signer.subject, at: context.now,
+                              detail: decision.licenceNumber.map { "licence \($0)" } ?? decision.reason)
         guard decision.decision == "APPROVED", let number = decision.licenceNumber else {
             return FlowOutcome(businessKey: key, events: [event], conditions: [open])
         }

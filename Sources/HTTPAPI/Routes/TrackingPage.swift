@@ -1,0 +1,137 @@
+import Foundation
+import GatewayCore
+import Hub
+import Hummingbird
+
+/// The page an officer or a trader opens: a number typed in (licence, application, declaration,
+/// certificate, bank transaction), its status and timeline. Rendered on the server, readable on
+/// a phone, UTF-8 throughout so Vietnamese names show as written.
+struct TrackingPage {
+    let tracking: CaseTracking
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/") { _, _ -> Response in
+            Self.html(Self.page(query: "", body: Self.introduction))
+        }
+        router.get("track") { request, _ -> Response in
+            let query = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !query.isEmpty else { return Self.html(Self.page(query: "", body: Self.introduction)) }
+            do {
+                guard let found = try await tracking.search(query) else {
+                    return Self.html(Self.page(query: query, body: """
+                        <p class="missing" id="result">Không tìm thấy hồ sơ <strong>\(Self.escape(query))</strong>. \
+                        The gateway knows no licence, application, declaration, certificate or payment with this number.</p>
+                        """), status: .notFound)
+                }
+                return Self.html(Self.page(query: query, body: Self.card(found)))
+            } catch {
+                let failure = error.asGatewayError
+                return Self.html(Self.page(query: query, body: "<p class=\"missing\" id=\"result\">\(Self.escape(failure.message))</p>"),
+                                 status: .init(code: failure.code.httpStatus))
+            }
+        }
+    }
+
+    static let names = ["licence": "Giấy phép · Licence", "application": "Hồ sơ cấp phép · Licence application",
+                        "permit": "Giấy phép KDTV · Phytosanitary permit", "payment": "Nộp thuế · Tax payment",
+                        "taxnotice": "Thông báo thuế · Tax notice", "certificate": "C/O mẫu D · Certificate of origin",
+                        "export-declaration": "Tờ khai xuất khẩu ASEAN · ASEAN export declaration"]
+
+    static let introduction = """
+        <p id="result">Nhập số giấy phép, số hồ sơ, số tờ khai, số C/O hoặc mã giao dịch ngân hàng. \
+        Type a licence, application, declaration or certificate number, or a bank transaction reference.</p>
+        """
+
+    static func card(_ found: CaseTracking.TrackedCase) -> String {
+        var html = """
+            <section id="result" class="case">
+              <p class="kind">\(escape(names[found.kind] ?? found.kind))</p>
+              <h2>\(escape(found.key))</h2>
+              <p class="status">Trạng thái · Status: <strong id="status">\(escape(found.status))</strong></p>
+            """
+        if !found.facts.isEmpty {
+            html += "<dl>"
+            for fact in found.facts { html += "<dt>\(escape(fact.label))</dt><dd>\(escape(fact.value))</dd>" }
+            html += "</dl>"
+        }
+        if !found.related.isEmpty {
+            html += "<p class=\"related\">"
+            for reference in found.related {
+                html += "<a href=\"/track?q=\(escape(reference.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? reference.key))\">\(escape(names[reference.kind] ?? reference.kind)) \(escape(reference.key))</a> "
+            }
+            html += "</p>"
+        }
+        html += "<h3>Diễn biến · Timeline</h3><ol class=\"timeline\">"
+        for event in found.events {
+            html += """
+                <li><time>\(escape(VietnamTime.timestamp(event.at)))</time> <strong>\(escape(event.status))</strong> \
+                <span class="event">\(escape(event.event))</span> — \(escape(event.partner))\
+                \(event.detail.map { "<div class=\"detail\">\(escape($0))</div>" } ?? "")\
+                \(event.signer.map { "<div class=\"signer\">Ký bởi · Signed by \(escape($0))</div>" } ?? "")\
+                \(event.messageId.map { "<div class=\"message\"><a href=\"/v1/messages/\(escape($0))\">\(escape($0))</a></div>" } ?? "")</li>
+                """
+        }
+        return html + "</ol></section>"
+    }
+
+    static func page(query: String, body: String) -> String {
+        """
+        <!doctype html>
+        <html lang="vi">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Cổng một cửa quốc gia · Single Window Gateway</title>
+        <style>
+        body { font-family: system-ui, "Noto Sans", sans-serif; margin: 0; padding: 1rem; max-width: 48rem; margin-inline: auto; color: #1b1b1b; }
+        h1 { font-size: 1.3rem; margin: 0 0 1rem; }
+        form { display: flex; gap: .5rem; flex-wrap: wrap; }
+        input[type=search] { flex: 1 1 14rem; font-size: 1rem; padding: .6rem; border: 1px solid #888; border-radius: .3rem; }
+        button { font-size: 1rem; padding: .6rem 1rem; border: 0; border-radius: .3rem; background: #0b5394; color: white; }
+        .case { margin-top: 1.2rem; border-top: 3px solid #0b5394; padding-top: .6rem; }
+        .kind { color: #555; margin: 0; }
+        h2 { margin: .2rem 0; word-break: break-word; }
+        .status strong { background: #e8f0fe; padding: .1rem .4rem; border-radius: .3rem; }
+        dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem .8rem; }
+        dt { font-weight: 600; } dd { margin: 0; }
+        ol.timeline { list-style: none; padding: 0; }
+        ol.timeline li { border-left: 3px solid #9bb7d4; padding: .3rem .6rem; margin-bottom: .5rem; }
+        time { color: #555; font-variant-numeric: tabular-nums; }
+        .detail, .signer, .message { font-size: .9rem; color: #333; word-break: break-word; }
+        .missing { color: #8a1c1c; }
+        @media (max-width: 30rem) { dl { grid-template-columns: 1fr; } }
+        </style>
+        </head>
+        <body>
+        <h1>Tra cứu hồ sơ · Track a case</h1>
+        <form action="/track" method="get">
+        <input type="search" name="q" id="q" value="\(escape(query))" placeholder="00125/2025/GPNK-BCT, IA-2025-000418, 106234567890 …" aria-label="Số cần tra cứu · Number">
+        <button type="submit">Tra cứu · Track</button>
+        </form>
+        \(body)
+        </body>
+        </html>
+        """
+    }
+
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    static func html(_ page: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import GatewayCore
+import Hub
+import Hummingbird
+import Store
+
+/// `GET /v1/licences/{number}`, `/v1/applications/{id}`, `/v1/payments/{ref}`,
+/// `/v1/certificates/{number}`, `/v1/declarations/{number}`: a case's status and its full
+/// timeline, each event with its time, partner, message (and a link to it) and signer.
+/// Licence and certificate numbers carry slashes (`00125/2025/GPNK-BCT`): the rest of the path is
+/// the number, with or without `%2F`.
+struct TrackingRoutes {
+    let tracking: CaseTracking
+
+    struct CaseView: Encodable {
+        let kind: String
+        let key: String
+        let status: String
+        let facts: [FactView]
+        let related: [String]
+        let timeline: [EventView]
+    }
+
+    struct FactView: Encodable {
+        let label: String
+        let value: String
+    }
+
+    struct EventView: Encodable {
+        let at: String
+        let event: String
+        let status: String
+        let partner: String
+        let messageId: String?
+        let message: String?
+        let signer: String?
+        let detail: String?
+    }
+
+    static let paths = ["licences": "licence", "applications": "application", "payments": "payment",
+                        "certificates": "certificate", "declarations": "declaration"]
+
+    func register(on router: Router<BasicRequestContext>) {
+        for (path, kind) in Self.paths {
+            router.get("v1/\(path)/**") { request, context -> Response in
+                let key = Self.key(request, context, after: "/v1/\(path)/")
+                do {
+                    guard let found = try await tracking.find(kind, key) else {
+                        return JSONAnswer.error(GatewayError(ErrorCode("NOT_FOUND", httpStatus: 404), "The gateway knows no \(kind) \(key)."))
+                    }
+                    return JSONAnswer.ok(Self.view(found))
+                } catch {
+                    return JSONAnswer.error(error.asGatewayError)
+                }
+            }
+        }
+    }
+
+    /// The number after the route's prefix, percent-decoded, slashes kept.
+    static func key(_ request: Request, _ context: BasicRequestContext, after prefix: String) -> String {
+        let path = request.uri.path
+        let raw = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : context.parameters.getCatchAll().joined(separator: "/")
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    static func view(_ found: CaseTracking.TrackedCase) -> CaseView {
+        CaseView(kind: found.kind, key: found.key, status: found.status,
+                 facts: found.facts.map { FactView(label: $0.label, value: $0.value) },
+                 related: found.related.map { "\($0.kind)/\($0.key)" },
+                 timeline: found.events.map {
+                     EventView(at: VietnamTime.timestamp($0.at), event: $0.event, status: $0.status, partner: $0.partner,
+                               messageId: $0.messageId, message: $0.messageId.map { "/v1/messages/\($0)" }, signer: $0.signer, detail: $0.detail)
+                 })
+    }
+}

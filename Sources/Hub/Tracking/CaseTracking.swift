@@ -1,0 +1,115 @@
+import Foundation
+import GatewayCore
+import MessageSpecs
+import Store
+
+/// What an officer or a trader asks the gateway: where a licence, an application, a payment, a
+/// certificate or a declaration stands, and everything that happened to it (world §1.5).
+public struct CaseTracking: Sendable {
+    let runtime: FlowRuntime
+
+    public init(runtime: FlowRuntime) {
+        self.runtime = runtime
+    }
+
+    /// One tracked object: its current status, its timeline, and what it is linked to.
+    public struct TrackedCase: Sendable, Equatable {
+        public let kind: String
+        public let key: String
+        public let status: String
+        public let events: [CaseEvent]
+        /// Facts beside the timeline (the licence's current record, the tax notice a payment settled).
+        public let facts: [Fact]
+        /// Other cases it belongs with (the licence of an application, the notice of a payment).
+        public let related: [Reference]
+    }
+
+    public struct Fact: Sendable, Equatable {
+        public let label: String
+        public let value: String
+    }
+
+    public struct Reference: Sendable, Equatable, Hashable {
+        public let kind: String
+        public let key: String
+    }
+
+    /// The kinds a person can look up, by the words of the trade.
+    public static let kinds = ["licence", "application", "payment", "certificate", "declaration"]
+
+    public func find(_ kind: String, _ key: String) async throws(GatewayError) -> TrackedCase? {
+        let context = runtime.context(at: runtime.clock.now())
+        switch kind {
+        case "licence": return try await licence(key, context)
+        case "application": return try await application(key, context)
+        case "payment": return try await payment(key, context)
+        case "certificate": return try await plain("certificate", key, context)
+        case "declaration":
+            if let declaration = try await plain("export-declaration", key, context) { return declaration }
+            return try await taxNotice(declaration: key, context)
+        default: return nil
+        }
+    }
+
+    /// Any kind that knows this key, in the order of `kinds`: what the search box does.
+    public func search(_ key: String) async throws(GatewayError) -> TrackedCase? {
+        let trimmed = key.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return nil }
+        for kind in Self.kinds {
+            if let found = try await find(kind, trimmed) { return found }
+        }
+        return try await plain("taxnotice", trimmed, runtime.context(at: runtime.clock.now()))
+    }
+
+    private func plain(_ kind: String, _ key: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
+        guard let timeline = try await context.store.timeline(kind: kind, key: key) else { return nil }
+        return TrackedCase(kind: kind, key: key, status: timeline.status, events: timeline.events, facts: [], related: [])
+    }
+
+    private func licence(_ number: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
+        let licence = try await LicenceState.load(number, context: context)
+        guard let current = licence.current, let timeline = try await context.store.timeline(kind: licence.caseKind, key: licence.caseKey) else {
+            return nil
+        }
+        let used = try await LicenceUsageStep.used(licence, context: context)
+        var facts = [
+            Fact(label: "Issued by", value: current.issuingAuthority),
+            Fact(label: "Holder", value: "\(current.holderName) (\(current.holderTaxCode))"),
+            Fact(label: "Valid", value: "\(current.validFrom) – \(current.validUntil)"),
+            Fact(label: "Record", value: "version \(current.recordVersion), amendment \(current.amendmentNo), \(current.status)"),
+        ]
+        for line in current.goodsLines {
+            facts.append(Fact(label: "Line \(line.lineNo) \(line.hsCode)",
+                              value: "\(used.quantity(line.lineNo).json) of \(line.approvedQuantity.json) \(line.unit) used — \(line.description)"))
+        }
+        let related = current.applicationId.map { [Reference(kind: "application", key: $0)] } ?? []
+        return TrackedCase(kind: "licence", key: number, status: timeline.status, events: timeline.events, facts: facts, related: related)
+    }
+
+    private func application(_ id: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
+        guard let timeline = try await context.store.timeline(kind: "application", key: id) else { return nil }
+        let licences = timeline.events.compactMap { event -> String? in
+            guard event.status == "APPROVED", let detail = event.detail, detail.hasPrefix("licence ") else { return nil }
+            return String(detail.dropFirst("licence ".count))
+        }
+        return TrackedCase(kind: "application", key: id, status: timeline.status, events: timeline.events, facts: [],
+                           related: licences.map { Reference(kind: "licence", key: $0) })
+    }
+
+    private func payment(_ ref: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
+        guard let timeline = try await context.store.timeline(kind: "payment", key: ref) else { return nil }
+        let notices = timeline.events.compactMap { event -> String? in
+            guard let detail = event.detail else { return nil }
+            return detail.split(separator: " ").first { $0.hasPrefix("TB-") }.map { String($0).trimmingCharacters(in: .punctuationCharacters) }
+        }
+        return TrackedCase(kind: "payment", key: ref, status: timeline.status, events: timeline.events, facts: [],
+                           related: Array(Set(notices)).sorted().map { Reference(kind: "taxnotice", key: $0) })
+    }
+
+    /// The tax notice of a customs declaration, when a person types the declaration number.
+    private func taxNotice(declaration: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
+        let notices = try await context.store.cases(kind: "taxnotice", detailContaining: "declaration \(declaration),")
+        guard let number = notices.first, let notice = try await plain("taxnotice", number, context) else { return nil }
+        return notice
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import GatewayCore
+import HTTPAPI
+import Hub
+import Hummingbird
+import HummingbirdTesting
+import Store
+import Testing
+import TestSupport
+
+/// The tracking API and page: a licence, its application, a payment and a certificate looked up
+/// by their numbers, with status and timeline — as JSON, as HTML, and in a real headless browser
+/// the size of a phone.
+@Suite struct TrackingTests {
+    typealias G = FlowGateway
+    static let licence = "00125/2025/GPNK-BCT"
+
+    /// A gateway that has seen licence 00125 approved, delivered and used, and a VCB payment matched.
+    static func gatewayWithHistory() async throws -> (FlowGateway, FakePartner) {
+        let partners = try await FakePartner.start(answering: [202])
+        let gateway = try await G.start(endpoints: ["moit": partners, "customs-core": partners, "bank-vcb": partners])
+        let messages: [(String, [UInt8])] = [
+            ("customs-core", try G.signed("customs-core/ImportApplication.v2/samples/ImportApplication-01.json", by: "customs-core")),
+            ("moit", try G.signed("moit/LicenceDecision.v1/samples/LicenceDecision-01.xml", by: "moit")),
+            ("customs-core", try G.signed("customs-core/LicenceUsage.v2/samples/LicenceUsage-01.json", by: "customs-core")),
+            ("customs-core", try G.signed("customs-core/TaxNotice.v2/samples/TaxNotice-01.json", by: "customs-core")),
+            ("bank-vcb", try G.signed("bank-vcb/PaymentConfirmation.v1/samples/PaymentConfirmation-01.json", by: "bank-vcb", scheme: .ps256)),
+        ]
+        for (partner, body) in messages {
+            let answer = await gateway.pipeline.receive(from: partner, body)
+            #expect(answer.status == 202, "\(partner): \(String(decoding: answer.body, as: UTF8.self))")
+            try await gateway.deliverAll()
+        }
+        return (gateway, partners)
+    }
+
+    static func get(_ client: some TestClientProtocol, _ uri: String) async throws -> (status: Int, body: String) {
+        try await client.execute(uri: uri, method: .get) { (Int($0.status.code), String(buffer: $0.body)) }
+    }
+
+    @Test func casesAreFoundByTheirNumbersWithTheirTimelines() async throws {
+        let (gateway, partners) = try await Self.gatewayWithHistory()
+        defer { partners.stop() }
+        try await Application(router: GatewayServer.router(pipeline: gateway.pipeline)).test(.router) { client in
+            for uri in ["/v1/licences/00125/2025/GPNK-BCT", "/v1/licences/00125%2F2025%2FGPNK-BCT"] {
+                let (status, body) = try await Self.get(client, uri)
+                #expect(status == 200)
+                let json = try G.members(Array(body.utf8))
+                #expect(json["status"] as? String == "IN_USE")
+                #expect(json["related"] as? [String] == ["application/IA-2025-000418"])
+                let timeline = try #require(json["timeline"] as? [[String: Any]])
+                #expect(timeline.map { $0["status"] as? String } == ["APPLIED", "APPROVED", "DELIVERED_TO_CUSTOMS", "IN_USE"])
+                let approval = try #require(timeline.first { $0["status"] as? String == "APPROVED" })
+                #expect(approval["partner"] as? String == "moit")
+                #expect((approval["signer"] as? String)?.hasPrefix("CN=eps-signing.moit.example") == true)
+                #expect((approval["message"] as? String)?.hasPrefix("/v1/messages/") == true)
+                let facts = try #require(json["facts"] as? [[String: String]])
+                #expect(facts.contains { $0["label"] == "Line 1 72085100" && $0["value"]?.hasPrefix("600 of 1200 TNE used") == true })
+            }
+            let application = try await Self.get(client, "/v1/applications/IA-2025-000418")
+            #expect(application.status == 200 && application.body.contains("\"related\":[\"licence/00125/2025/GPNK-BCT\"]"))
+            let payment = try await Self.get(client, "/v1/payments/VCB20250312004567")
+            #expect(payment.status == 200 && payment.body.contains("\"status\":\"ACCEPTED\""))
+            let notice = try await Self.get(client, "/v1/declarations/106234567890")
+            #expect(notice.status == 200 && notice.body.contains("\"status\":\"SETTLED\""))
+            let unknown = try await Self.get(client, "/v1/certificates/VN-TH%2025%2F02%2F00999")
+            #expect(unknown.status == 404 && unknown.body.contains("\"error\":\"NOT_FOUND\""))
+
+            let page = try await Self.get(client, "/track?q=00125%2F2025%2FGPNK-BCT")
+            #expect(page.status == 200)
+            #expect(page.body.contains("<strong id=\"status\">IN_USE</strong>"))
+            #expect(page.body.contains("Công ty") || page.body.contains("Tổng Công ty"), "the holder's Vietnamese name as written")
+            let hostile = try await Self.get(client, "/track?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+            #expect(hostile.status == 404)
+            #expect(!hostile.body.contains("<script>") && hostile.body.contains("&lt;script&gt;"))
+        }
+        await gateway.store.close()
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "Debian's chromium (scripts/install-debian-packages --with-test-tools)"))
+    func anOfficerSeesTheLicenceOnAPhoneSizedBrowser() async throws {
+        let (gateway, partners) = try await Self.gatewayWithHistory()
+        defer { partners.stop() }
+        try await Application(router: GatewayServer.router(pipeline: gateway.pipeline)).test(.live) { client in
+            let port = try #require(client.port)
+            let page = try await Self.browse("http://127.0.0.1:\(port)/track?q=00125%2F2025%2FGPNK-BCT")
+            #expect(page.contains("<html lang=\"vi\">"))
+            #expect(page.contains("Tra cứu hồ sơ"))
+            #expect(page.contains("<strong id=\"status\">IN_USE</strong>"))
+            #expect(page.contains("<h2>00125/2025/GPNK-BCT</h2>"))
+            #expect(page.contains("DELIVERED_TO_CUSTOMS"))
+            #expect(page.contains("600 of 1200 TNE used"))
+            let start = try await Self.browse("http://127.0.0.1:\(port)/")
+            #expect(start.contains("Nhập số giấy phép"))
+            #expect(start.contains("name=\"q\""))
+        }
+        await gateway.store.close()
+    }
+
+    /// The DOM chromium built from the page, at a phone's window size.
+    static func browse(_ url: String) async throws -> String {
+        let profile = temporaryDirectory("chromium")
+        let log = profile + "/out.html"
+        let arguments = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                         "--user-data-dir=\(profile)/profile", "--window-size=390,844", "--dump-dom", url]
+        // waitpid blocks: it waits on a thread of its own, not on the cooperative pool serving the page.
+        let output: String = try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                do {
+                    continuation.resume(returning: try BackgroundProcess.run(arguments, log: log).output)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+        guard let start = output.range(of: "<html"), let end = output.range(of: "</html>", options: .backwards) else {
+            Issue.record("chromium printed no page: \(output.prefix(2000))")
+            return ""
+        }
+        return String(output[start.lowerBound..<end.upperBound])
+    }
+}
