@@ -50,6 +50,11 @@ let package = Package(
         ),
         .target(name: "HTTPAPI", dependencies: ["GatewayCore", "Hub", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(
+            name: "Demo",
+            dependencies: ["GatewayCore", "Signatures", "MessageSpecs", "Store", "Delivery", "Hub", "HTTPAPI",
+                           .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "GatewayBenchmarks",
             dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "Delivery", "CLibXML2", "COpenSSL",
                            .product(name: "Hummingbird", package: "hummingbird")]
@@ -57,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "gateway",
             dependencies: [
-                "GatewayCore", "Signatures", "MessageSpecs", "GatewayBenchmarks", "HTTPAPI", "Store", "Hub", "Delivery",
+                "GatewayCore", "Signatures", "MessageSpecs", "GatewayBenchmarks", "HTTPAPI", "Store", "Hub", "Delivery", "Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

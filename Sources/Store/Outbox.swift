@@ -212,6 +212,13 @@ extension GatewayStore {
         }
     }
 
+    /// How many messages wait for delivery or are being delivered.
+    public func undelivered() async throws(GatewayError) -> Int {
+        try await read("counting the outbox") { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'delivering')").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
     public func outboxState(of messageId: String) async throws(GatewayError) -> OutboxState? {
         try await read("reading the outbox") { db in
             try await db.raw("SELECT state FROM outbox WHERE message_id = \(bind: messageId)").first()

@@ -61,6 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
             worker = outboxWorker
             pipeline = InboundPipeline(runtime: runtime, receiptSigner: signer, onQueued: { outboxWorker.wake() })
             logger.info("Loaded \(registry.specs.count) message specs and \(partnerRegistry.partners.count) partners; store \(store.location)")
+            logger.info("Tracking page: http://\(host):\(port)/ — to watch the four flows run on simulated partners, stop this and run: gateway demo")
         } catch {
             throw CommandFailure.exit(error)
         }

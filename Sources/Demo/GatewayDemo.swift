@@ -1,0 +1,138 @@
+import Delivery
+import Foundation
+import GatewayCore
+import HTTPAPI
+import Hub
+import Hummingbird
+import MessageSpecs
+import Signatures
+import Store
+
+/// `gateway demo`: the gateway on a fresh embedded database, the partners simulated in process
+/// (each signing with its own demo certificate from `Certificates/demo`), and the world's
+/// example chain played through all four flows over real HTTP — every message printed as it
+/// passes, the timelines at the end, and the tracking page left open.
+public struct GatewayDemo {
+    public let root: String
+    public let database: String
+    public let port: Int
+    public let once: Bool
+
+    public init(root: String, database: String, port: Int, once: Bool) {
+        self.root = root
+        self.database = database
+        self.port = port
+        self.once = once
+    }
+
+    public func run(write: @escaping @Sendable (String) -> Void) async throws {
+        let printer = DemoPrinter(write: write)
+        if FileManager.default.fileExists(atPath: database) {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        }
+        let specs = try SpecRegistry(directory: root + "/MessageSpecs")
+        var signers: [String: MessageSigner] = [:]
+        for partner in ["moit", "mard", "bank-vcb", "bank-bidv", "customs-core", "asw-th", "asw-sg"] {
+            let folder = "\(root)/Certificates/demo/\(partner)"
+            signers[partner] = try MessageSigner(keyFile: "\(folder)/key.pem", certificateFile: "\(folder)/cert.pem",
+                                                 chainFile: "\(folder)/chain.pem", jwsScheme: partner == "bank-vcb" ? .ps256 : nil)
+        }
+        let simulated = try await SimulatedPartners.start(specs: specs, signers: signers, printer: printer)
+        defer { simulated.stop() }
+        var environment: [String: String] = [:]
+        for partner in ["moit", "customs-core", "bank-vcb", "asw-th", "asw-sg"] {
+            environment["GATEWAY_PARTNER_\(partner.uppercased().replacingOccurrences(of: "-", with: "_"))_URL"] = simulated.url(of: partner)
+        }
+        let partners = try PartnerRegistry(directory: root + "/Partners", specs: specs, environment: environment)
+        let store = try await GatewayStore.open(.sqlite(path: database))
+        let runtime = try FlowRuntime(specs: specs, partners: partners, store: store)
+        let threads = DeliveryThreads(count: 4)
+        let worker = OutboxWorker(store: store, plan: PartnerDeliveryPlan(runtime: runtime), threads: threads, logger: DemoPrinter.quietLogger)
+        let folder = root + "/Certificates/demo/gateway"
+        let receipts = try MessageSigner(keyFile: folder + "/key.pem", certificateFile: folder + "/cert.pem", chainFile: folder + "/chain.pem")
+        let pipeline = InboundPipeline(runtime: runtime, receiptSigner: receipts, onQueued: { worker.wake() })
+        let server = GatewayServer.application(ServerConfiguration(host: "127.0.0.1", port: port), pipeline: pipeline, logger: DemoPrinter.quietLogger)
+        let serving = Task { try await server.runService() }
+        let delivering = Task { await worker.run(interval: .milliseconds(100)) }
+        defer {
+            serving.cancel()
+            delivering.cancel()
+            threads.stop()
+        }
+        let poster = HTTPPoster()
+        let gateway = "http://127.0.0.1:\(port)"
+        try await waitUntilServing(gateway, poster: poster, threads: threads)
+        printer.line("The gateway listens on \(gateway); the partners' servers on 127.0.0.1:\(simulated.port).")
+
+        for step in DemoScript.steps {
+            if let flow = step.flow { printer.heading(flow) }
+            var text = String(decoding: FileManager.default.contents(atPath: "\(root)/MessageSpecs/\(step.sample)") ?? Data(), as: UTF8.self)
+            if let reference = step.acknowledges, let formD = simulated.formDs(receivedBy: step.partner).last {
+                text = text.replacingOccurrences(of: reference, with: formD)
+            }
+            guard let signer = signers[step.partner] else { continue }
+            let body = try signer.sign(Array(text.utf8))
+            let request = HTTPPoster.Request(url: "\(gateway)/v1/partners/\(step.partner)/messages",
+                                             contentType: text.hasPrefix("<") ? "application/xml; charset=utf-8" : "application/jose", body: body,
+                                             connectTimeout: 5, totalTimeout: 30)
+            let response = await threads.run { poster.post(request) }
+            let type = (step.sample.split(separator: "/").last.map(String.init) ?? step.sample)
+            printer.post(from: step.partner, type: type, answer: Self.describe(response))
+            try await waitForDeliveries(store)
+        }
+
+        printer.heading("Timelines")
+        let tracking = CaseTracking(runtime: runtime)
+        for (kind, key) in DemoScript.timelines {
+            guard let found = try await tracking.find(kind, key) else { continue }
+            printer.line("\n\(kind) \(key): \(found.status)")
+            for event in found.events {
+                printer.line("  \(VietnamTime.timestamp(event.at))  \(event.status.padding(toLength: 21, withPad: " ", startingAt: 0)) \(event.event.padding(toLength: 20, withPad: " ", startingAt: 0)) \(event.partner)\(event.detail.map { " — \($0)" } ?? "")")
+            }
+        }
+        if once {
+            await store.close()
+            return
+        }
+        printer.line("\nThe tracking page: \(gateway)/  (try 00125/2025/GPNK-BCT, IA-2025-000457, VCB20250312004567, SG25-D-0007731). Ctrl-C stops.")
+        _ = try? await serving.value
+        await store.close()
+    }
+
+    /// The status and what the gateway answered, in a few words.
+    static func describe(_ response: HTTPPoster.Response) -> String {
+        guard let status = response.status else { return "no answer: \(response.failure ?? "?")" }
+        let text = String(decoding: response.body.prefix(4000), as: UTF8.self)
+        if let json = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] {
+            if let code = json["error"] as? String { return "\(status) \(code)" }
+            if let results = json["results"] as? [[String: Any]] {
+                return "\(status) NotificationResult " + results.map { ($0["status"] as? String ?? "?") + (($0["reasonCode"] as? String).map { " \($0)" } ?? "") }
+                    .joined(separator: ", ")
+            }
+        }
+        if text.hasPrefix("<"), let range = text.range(of: "<Status>"), let end = text.range(of: "</Status>") {
+            return "\(status) ACK \(text[range.upperBound..<end.lowerBound])"
+        }
+        return status == 202 ? "202 Accepted (signed receipt)" : "\(status)"
+    }
+
+    private func waitUntilServing(_ gateway: String, poster: HTTPPoster, threads: DeliveryThreads) async throws {
+        // An unknown partner is answered 404 as soon as the routes serve.
+        let probe = HTTPPoster.Request(url: gateway + "/v1/partners/nobody/messages", contentType: "text/plain", body: [],
+                                       connectTimeout: 1, totalTimeout: 2)
+        for _ in 0..<100 {
+            if await threads.run({ poster.post(probe) }).status == 404 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw GatewayError(.internalError, "The gateway did not start on \(gateway).")
+    }
+
+    /// Each step waits for what it caused: a decision is valid only once MOIT took the application.
+    private func waitForDeliveries(_ store: GatewayStore) async throws {
+        for _ in 0..<300 {
+            if try await store.undelivered() == 0 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw GatewayError(.internalError, "Deliveries did not finish within 15 seconds.")
+    }
+}
