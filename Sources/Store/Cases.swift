@@ -60,6 +60,27 @@ extension GatewayStore {
         }
     }
 
+    /// Records case events that no message caused (a licence expiring with the calendar), in one
+    /// transaction with their audit events, when the cases are still as the conditions say.
+    public func append(_ events: [CaseEvent], conditions: [CaseCondition]) async throws(GatewayError) {
+        let dialect = backend.dialect
+        try await run("recording \(events.count) case events") { db in
+            for condition in conditions { try await Cases.check(condition, on: db, dialect: dialect) }
+            for event in events { try await Cases.append(event, on: db) }
+            try await AuditChain.append(events.map(Cases.auditEvent), on: db, dialect: dialect)
+        }
+    }
+
+    /// The business objects with outbound messages of a type (every licence that has a record).
+    public func businessKeys(outbound type: String) async throws(GatewayError) -> [String] {
+        try await read("listing the objects of \(type)") { db in
+            try await db.raw("""
+                SELECT DISTINCT business_key FROM messages WHERE direction = 'outbound' AND message_type = \(bind: type)
+                    AND business_key IS NOT NULL ORDER BY business_key
+                """).all().map { try $0.decode(column: "business_key", as: String.self) }
+        }
+    }
+
     /// The cases of a kind with an event whose detail contains `text` (the tax notice of a declaration).
     public func cases(kind: String, detailContaining text: String) async throws(GatewayError) -> [String] {
         try await read("searching \(kind) cases") { db in

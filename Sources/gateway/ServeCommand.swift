@@ -69,6 +69,12 @@ struct ServeCommand: AsyncParsableCommand {
                                                     adminToken: ProcessInfo.processInfo.environment["GATEWAY_ADMIN_TOKEN"],
                                                     onReplay: { worker.wake() }, logger: logger)
         let delivering = Task { await worker.run() }
+        let log = logger
+        let expiring = Task {
+            await LicenceExpiry(runtime: pipeline.runtime).run { error in
+                if !Task.isCancelled { log.error("Licence expiry sweep failed: \(error)") }
+            }
+        }
         var failure: (any Error)?
         do {
             try await application.runService()
@@ -77,7 +83,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // Deliveries in flight finish and are recorded before the store closes.
         logger.info("Stopping: finishing the deliveries in flight")
+        expiring.cancel()
         delivering.cancel()
+        await expiring.value
         await delivering.value
         await store.close()
         logger.info("Stopped")

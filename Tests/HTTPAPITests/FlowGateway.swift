@@ -25,15 +25,15 @@ struct FlowGateway {
     let worker: OutboxWorker
 
     /// `endpoints`: partner id → fake partner that receives its deliveries.
-    static func start(endpoints: [String: FakePartner] = [:]) async throws -> FlowGateway {
+    static func start(endpoints: [String: FakePartner] = [:], clock: any GatewayClock = SystemClock()) async throws -> FlowGateway {
         var environment: [String: String] = [:]
         for (partner, fake) in endpoints {
             environment["GATEWAY_PARTNER_\(partner.uppercased().replacingOccurrences(of: "-", with: "_"))_URL"] = fake.url
         }
         let partners = try PartnerRegistry(directory: root + "/Partners", specs: specs, environment: environment)
         let store = try await GatewayStore.open(.sqlite(path: temporaryDirectory("flow") + "/gateway.sqlite"))
-        let pipeline = try InboundPipeline(specs: specs, partners: partners, store: store, receiptSigner: try signer("gateway"))
-        let worker = OutboxWorker(store: store, plan: PartnerDeliveryPlan(runtime: pipeline.runtime), threads: threads, lease: 60)
+        let pipeline = try InboundPipeline(specs: specs, partners: partners, store: store, receiptSigner: try signer("gateway"), clock: clock)
+        let worker = OutboxWorker(store: store, plan: PartnerDeliveryPlan(runtime: pipeline.runtime), threads: threads, clock: clock, lease: 60)
         return FlowGateway(store: store, pipeline: pipeline, worker: worker)
     }
 

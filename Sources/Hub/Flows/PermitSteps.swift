@@ -61,6 +61,9 @@ public struct PermitStep: FlowStep {
                    try await LicenceUsageStep.used(licence, context: context).isExhausted(next) == false {
                     after = "IN_USE"
                 }
+                if status == "EXPIRED", let validUntil = permit.validUntil, validUntil >= VietnamTime.date(context.now) {
+                    after = try await LicenceRules.statusBeforeExpiry(licence, context: context)
+                }
                 outcome.events.append(event("reissued", after, "rev \(permit.revision)"))
             }
         }
