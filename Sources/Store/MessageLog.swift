@@ -34,13 +34,7 @@ extension GatewayStore {
             var audit = [AuditChain.Event(kind: "message.received", subject: inbound.id,
                                           detail: "\(inbound.partner) \(inbound.messageType) \(inbound.idempotencyKey) sha256:\(inbound.digest)",
                                           at: inbound.createdAt)]
-            for message in outbound {
-                try await Self.insert(message, on: db)
-                try await Outbox.enqueue(message, on: db)
-                audit.append(AuditChain.Event(kind: "message.queued", subject: message.id,
-                                              detail: "\(message.partner) \(message.messageType) sha256:\(message.digest) for \(inbound.id)",
-                                              at: message.createdAt))
-            }
+            audit += try await Outbox.queue(outbound, after: inbound.id, on: db)
             for event in events {
                 try await Cases.append(event, on: db)
                 audit.append(Cases.auditEvent(event))

@@ -50,6 +50,20 @@ public struct DeliveryAttempt: Sendable, Equatable, Codable {
 }
 
 enum Outbox {
+    /// Stores outbound messages and puts them in the queue; their audit events, to be appended
+    /// in the same transaction.
+    static func queue(_ messages: [StoredMessage], after cause: String, on db: any SQLDatabase) async throws -> [AuditChain.Event] {
+        var audit: [AuditChain.Event] = []
+        for message in messages {
+            try await GatewayStore.insert(message, on: db)
+            try await enqueue(message, on: db)
+            audit.append(AuditChain.Event(kind: "message.queued", subject: message.id,
+                                          detail: "\(message.partner) \(message.messageType) sha256:\(message.digest) after \(cause)",
+                                          at: message.createdAt))
+        }
+        return audit
+    }
+
     static func enqueue(_ message: StoredMessage, on db: any SQLDatabase) async throws {
         let now = StoreTime.milliseconds(message.createdAt)
         try await db.raw("""
@@ -148,14 +162,7 @@ extension GatewayStore {
             let attempt = AuditChain.Event(kind: "delivery.\(outcome.name)", subject: id,
                                            detail: "attempt \(delivery.attempt)\(status.map { " HTTP \($0)" } ?? "")\(error.map { ": \($0)" } ?? "")",
                                            at: StoreTime.date(end))
-            var audit = [attempt]
-            for message in followUps {
-                try await Self.insert(message, on: db)
-                try await Outbox.enqueue(message, on: db)
-                audit.append(AuditChain.Event(kind: "message.queued", subject: message.id,
-                                              detail: "\(message.partner) \(message.messageType) sha256:\(message.digest) after \(id)",
-                                              at: message.createdAt))
-            }
+            let audit = [attempt] + (try await Outbox.queue(followUps, after: id, on: db))
             for event in events { try await Cases.append(event, on: db) }
             try await AuditChain.append(audit + events.map(Cases.auditEvent), on: db, dialect: dialect)
         }

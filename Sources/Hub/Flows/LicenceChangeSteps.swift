@@ -30,11 +30,9 @@ public struct LicenceAmendmentStep: FlowStep {
                                "The new validity end \(newValidUntil) is before the licence's start \(previous.validFrom).",
                                path: "/LicenceAmendment/NewValidUntil")
         }
-        let records = try context.translator.translate(message, to: LicenceState.recordType,
-                                                       inputs: Translator.Inputs(context: try LicenceRules.recordMessages(licence, context)))
         let status = try await licence.status(context)
         var outcome = FlowOutcome(businessKey: licence.businessKey,
-                                  produced: records.map { ProducedMessage(partner: "customs-core", output: $0, businessKey: licence.businessKey) },
+                                  produced: try LicenceRules.nextRecord(from: message, of: licence, context),
                                   conditions: [Reconsider.condition(kind: licence.caseKind, key: licence.caseKey, status: status)],
                                   counts: [licence.unchanged])
         var after = status ?? "APPROVED"
@@ -60,10 +58,8 @@ public struct LicenceRevocationStep: FlowStep {
         let revocation = try message.decode(LicenceRevocation.self)
         let licence = try await LicenceState.load(revocation.licenceNumber, context: context)
         _ = try LicenceRules.current(licence, path: "/LicenceRevocation/LicenceNumber")
-        let records = try context.translator.translate(message, to: LicenceState.recordType,
-                                                       inputs: Translator.Inputs(context: try LicenceRules.recordMessages(licence, context)))
         return FlowOutcome(businessKey: licence.businessKey,
-                           produced: records.map { ProducedMessage(partner: "customs-core", output: $0, businessKey: licence.businessKey) },
+                           produced: try LicenceRules.nextRecord(from: message, of: licence, context),
                            events: [licence.event("revoked", status: "REVOKED", partner: partner.id, signer: signer, at: context.now,
                                                   detail: "\(revocation.revocationDecisionNo): \(revocation.reason)")],
                            counts: [licence.unchanged])
@@ -83,13 +79,15 @@ enum LicenceRules {
         return current
     }
 
-    /// The records sent, read again as the translation's context.
-    static func recordMessages(_ licence: LicenceState, _ context: FlowContext) throws(GatewayError) -> [ReadMessage] {
-        var messages: [ReadMessage] = []
+    /// The licence's next LicenceRecord for customs-core, translated from `message` with the
+    /// records sent so far (read again) as the translation's context.
+    static func nextRecord(from message: ReadMessage, of licence: LicenceState, _ context: FlowContext) throws(GatewayError) -> [ProducedMessage] {
+        var sent: [ReadMessage] = []
         for record in licence.records {
-            messages.append(try context.specs.read(try UnverifiedPayload.of(String(decoding: record.body, as: UTF8.self))))
+            sent.append(try context.specs.read(try UnverifiedPayload.of(String(decoding: record.body, as: UTF8.self))))
         }
-        return messages
+        return try context.translator.translate(message, to: LicenceState.recordType, inputs: Translator.Inputs(context: sent))
+            .map { ProducedMessage(partner: "customs-core", output: $0, businessKey: licence.businessKey) }
     }
 
     /// The status an expired licence had before it expired.

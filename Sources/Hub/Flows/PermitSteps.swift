@@ -67,9 +67,7 @@ public struct PermitStep: FlowStep {
                 outcome.events.append(event("reissued", after, "rev \(permit.revision)"))
             }
         }
-        let records = try context.translator.translate(message, to: LicenceState.recordType,
-                                                       inputs: Translator.Inputs(context: try LicenceRules.recordMessages(licence, context)))
-        outcome.produced = records.map { ProducedMessage(partner: "customs-core", output: $0, businessKey: licence.businessKey) }
+        outcome.produced = try LicenceRules.nextRecord(from: message, of: licence, context)
         return outcome
     }
 
