@@ -206,4 +206,27 @@ import TestSupport
         #expect(try await gateway.outbound("asw/ACK").isEmpty, "ACKs are not acknowledged with an ACK")
         await gateway.store.close()
     }
+
+    @Test func aFormDTheImportingNSWRefusesAtOnceIsPartnerRejected() async throws {
+        let translator = Translator(registry: G.specs)
+        let singaporeSigner = try G.signer("asw-sg")
+        // Singapore's NSW refuses the Form D in its synchronous ACK, with HTTP 400.
+        let singapore = try await FakePartner.start { received in
+            let formD = try? G.specs.read(received.body)
+            let problem = Acknowledgement.Problem(code: "SCHEMA_INVALID", description: "GoodsItem 2: RVCPercentage missing.")
+            let ack = try? translator.write(Acknowledgement(status: "REJECTED", documentReference: "VN-SG 25/37/00412", errors: [problem]),
+                                            as: "asw/ACK", envelope: MessageEnvelope(sender: "SG", receiver: "VN", reference: formD?.envelope.messageId))
+            return (400, "application/xml; charset=utf-8", ack.flatMap { try? singaporeSigner.sign($0.bytes) } ?? [])
+        }
+        defer { singapore.stop() }
+        let gateway = try await G.start(endpoints: ["asw-sg": singapore])
+        let certificate = try G.signed("moit/CertificateOfOriginIssued.v1/samples/CertificateOfOriginIssued-02.xml", by: "moit")
+        #expect(await gateway.pipeline.receive(from: "moit", certificate).status == 202)
+        try await gateway.deliverAll()
+        #expect(singapore.deliveries.count == 1, "a final refusal is not retried")
+        let timeline = try #require(try await gateway.store.timeline(kind: "certificate", key: "VN-SG 25/37/00412"))
+        #expect(timeline.status == "PARTNER_REJECTED")
+        #expect(timeline.events.last?.detail == "SCHEMA_INVALID: GoodsItem 2: RVCPercentage missing.")
+        await gateway.store.close()
+    }
 }
