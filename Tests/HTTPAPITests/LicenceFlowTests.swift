@@ -149,4 +149,34 @@ import TestSupport
         #expect(timeline.events.map(\.status) == ["APPLIED", "SUPPLEMENT_REQUIRED", "APPLIED"])
         await gateway.store.close()
     }
+
+    @Test func decisionsAndAmendmentsThatDoNotMatchTheLinesAreRefused() async throws {
+        let moit = try await FakePartner.start(answering: [202])
+        defer { moit.stop() }
+        let gateway = try await G.start(endpoints: ["moit": moit])
+        let decision = "LicenceDecision.v1/samples/LicenceDecision-01.xml"
+        let amendment = "LicenceAmendment.v1/samples/LicenceAmendment-01.xml"
+        try await gateway.http { partner in
+            #expect(try await partner.post("customs-core", Self.customsCore("ImportApplication.v2/samples/ImportApplication-01.json")).status == 202)
+            try await gateway.deliverAll()
+            let refusals: [(String, [UInt8])] = [
+                ("LINE_MISMATCH", try Self.moit(decision, changing: [("fa9d8150-f485", "fa9d8150-0001"), ("<LineNo>2</LineNo>", "<LineNo>3</LineNo>")])),
+                ("LINE_MISMATCH", try Self.moit(decision, changing: [("fa9d8150-f485", "fa9d8150-0002"), ("<HSCode>72091600</HSCode>", "<HSCode>72091700</HSCode>")])),
+                ("LINE_MISMATCH", try Self.moit(decision, changing: [("fa9d8150-f485", "fa9d8150-0003"), (">1200<", ">999999<")])),
+            ]
+            for (code, body) in refusals {
+                let answer = try await partner.post("moit", body)
+                #expect(answer.status == 409 && answer.error == code, "\(code): \(answer.text)")
+            }
+            #expect(try await gateway.status("application", "IA-2025-000418") == "APPLIED", "a refused decision changes nothing")
+            #expect(try await partner.post("moit", Self.moit(decision)).status == 202)
+            let otherLine = try await partner.post("moit", Self.moit(amendment, changing: [("<HSCode>72091600</HSCode>", "<HSCode>72091700</HSCode>")]))
+            #expect(otherLine.status == 409 && otherLine.error == "LINE_MISMATCH", "\(otherLine.text)")
+            let backwards = try await partner.post("moit", Self.moit(amendment, changing: [("205de454-eaa3", "205de454-0001"),
+                                                                                          ("<NewValidUntil>2025-10-31</NewValidUntil>", "<NewValidUntil>2025-02-01</NewValidUntil>")]))
+            #expect(backwards.status == 409 && backwards.error == "INVALID_VALIDITY", "\(backwards.text)")
+        }
+        #expect(try await gateway.outbound("customs-core/LicenceRecord").count == 1, "only the approval made a record")
+        await gateway.store.close()
+    }
 }
