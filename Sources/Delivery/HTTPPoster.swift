@@ -3,7 +3,9 @@ import Foundation
 
 /// One HTTP/1.1 POST with libcurl: the partner's content type, mutual TLS when configured,
 /// connect and total timeouts. Blocking: it runs on the delivery threads, never on an event
-/// loop or the cooperative pool.
+/// loop or the cooperative pool. Easy handles are kept between posts, and with them their
+/// connections: a partner's next message goes over the open (TLS) connection instead of a new
+/// handshake.
 public struct HTTPPoster: Sendable {
     public struct Request: Sendable {
         public let url: String
@@ -39,13 +41,15 @@ public struct HTTPPoster: Sendable {
 
     private static let initialised: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
+    private let handles = EasyHandles()
+
     public init() {}
 
     public func post(_ request: Request) -> Response {
-        guard Self.initialised, let handle = curl_easy_init() else {
+        guard Self.initialised, let handle = handles.take() else {
             return Response(status: nil, body: [], failure: "libcurl could not be initialised", timedOut: false)
         }
-        defer { curl_easy_cleanup(handle) }
+        defer { handles.give(back: handle) }
         let collector = Unmanaged.passRetained(ResponseCollector())
         defer { collector.release() }
         var headers: UnsafeMutablePointer<curl_slist>?
@@ -82,6 +86,33 @@ public struct HTTPPoster: Sendable {
         var status = 0
         _ = gateway_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return Response(status: status, body: collector.takeUnretainedValue().bytes, failure: nil, timedOut: false)
+    }
+}
+
+/// Idle easy handles, each with its connection cache. A handle is used by one post at a time;
+/// `curl_easy_reset` clears its options but keeps its connections.
+private final class EasyHandles: @unchecked Sendable {
+    /// Kept idle at most: one per delivery thread is the usual need.
+    static let idleLimit = 64
+    private let lock = NSLock()
+    private var idle: [UnsafeMutableRawPointer] = []
+
+    func take() -> UnsafeMutableRawPointer? {
+        lock.withLock { idle.popLast() } ?? curl_easy_init()
+    }
+
+    func give(back handle: UnsafeMutableRawPointer) {
+        curl_easy_reset(handle)
+        let kept = lock.withLock {
+            guard idle.count < Self.idleLimit else { return false }
+            idle.append(handle)
+            return true
+        }
+        if !kept { curl_easy_cleanup(handle) }
+    }
+
+    deinit {
+        for handle in idle { curl_easy_cleanup(handle) }
     }
 }
 
