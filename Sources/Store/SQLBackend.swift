@@ -29,9 +29,10 @@ final class SQLBackend: Sendable {
 
     private static let logger = Logger(label: "gateway.store")
 
-    /// A page cache of 64 MiB per connection and the file mapped into memory: the hot pages stay
-    /// in memory instead of being read again through the kernel for every query.
-    private static let cachePragmas = ["PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456"]
+    /// The file mapped into memory: hot pages are read without a system call. The page cache
+    /// stays at SQLite's small default: every commit (writer) and every change seen (readers)
+    /// walks the whole cache, so a large one costs more at each transaction than it saves.
+    private static let cachePragmas = ["PRAGMA mmap_size = 268435456"]
 
     static func open(_ location: DatabaseLocation) async throws(GatewayError) -> SQLBackend {
         do {
