@@ -38,11 +38,12 @@ import TestSupport
         }
     }
 
-    @Test func aCertificateFromSingaporeIsReceivedThenAcceptedOnceCustomsTookIt() async throws {
+    @Test(arguments: FlowGateway.Database.allCases)
+    func aCertificateFromSingaporeIsReceivedThenAcceptedOnceCustomsTookIt(_ database: FlowGateway.Database) async throws {
         let customs = try await Self.customsCore()
         let singapore = try await FakePartner.start(answering: [202])
         defer { customs.stop(); singapore.stop() }
-        let gateway = try await G.start(endpoints: ["customs-core": customs, "asw-sg": singapore])
+        let gateway = try await G.start(endpoints: ["customs-core": customs, "asw-sg": singapore], database: database)
         let formD = try G.signed(Self.formD, by: "asw-sg")
         try await gateway.http { partner in
             let answer = try await partner.post("asw-sg", formD)

@@ -24,14 +24,27 @@ struct FlowGateway {
     let pipeline: InboundPipeline
     let worker: OutboxWorker
 
+    enum Database: String, CaseIterable, Sendable { case sqlite, postgres }
+
     /// `endpoints`: partner id → fake partner that receives its deliveries.
-    static func start(endpoints: [String: FakePartner] = [:], clock: any GatewayClock = SystemClock()) async throws -> FlowGateway {
+    static func start(endpoints: [String: FakePartner] = [:], clock: any GatewayClock = SystemClock(),
+                      database: Database = .sqlite) async throws -> FlowGateway {
         var environment: [String: String] = [:]
         for (partner, fake) in endpoints {
             environment["GATEWAY_PARTNER_\(partner.uppercased().replacingOccurrences(of: "-", with: "_"))_URL"] = fake.url
         }
         let partners = try PartnerRegistry(directory: root + "/Partners", specs: specs, environment: environment)
-        let store = try await GatewayStore.open(.sqlite(path: temporaryDirectory("flow") + "/gateway.sqlite"))
+        let location: DatabaseLocation
+        switch database {
+        case .sqlite:
+            location = .sqlite(path: temporaryDirectory("flow") + "/gateway.sqlite")
+        case .postgres:
+            let server = try TestPostgres.shared.get()
+            let name = "flow_\(UUID().uuidString.prefix(8).lowercased())"
+            _ = try server.psql("CREATE DATABASE \(name)")
+            location = .postgres(url: server.url.replacingOccurrences(of: "/postgres?", with: "/\(name)?"))
+        }
+        let store = try await GatewayStore.open(location)
         let pipeline = try InboundPipeline(specs: specs, partners: partners, store: store, receiptSigner: try signer("gateway"), clock: clock)
         let worker = OutboxWorker(store: store, plan: PartnerDeliveryPlan(runtime: pipeline.runtime), threads: threads, clock: clock, lease: 60)
         return FlowGateway(store: store, pipeline: pipeline, worker: worker)

@@ -41,11 +41,12 @@ import TestSupport
         try customs.deliveries.map { try G.members($0.body) }.filter { $0["messageType"] as? String == "LicenceRecord" }
     }
 
-    @Test func aLicenceFromApplicationToRevocation() async throws {
+    @Test(arguments: FlowGateway.Database.allCases)
+    func aLicenceFromApplicationToRevocation(_ database: FlowGateway.Database) async throws {
         let moit = try await FakePartner.start(answering: [202])
         let customs = try await FakePartner.start(answering: [202])
         defer { moit.stop(); customs.stop() }
-        let gateway = try await G.start(endpoints: ["moit": moit, "customs-core": customs])
+        let gateway = try await G.start(endpoints: ["moit": moit, "customs-core": customs], database: database)
         let status = { @Sendable in try await gateway.status("application", "IA-2025-000418") }
 
         try await gateway.http { partner in

@@ -100,8 +100,9 @@ import TestSupport
         await gateway.store.close()
     }
 
-    @Test func bidvEntriesGetOneResultEachInTheSynchronousAnswer() async throws {
-        let gateway = try await G.start()
+    @Test(arguments: FlowGateway.Database.allCases)
+    func bidvEntriesGetOneResultEachInTheSynchronousAnswer(_ database: FlowGateway.Database) async throws {
+        let gateway = try await G.start(database: database)
         try await gateway.http { partner in
             for n in 1...4 { #expect(try await partner.post("customs-core", Self.notice(n)).status == 202) }
             let first = try await partner.post("bank-bidv", Self.notification(1))

@@ -22,10 +22,11 @@ import TestSupport
         return try G.signed(permit, by: "mard", changing: changes)
     }
 
-    @Test func aPermitIsIssuedUsedInspectedReissuedAndCancelled() async throws {
+    @Test(arguments: FlowGateway.Database.allCases)
+    func aPermitIsIssuedUsedInspectedReissuedAndCancelled(_ database: FlowGateway.Database) async throws {
         let customs = try await FakePartner.start(answering: [202])
         defer { customs.stop() }
-        let gateway = try await G.start(endpoints: ["customs-core": customs])
+        let gateway = try await G.start(endpoints: ["customs-core": customs], database: database)
         try await gateway.http { partner in
             let refusal = try await partner.post("mard", G.signed(Self.refused, by: "mard"))
             #expect(refusal.status == 202)

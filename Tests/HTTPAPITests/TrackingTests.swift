@@ -16,9 +16,9 @@ import TestSupport
     static let licence = "00125/2025/GPNK-BCT"
 
     /// A gateway that has seen licence 00125 approved, delivered and used, and a VCB payment matched.
-    static func gatewayWithHistory() async throws -> (FlowGateway, FakePartner) {
+    static func gatewayWithHistory(on database: FlowGateway.Database = .sqlite) async throws -> (FlowGateway, FakePartner) {
         let partners = try await FakePartner.start(answering: [202])
-        let gateway = try await G.start(endpoints: ["moit": partners, "customs-core": partners, "bank-vcb": partners])
+        let gateway = try await G.start(endpoints: ["moit": partners, "customs-core": partners, "bank-vcb": partners], database: database)
         let messages: [(String, [UInt8])] = [
             ("customs-core", try G.signed("customs-core/ImportApplication.v2/samples/ImportApplication-01.json", by: "customs-core")),
             ("moit", try G.signed("moit/LicenceDecision.v1/samples/LicenceDecision-01.xml", by: "moit")),
@@ -38,8 +38,9 @@ import TestSupport
         try await client.execute(uri: uri, method: .get) { (Int($0.status.code), String(buffer: $0.body)) }
     }
 
-    @Test func casesAreFoundByTheirNumbersWithTheirTimelines() async throws {
-        let (gateway, partners) = try await Self.gatewayWithHistory()
+    @Test(arguments: FlowGateway.Database.allCases)
+    func casesAreFoundByTheirNumbersWithTheirTimelines(_ database: FlowGateway.Database) async throws {
+        let (gateway, partners) = try await Self.gatewayWithHistory(on: database)
         defer { partners.stop() }
         try await Application(router: GatewayServer.router(pipeline: gateway.pipeline)).test(.router) { client in
             for uri in ["/v1/licences/00125/2025/GPNK-BCT", "/v1/licences/00125%2F2025%2FGPNK-BCT"] {
