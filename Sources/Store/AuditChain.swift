@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import SQLKit
 
 /// The tamper-evident log: every stored event is a row holding the hash of the row before it,
@@ -110,6 +111,29 @@ public struct AuditVerification: Sendable, Equatable {
         case nil: "The audit chain is intact: \(rows) events."
         case .edited(let sequence)?: "Audit event \(sequence) was edited: it no longer matches its hash or its link to event \(sequence - 1)."
         case .removed(let sequence)?: "Audit event \(sequence) was removed: the chain has no event with that number."
+        }
+    }
+}
+
+/// One line of the audit chain, as an operator reads it.
+public struct AuditEntry: Sendable, Equatable {
+    public let sequence: Int64
+    public let at: Date
+    public let kind: String
+    public let subject: String
+    public let detail: String
+}
+
+extension GatewayStore {
+    /// The audit lines of a kind (`message.refused`, `delivery.dead-letter` …), oldest first.
+    public func auditEntries(kind: String) async throws(GatewayError) -> [AuditEntry] {
+        try await read("reading the audit chain") { db in
+            try await db.raw("SELECT * FROM audit_events WHERE kind = \(bind: kind) ORDER BY sequence").all().map { row in
+                AuditEntry(sequence: try row.decode(column: "sequence", as: Int64.self),
+                           at: StoreTime.date(try row.decode(column: "at", as: Int64.self)),
+                           kind: kind, subject: try row.decode(column: "subject", as: String.self),
+                           detail: try row.decode(column: "detail", as: String.self))
+            }
         }
     }
 }

@@ -44,6 +44,18 @@ extension GatewayStore {
         }
     }
 
+    /// A message from a verified sender that the gateway refused: nothing of it is stored (world
+    /// §1.3) but this line of the audit chain, so an operator can tell what was refused and why.
+    public func recordRefusal(partner: String, messageType: String?, idempotencyKey: String?, signer: String, digest: String,
+                              code: String, at time: Date) async throws(GatewayError) {
+        let dialect = backend.dialect
+        try await run("recording a refusal") { db in
+            try await AuditChain.append(kind: "message.refused", subject: "\(partner)/\(idempotencyKey ?? "sha256:\(digest)")",
+                                        detail: "\(code) \(messageType ?? "unread message") sha256:\(digest) signed by \(signer)",
+                                        at: time, on: db, dialect: dialect)
+        }
+    }
+
     /// Records the receipt the gateway answered an accepted message with.
     public func setReceipt(_ receipt: [UInt8], of messageId: String) async throws(GatewayError) {
         try await run("storing the receipt of \(messageId)") { db in

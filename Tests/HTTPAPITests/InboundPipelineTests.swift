@@ -147,6 +147,9 @@ import TestSupport
             try await post(client, "customs-core", oversize) { #expect($0.status == .contentTooLarge); #expect(Self.errorCode($0) == "TOO_LARGE") }
         }
         #expect(try await gateway.store.messages().isEmpty, "a refused message stores nothing")
+        // Refusals of verified senders are audited; unsigned or tampered messages, from anyone, are not.
+        let refused = try await gateway.store.auditEntries(kind: "message.refused").map { $0.detail.split(separator: " ").first.map(String.init) }
+        #expect(refused == ["NOT_ALLOWED", "NOT_ALLOWED", "SCHEMA_INVALID"])
         await gateway.store.close()
     }
 

@@ -178,6 +178,13 @@ import TestSupport
             #expect(backwards.status == 409 && backwards.error == "INVALID_VALIDITY", "\(backwards.text)")
         }
         #expect(try await gateway.outbound("customs-core/LicenceRecord").count == 1, "only the approval made a record")
+        // Nothing of a refused message is stored but its line in the audit chain.
+        let refused = try await gateway.store.auditEntries(kind: "message.refused")
+        #expect(refused.map { $0.detail.split(separator: " ").first.map(String.init) }
+                == ["LINE_MISMATCH", "LINE_MISMATCH", "LINE_MISMATCH", "LINE_MISMATCH", "INVALID_VALIDITY"])
+        #expect(refused.first?.subject == "moit/fa9d8150-0001-4f54-9295-3e01edc6eb5a")
+        #expect(refused.first?.detail.contains("moit/LicenceDecision") == true && refused.first?.detail.contains("CN=eps-signing.moit.example") == true)
+        #expect(try await gateway.store.verifyAudit().isIntact)
         await gateway.store.close()
     }
 }

@@ -63,12 +63,38 @@ public struct InboundPipeline: Sendable {
         }
         let now = clock.now()
         let verified = try SignedMessageVerifier(trust: partner.trust).verify(body, at: now)
+        // From here the sender is known: a refusal is recorded (only its audit line, no state).
+        var refusal = Refusal(partner: partner.id, signer: verified.signature.signer.subject, digest: Digest.sha256Hex(body))
+        do {
+            return try await process(verified, body: body, from: partner, at: now, refusal: &refusal)
+        } catch {
+            if (400..<500).contains(error.code.httpStatus) {
+                try? await store.recordRefusal(partner: refusal.partner, messageType: refusal.messageType, idempotencyKey: refusal.idempotencyKey,
+                                               signer: refusal.signer, digest: refusal.digest, code: error.code.rawValue, at: now)
+            }
+            throw error
+        }
+    }
+
+    /// What is known of a verified message when it is refused.
+    struct Refusal {
+        let partner: String
+        let signer: String
+        let digest: String
+        var messageType: String?
+        var idempotencyKey: String?
+    }
+
+    private func process(_ verified: SignedMessageVerifier.VerifiedMessage, body: [UInt8], from partner: Partner, at now: Date,
+                         refusal: inout Refusal) async throws(GatewayError) -> InboundAnswer {
         let signer = verified.signature.signer
         guard partner.acceptedSigners.accepts(signer) else {
             throw GatewayError(.notAllowed, "\(signer.subject) (sha256 \(signer.fingerprintSHA256)) is not an accepted signer of \(partner.id).")
         }
         try Conventions.of(partner)?.check(verified.content, signer: signer, from: partner)
         let message = try specs.read(verified.content)
+        refusal.messageType = message.spec.key
+        refusal.idempotencyKey = message.idempotencyKey
         guard partner.sends.contains(message.spec.key) else {
             throw GatewayError(.notAllowed, "\(partner.id) may not send \(message.spec.key) (it may send \(partner.sends.sorted().joined(separator: ", "))).")
         }
@@ -79,7 +105,7 @@ public struct InboundPipeline: Sendable {
         let step = steps[message.spec.key]
         // A retransmission is answered before the flow runs again.
         if let first = try await store.inbound(partner: partner.id, idempotencyKey: key) {
-            return try await answer(toRepeated: first, digest: Digest.sha256Hex(body), step: step, context: context)
+            return try await answer(toRepeated: first, digest: refusal.digest, step: step, context: context)
         }
         guard let step else {
             throw GatewayError(ErrorCode("NOT_SUPPORTED", httpStatus: 501), "The gateway does not handle \(message.spec.key) yet.")
