@@ -144,11 +144,23 @@ import TestSupport
                 ("<ImportingCountry>VN</ImportingCountry>", "<ImportingCountry>TH</ImportingCountry>"),
             ])
             #expect(try await partner.post("asw-sg", elsewhere).status == 202)
+            // An HS code in chapter 77, which the Harmonized System keeps empty.
+            let reserved = try G.signed(Self.formD, by: "asw-sg", changing: [
+                (Self.formDMessageId, "e431365e-2222-4934-b65e-f1d559c69697"), ("SG25-D-0007731", "SG25-D-0007800"),
+                ("<HSCode>39012000</HSCode>", "<HSCode>77012000</HSCode>"),
+            ])
+            #expect(try await partner.post("asw-sg", reserved).status == 202)
+            // A Thai certificate sent by Singapore's NSW.
+            let foreign = try G.signed(Self.formD, by: "asw-sg", changing: [
+                (Self.formDMessageId, "e431365e-3333-4934-b65e-f1d559c69697"), ("SG25-D-0007731", "SG25-D-0007801"),
+                ("<ExportingCountry>SG</ExportingCountry>", "<ExportingCountry>TH</ExportingCountry>"),
+            ])
+            #expect(try await partner.post("asw-sg", foreign).status == 202)
         }
         let acks = try await gateway.outbound("asw/ACK")
         let codes = try acks.map { try G.specs.read(try SignedMessageVerifier(trust: Self.aseanTrust).verify($0.body, at: Date()).content)
             .decode(Acknowledgement.self).errors?.first?.code }
-        #expect(codes == ["DUPLICATE_DOCUMENT", "IMPORTING_COUNTRY_MISMATCH"])
+        #expect(codes == ["DUPLICATE_DOCUMENT", "IMPORTING_COUNTRY_MISMATCH", "INVALID_HS_CODE", "BUSINESS_RULE_VIOLATION"])
         #expect(try await gateway.outbound("customs-core/CertificateOfOriginRecord").count == 1)
         #expect(try await gateway.status("certificate", "SG25-D-0007731") == "RECEIVED", "a duplicate leaves the first one's case")
         #expect(try await gateway.status("certificate", "SG25-D-0007799") == "REJECTED")

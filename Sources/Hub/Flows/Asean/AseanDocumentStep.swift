@@ -21,7 +21,8 @@ public struct AseanDocumentStep: FlowStep {
 
     public func handle(_ message: ReadMessage, signer: SignerIdentity, from partner: Partner,
                        context: FlowContext) async throws(GatewayError) -> FlowOutcome {
-        let (number, importingCountry) = try document.read(message)
+        let read = try document.read(message)
+        let (number, importingCountry) = (read.number, read.importingCountry)
         let key = "\(document.kind)/\(number)"
         let status = try await context.store.timeline(kind: document.kind, key: number)?.status
         var outcome = FlowOutcome(businessKey: key, conditions: [Reconsider.condition(kind: document.kind, key: number, status: status)])
@@ -33,6 +34,12 @@ public struct AseanDocumentStep: FlowStep {
         } else if status == "RECEIVED" || status == "ACCEPTED" {
             Verdict(status: "REJECTED", code: "DUPLICATE_DOCUMENT",
                     text: "\(document.name) \(number) was already accepted under another MessageID.")
+        } else if let (item, hsCode) = read.lines.first(where: { !HarmonizedSystem.isValid($0.hsCode) }) {
+            Verdict(status: "REJECTED", code: "INVALID_HS_CODE",
+                    text: "Item \(item): HS code \(hsCode) is not a heading of the Harmonized System that Viet Nam's tariff (AHTN) follows.")
+        } else if let sender = message.envelope.sender, read.exportingCountry != sender {
+            Verdict(status: "REJECTED", code: "BUSINESS_RULE_VIOLATION",
+                    text: "The document's exporting country is \(read.exportingCountry ?? "missing"); it was sent by the NSW of \(sender).")
         } else {
             nil
         }
@@ -54,6 +61,16 @@ public struct AseanDocumentStep: FlowStep {
     }
 }
 
+/// The Harmonized System as far as the gateway can judge a code without the full tariff: the
+/// first two digits are a chapter, 01 to 97, and chapter 77 is reserved by the World Customs
+/// Organization for future use. Viet Nam's AHTN subdivides these chapters.
+enum HarmonizedSystem {
+    static func isValid(_ code: String) -> Bool {
+        guard code.count >= 6, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber), let chapter = Int(code.prefix(2)) else { return false }
+        return (1...97).contains(chapter) && chapter != 77
+    }
+}
+
 /// The two documents ASEAN NSWs send to Viet Nam, as the hub tracks them.
 enum AseanDocument: Sendable {
     case certificate, declaration
@@ -63,14 +80,24 @@ enum AseanDocument: Sendable {
     /// The customs-core record made from it.
     var record: String { self == .certificate ? "customs-core/CertificateOfOriginRecord" : "customs-core/AseanExportDeclarationRecord" }
 
-    func read(_ message: ReadMessage) throws(GatewayError) -> (number: String, importingCountry: String) {
+    /// What the hub checks of a document: its number, countries and goods lines.
+    struct Content {
+        let number: String
+        let importingCountry: String
+        let exportingCountry: String?
+        let lines: [(item: Int, hsCode: String)]
+    }
+
+    func read(_ message: ReadMessage) throws(GatewayError) -> Content {
         switch self {
         case .certificate:
             let certificate = try message.decode(CertificateOfOrigin.self)
-            return (certificate.certificateNumber, certificate.importingCountry)
+            return Content(number: certificate.certificateNumber, importingCountry: certificate.importingCountry,
+                           exportingCountry: certificate.exportingCountry, lines: certificate.goodsLines.map { ($0.lineNo, $0.hsCode) })
         case .declaration:
             let declaration = try message.decode(AseanDeclaration.self)
-            return (declaration.exportDeclarationNumber, declaration.importingCountry)
+            return Content(number: declaration.exportDeclarationNumber, importingCountry: declaration.importingCountry,
+                           exportingCountry: declaration.exportingCountry, lines: declaration.goodsLines.map { ($0.lineNo, $0.hsCode) })
         }
     }
 
@@ -97,7 +124,7 @@ public struct AseanRecordDeliveredStep: DeliveryStep {
         }
         let document = try context.specs.read(inbound.body)
         let kind: AseanDocument = document.spec.key == "asw/ACDD" ? .declaration : .certificate
-        let (number, _) = try kind.read(document)
+        let number = try kind.read(document).number
         let verdict = answer.accepted
             ? Verdict(status: "ACCEPTED")
             : Verdict(status: "REJECTED", code: "DOCUMENT_REJECTED_BY_CUSTOMS", text: Self.reason(answer))
