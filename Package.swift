@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
@@ -42,13 +44,16 @@ let package = Package(
         ),
         .target(
             name: "Delivery",
-            dependencies: ["GatewayCore", "Store", "CCurl", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["GatewayCore", "Store", "CCurl", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics")]
         ),
         .target(
             name: "Hub",
-            dependencies: ["GatewayCore", "Signatures", "MessageSpecs", "Store", "Delivery", "HardenedXML", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log")]
+            dependencies: ["GatewayCore", "Signatures", "MessageSpecs", "Store", "Delivery", "HardenedXML", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics")]
         ),
-        .target(name: "HTTPAPI", dependencies: ["GatewayCore", "Hub", .product(name: "Hummingbird", package: "hummingbird")]),
+        .target(name: "HTTPAPI", dependencies: ["GatewayCore", "Hub", .product(name: "Hummingbird", package: "hummingbird"),
+                                                .product(name: "Prometheus", package: "swift-prometheus")]),
         .target(
             name: "Demo",
             dependencies: ["GatewayCore", "Signatures", "MessageSpecs", "Store", "Delivery", "Hub", "HTTPAPI",
@@ -63,6 +68,7 @@ let package = Package(
             name: "gateway",
             dependencies: [
                 "GatewayCore", "Signatures", "MessageSpecs", "GatewayBenchmarks", "HTTPAPI", "Store", "Hub", "Delivery", "Demo",
+                .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

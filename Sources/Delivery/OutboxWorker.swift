@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import Logging
+import Metrics
 import Store
 import Synchronization
 
@@ -43,11 +44,12 @@ public final class OutboxWorker: Sendable {
     let batch: Int
     let lease: TimeInterval
     let logger: Logger
+    let metrics: any MetricsFactory
     private let wakeups = Mutex<[CheckedContinuation<Void, Never>]>([])
 
     public init(store: GatewayStore, plan: any DeliveryPlan, threads: DeliveryThreads, clock: any GatewayClock = SystemClock(),
                 name: String = "gateway@\(ProcessInfo.processInfo.hostName)", batch: Int = 16, lease: TimeInterval = 120,
-                logger: Logger = Logger(label: "gateway.delivery")) {
+                logger: Logger = Logger(label: "gateway.delivery"), metrics: any MetricsFactory = MetricsSystem.factory) {
         self.store = store
         self.plan = plan
         self.threads = threads
@@ -57,6 +59,7 @@ public final class OutboxWorker: Sendable {
         self.batch = batch
         self.lease = lease
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Delivers until the task is cancelled: a round whenever messages were accepted (`wake`)
@@ -124,6 +127,10 @@ public final class OutboxWorker: Sendable {
         let response = await threads.run { [poster] in poster.post(request) }
         let finished = clock.now()
         let outcome = classify(response, of: delivery, at: finished)
+        Counter(label: "gateway_deliveries_total", dimensions: [("partner", message.partner), ("outcome", outcome.name)], factory: metrics)
+            .increment()
+        Timer(label: "gateway_delivery_seconds", dimensions: [("partner", message.partner)], factory: metrics)
+            .recordSeconds(finished.timeIntervalSince(started))
         let consequences = switch outcome {
         case .delivered, .failed: await plan.consequences(of: outcome, for: message, at: finished)
         case .retry, .deadLetter: DeliveryConsequences()

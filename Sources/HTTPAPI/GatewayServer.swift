@@ -1,6 +1,7 @@
 import Hub
 import Hummingbird
 import Logging
+import Prometheus
 
 /// Where the HTTP server listens.
 public struct ServerConfiguration: Sendable {
@@ -17,7 +18,7 @@ public struct ServerConfiguration: Sendable {
 public enum GatewayServer {
     /// The routes; without a pipeline (tools, tests of the HTTP layer alone) only `GET /health`.
     public static func router(pipeline: InboundPipeline? = nil, adminToken: String? = nil, requestTimeout: Duration = .seconds(9),
-                              onReplay: (@Sendable () -> Void)? = nil) -> Router<BasicRequestContext> {
+                              metrics: PrometheusCollectorRegistry? = nil, onReplay: (@Sendable () -> Void)? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         HealthRoutes().register(on: router)
         if let pipeline {
@@ -26,14 +27,16 @@ public enum GatewayServer {
             let tracking = CaseTracking(runtime: pipeline.runtime)
             TrackingRoutes(tracking: tracking).register(on: router)
             TrackingPage(tracking: tracking).register(on: router)
+            if let metrics { MetricsRoutes(registry: metrics, store: pipeline.store).register(on: router) }
         }
         return router
     }
 
     public static func application(_ configuration: ServerConfiguration, pipeline: InboundPipeline?, adminToken: String? = nil,
-                                   onReplay: (@Sendable () -> Void)? = nil, logger: Logger) -> some ApplicationProtocol {
+                                   metrics: PrometheusCollectorRegistry? = nil, onReplay: (@Sendable () -> Void)? = nil,
+                                   logger: Logger) -> some ApplicationProtocol {
         Application(
-            router: router(pipeline: pipeline, adminToken: adminToken, onReplay: onReplay),
+            router: router(pipeline: pipeline, adminToken: adminToken, metrics: metrics, onReplay: onReplay),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "single-window-gateway"),
             logger: logger
         )

@@ -29,7 +29,8 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case failed(httpStatus: Int?, error: String, response: [UInt8] = [])
     case deadLetter(httpStatus: Int?, error: String)
 
-    var name: String {
+    /// As the audit chain and the metrics name it.
+    public var name: String {
         switch self {
         case .delivered: "delivered"
         case .retry: "retry"

@@ -6,6 +6,8 @@ import HTTPAPI
 import Hub
 import Logging
 import MessageSpecs
+import Metrics
+import Prometheus
 import Signatures
 import Store
 
@@ -44,6 +46,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "gateway")
         logger.logLevel = .info
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let store: GatewayStore
         let pipeline: InboundPipeline
         let worker: OutboxWorker
@@ -67,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let application = GatewayServer.application(ServerConfiguration(host: host, port: port), pipeline: pipeline,
                                                     adminToken: ProcessInfo.processInfo.environment["GATEWAY_ADMIN_TOKEN"],
-                                                    onReplay: { worker.wake() }, logger: logger)
+                                                    metrics: metrics, onReplay: { worker.wake() }, logger: logger)
         let delivering = Task { await worker.run() }
         let log = logger
         let expiring = Task {

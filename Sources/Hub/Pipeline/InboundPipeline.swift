@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import Metrics
 import MessageSpecs
 import Signatures
 import Store
@@ -15,14 +16,16 @@ public struct InboundPipeline: Sendable {
     let receipts: ReceiptMaker
     /// Called when a message was stored with messages to deliver (wakes the outbox worker).
     let onQueued: (@Sendable () -> Void)?
+    let metrics: any MetricsFactory
 
     public static let maximumBytes = 5 * 1024 * 1024
     /// How often a step is run again when the case it decided on changed before it was stored.
     static let reconsiderations = 3
 
     public init(runtime: FlowRuntime, receiptSigner: MessageSigner, steps: [any FlowStep] = Flows.steps,
-                onQueued: (@Sendable () -> Void)? = nil) {
+                onQueued: (@Sendable () -> Void)? = nil, metrics: any MetricsFactory = MetricsSystem.factory) {
         self.runtime = runtime
+        self.metrics = metrics
         self.steps = Dictionary(steps.map { ($0.handles, $0) }, uniquingKeysWith: { first, _ in first })
         receipts = ReceiptMaker(signer: receiptSigner)
         self.onQueued = onQueued
@@ -30,9 +33,9 @@ public struct InboundPipeline: Sendable {
 
     public init(specs: SpecRegistry, partners: PartnerRegistry, store: GatewayStore, receiptSigner: MessageSigner,
                 steps: [any FlowStep] = Flows.steps, clock: any GatewayClock = SystemClock(), ids: any MessageIdSource = RandomMessageIds(),
-                onQueued: (@Sendable () -> Void)? = nil) throws(GatewayError) {
+                onQueued: (@Sendable () -> Void)? = nil, metrics: any MetricsFactory = MetricsSystem.factory) throws(GatewayError) {
         self.init(runtime: try FlowRuntime(specs: specs, partners: partners, store: store, clock: clock, ids: ids),
-                  receiptSigner: receiptSigner, steps: steps, onQueued: onQueued)
+                  receiptSigner: receiptSigner, steps: steps, onQueued: onQueued, metrics: metrics)
     }
 
     public var specs: SpecRegistry { runtime.specs }
@@ -44,6 +47,18 @@ public struct InboundPipeline: Sendable {
     func context(at now: Date) -> FlowContext { runtime.context(at: now) }
 
     public func receive(from partnerId: String, _ body: [UInt8]) async -> InboundAnswer {
+        let started = ContinuousClock.now
+        let answer = await answer(partnerId, body)
+        // Only configured partners name a series: a path typed by anyone must not add one.
+        let partner = partners.partner(partnerId)?.id ?? "unknown"
+        Counter(label: "gateway_messages_received_total", dimensions: [("partner", partner), ("status", String(answer.status))],
+                factory: metrics).increment()
+        Timer(label: "gateway_message_handling_seconds", dimensions: [("partner", partner)], factory: metrics)
+            .record(duration: ContinuousClock.now - started)
+        return answer
+    }
+
+    private func answer(_ partnerId: String, _ body: [UInt8]) async -> InboundAnswer {
         do {
             return try await process(partnerId, body)
         } catch {
