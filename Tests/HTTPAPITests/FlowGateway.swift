@@ -39,10 +39,7 @@ struct FlowGateway {
         case .sqlite:
             location = .sqlite(path: temporaryDirectory("flow") + "/gateway.sqlite")
         case .postgres:
-            let server = try TestPostgres.shared.get()
-            let name = "flow_\(UUID().uuidString.prefix(8).lowercased())"
-            _ = try server.psql("CREATE DATABASE \(name)")
-            location = .postgres(url: server.url.replacingOccurrences(of: "/postgres?", with: "/\(name)?"))
+            location = .postgres(url: try TestPostgres.freshDatabase("flow"))
         }
         let store = try await GatewayStore.open(location)
         let pipeline = try InboundPipeline(specs: specs, partners: partners, store: store, receiptSigner: try signer("gateway"), clock: clock)

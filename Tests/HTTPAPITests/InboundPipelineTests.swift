@@ -32,10 +32,7 @@ import TestSupport
         case .sqlite:
             location = .sqlite(path: temporaryDirectory("pipeline") + "/gateway.sqlite")
         case .postgres:
-            let server = try TestPostgres.shared.get()
-            let name = "pipeline_\(UUID().uuidString.prefix(8).lowercased())"
-            _ = try server.psql("CREATE DATABASE \(name)")
-            location = .postgres(url: server.url.replacingOccurrences(of: "/postgres?", with: "/\(name)?"))
+            location = .postgres(url: try TestPostgres.freshDatabase("pipeline"))
         }
         let store = try await GatewayStore.open(location)
         let receipts = try signer("gateway")

@@ -16,10 +16,7 @@ import TestSupport
             location = .sqlite(path: temporaryDirectory("store") + "/var/gateway.sqlite")
         case .postgres:
             // One throwaway server for the whole run, each test on a database of its own.
-            let server = try TestPostgres.shared.get()
-            let name = "store_\(UUID().uuidString.prefix(8).lowercased())"
-            _ = try server.psql("CREATE DATABASE \(name)")
-            location = .postgres(url: server.url.replacingOccurrences(of: "/postgres?", with: "/\(name)?"))
+            location = .postgres(url: try TestPostgres.freshDatabase("store"))
         }
         let store = try await GatewayStore.open(location)
         do {

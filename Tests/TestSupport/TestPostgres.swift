@@ -61,6 +61,14 @@ public final class TestPostgres: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// A new empty database on the shared server, for one test: its connection URL.
+    public static func freshDatabase(_ prefix: String) throws -> String {
+        let server = try shared.get()
+        let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try server.psql("CREATE DATABASE \(name)")
+        return server.url.replacingOccurrences(of: "/postgres?", with: "/\(name)?")
+    }
+
     /// Runs a SQL statement with psql, for tests that tamper with rows behind the gateway's back.
     public func psql(_ sql: String, database: String = "postgres") throws -> String {
         try run("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "gateway", "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql])
