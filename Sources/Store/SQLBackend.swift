@@ -8,7 +8,8 @@ import SQLiteKit
 import Synchronization
 
 /// The SQL database under the store: one SQLite connection in WAL mode, whose transactions take
-/// turns, or a pool of PostgreSQL connections, each transaction on a connection of its own.
+/// turns (statements run synchronously, see `SQLiteFile`), or a pool of PostgreSQL connections,
+/// each transaction on a connection of its own.
 /// Every store operation is one `transaction`.
 final class SQLBackend: Sendable {
     enum Dialect: Sendable { case sqlite, postgres }
@@ -21,7 +22,7 @@ final class SQLBackend: Sendable {
     private enum Connection: @unchecked Sendable {
         /// The writer, which takes transactions in turn, and readers for what needs no transaction:
         /// in WAL mode they read the last commit while the writer works.
-        case sqlite(SQLiteConnection, readers: [SQLiteConnection])
+        case sqlite(SQLiteFile, readers: [SQLiteFile])
         case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
 
@@ -42,19 +43,16 @@ final class SQLBackend: Sendable {
                 if !directory.isEmpty {
                     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 }
-                let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                let connection = try SQLiteFile(path: path)
                 // WAL lets readers go on while a transaction writes; NORMAL sync is durable across
                 // a process kill (only a power loss may lose the last commits).
-                for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"]
-                    + Self.cachePragmas {
-                    try await connection.sql().raw(SQLQueryString(pragma)).run()
+                for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] + Self.cachePragmas {
+                    _ = try connection.execute(pragma, [])
                 }
-                var readers: [SQLiteConnection] = []
+                var readers: [SQLiteFile] = []
                 for _ in 0..<2 {
-                    let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-                    for pragma in ["PRAGMA query_only = ON", "PRAGMA busy_timeout = 5000"] + Self.cachePragmas {
-                        try await reader.sql().raw(SQLQueryString(pragma)).run()
-                    }
+                    let reader = try SQLiteFile(path: path)
+                    for pragma in ["PRAGMA query_only = ON"] + Self.cachePragmas { _ = try reader.execute(pragma, []) }
                     readers.append(reader)
                 }
                 return SQLBackend(dialect: .sqlite, connection: .sqlite(connection, readers: readers))
@@ -84,7 +82,7 @@ final class SQLBackend: Sendable {
         switch connection {
         case .sqlite(let connection, _):
             return try await lock.withLock {
-                try await Self.run(body, on: connection.sql(), begin: "BEGIN IMMEDIATE")
+                try await Self.run(body, on: SQLiteFileDatabase(file: connection, logger: Self.logger), begin: "BEGIN IMMEDIATE")
             }
         case .postgres(let pool):
             return try await pool.database(logger: Self.logger).sql().withSession { session in
@@ -99,7 +97,7 @@ final class SQLBackend: Sendable {
         switch connection {
         case .sqlite(_, let readers):
             let index = nextReader.add(1, ordering: .relaxed).oldValue
-            return try await body(readers[index % readers.count].sql())
+            return try await body(SQLiteFileDatabase(file: readers[index % readers.count], logger: Self.logger))
         case .postgres(let pool):
             return try await body(pool.database(logger: Self.logger).sql())
         }
@@ -124,8 +122,8 @@ final class SQLBackend: Sendable {
         guard closed.withLock({ closed in defer { closed = true }; return !closed }) else { return }
         switch connection {
         case .sqlite(let connection, let readers):
-            for reader in readers { try? await reader.close() }
-            try? await connection.close()
+            for reader in readers { reader.close() }
+            connection.close()
         case .postgres(let pool): try? await pool.shutdownAsync()
         }
     }
@@ -136,8 +134,8 @@ final class SQLBackend: Sendable {
         guard !closed.withLock({ $0 }) else { return }
         switch connection {
         case .sqlite(let connection, let readers):
-            for reader in readers { _ = reader.close() }
-            _ = connection.close()
+            for reader in readers { reader.close() }
+            connection.close()
         case .postgres(let pool): pool.shutdownGracefully { _ in }
         }
     }
