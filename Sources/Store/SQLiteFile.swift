@@ -10,7 +10,8 @@ import VaporCSQLite
 /// runs on the calling thread, with no hop to a thread pool and back. A store operation is a
 /// handful of statements of a few microseconds each; the hops cost more than the work and,
 /// with one writer, they bounded the whole gateway's throughput. Prepared statements are kept
-/// per SQL text and reused.
+/// per SQL text and reused. The embedded database belongs to one gateway process (several
+/// share PostgreSQL): no other writer makes a statement wait for the file's lock.
 final class SQLiteFile: @unchecked Sendable {
     /// SQLITE_TRANSIENT, a C cast macro: SQLite copies the bound bytes at once.
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
