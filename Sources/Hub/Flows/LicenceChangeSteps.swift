@@ -35,11 +35,7 @@ public struct LicenceAmendmentStep: FlowStep {
                                   produced: try LicenceRules.nextRecord(from: message, of: licence, context),
                                   conditions: [Reconsider.condition(kind: licence.caseKind, key: licence.caseKey, status: status)],
                                   counts: [licence.unchanged])
-        var after = status ?? "APPROVED"
-        if status == "EXHAUSTED", try await LicenceUsageStep.used(licence, context: context).isExhausted(next) == false { after = "IN_USE" }
-        if status == "EXPIRED", next.validUntil >= VietnamTime.date(context.now) {
-            after = try await LicenceRules.statusBeforeExpiry(licence, context: context)
-        }
+        let after = try await LicenceRules.status(after: next, of: licence, now: status, context: context)
         outcome.events.append(licence.event("amended", status: after, partner: partner.id, signer: signer, at: context.now,
                                             detail: "amendment \(amendment.amendmentNo): \(amendment.reason)"))
         return outcome
@@ -90,9 +86,19 @@ enum LicenceRules {
             .map { ProducedMessage(partner: "customs-core", output: $0, businessKey: licence.businessKey) }
     }
 
-    /// The status an expired licence had before it expired.
-    static func statusBeforeExpiry(_ licence: LicenceState, context: FlowContext) async throws(GatewayError) -> String {
-        let events = try await context.store.timeline(kind: licence.caseKind, key: licence.caseKey)?.events ?? []
-        return events.last { $0.status != "EXPIRED" }?.status ?? "APPROVED"
+    /// The status after an amendment (MOIT) or a re-issue (MARD), which otherwise leave it as it
+    /// is (world §1.5): a used-up licence whose line was raised is IN_USE again; an expired one
+    /// whose validity was extended returns to its status before it expired.
+    static func status(after next: Licence, of licence: LicenceState, now status: String?,
+                       context: FlowContext) async throws(GatewayError) -> String {
+        switch status {
+        case "EXHAUSTED" where try await LicenceUsageStep.used(licence, context: context).isExhausted(next) == false:
+            return "IN_USE"
+        case "EXPIRED" where next.validUntil >= VietnamTime.date(context.now):
+            let events = try await context.store.timeline(kind: licence.caseKind, key: licence.caseKey)?.events ?? []
+            return events.last { $0.status != "EXPIRED" }?.status ?? "APPROVED"
+        default:
+            return status ?? "APPROVED"
+        }
     }
 }

@@ -56,14 +56,8 @@ public struct PermitStep: FlowStep {
             if permit.revision == 0 {
                 outcome.events.append(event("issued", "APPROVED", "rev 0"))
             } else {
-                var after = status ?? "APPROVED"
-                if status == "EXHAUSTED", let next = try? Licence(permit: permit, recordVersion: 0),
-                   try await LicenceUsageStep.used(licence, context: context).isExhausted(next) == false {
-                    after = "IN_USE"
-                }
-                if status == "EXPIRED", let validUntil = permit.validUntil, validUntil >= VietnamTime.date(context.now) {
-                    after = try await LicenceRules.statusBeforeExpiry(licence, context: context)
-                }
+                let next = try Licence(permit: permit, recordVersion: (licence.current?.recordVersion ?? 0) + 1)
+                let after = try await LicenceRules.status(after: next, of: licence, now: status, context: context)
                 outcome.events.append(event("reissued", after, "rev \(permit.revision)"))
             }
         }
