@@ -33,7 +33,12 @@ public struct LicenceDecisionStep: FlowStep {
         guard decision.decision == "APPROVED", let number = decision.licenceNumber else {
             return FlowOutcome(businessKey: key, events: [event], conditions: [open])
         }
-        let application = try context.specs.read(submitted.message.body)
+        // The application as customs-core filed it (1a copies it whole): its stored record, not
+        // the signed XML sent to MOIT parsed and validated once more.
+        guard let cause = submitted.message.causedBy, let filed = try await context.store.message(cause), let record = filed.record else {
+            throw GatewayError(.internalError, "The application \(decision.applicationId) sent to MOIT has no stored cause.")
+        }
+        let application = try context.specs.stored(record: record, of: filed.messageType)
         let outputs = try context.translator.translate(message, to: "customs-core/LicenceRecord",
                                                        inputs: Translator.Inputs(context: [application]))
         let licenceKey = "licence/\(number)"

@@ -86,6 +86,17 @@ extension SpecRegistry {
 }
 
 extension SpecRegistry {
+    /// A message the gateway accepted earlier, from the canonical record the store kept for it
+    /// (`StoredMessage.record`): its content was checked then, so it is not parsed or validated
+    /// again — what a translation needs as context.
+    public func stored(record json: String, of specKey: String) throws(GatewayError) -> ReadMessage {
+        guard let compiled = spec(specKey) else {
+            throw GatewayError(.configurationInvalid, "No spec \(specKey) is loaded.")
+        }
+        return ReadMessage(spec: compiled.spec, envelope: MessageEnvelope(), record: try JSONParser().parse(Array(json.utf8)),
+                           idempotencyKey: nil)
+    }
+
     /// A canonical record the store kept as JSON (`StoredMessage.record`), typed again.
     public func decode<T: CanonicalRecord>(_ type: T.Type, fromRecord json: String) throws(GatewayError) -> T {
         let value = try JSONParser().parse(Array(json.utf8))
