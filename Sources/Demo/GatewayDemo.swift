@@ -41,7 +41,7 @@ public struct GatewayDemo {
         defer { simulated.stop() }
         var environment: [String: String] = [:]
         for partner in ["moit", "customs-core", "bank-vcb", "asw-th", "asw-sg"] {
-            environment["GATEWAY_PARTNER_\(partner.uppercased().replacingOccurrences(of: "-", with: "_"))_URL"] = simulated.url(of: partner)
+            environment[PartnerRegistry.urlVariable(of: partner)] = simulated.url(of: partner)
         }
         let partners = try PartnerRegistry(directory: root + "/Partners", specs: specs, environment: environment)
         let store = try await GatewayStore.open(.sqlite(path: database))

@@ -31,7 +31,7 @@ struct FlowGateway {
                       database: Database = .sqlite) async throws -> FlowGateway {
         var environment: [String: String] = [:]
         for (partner, fake) in endpoints {
-            environment["GATEWAY_PARTNER_\(partner.uppercased().replacingOccurrences(of: "-", with: "_"))_URL"] = fake.url
+            environment[PartnerRegistry.urlVariable(of: partner)] = fake.url
         }
         let partners = try PartnerRegistry(directory: root + "/Partners", specs: specs, environment: environment)
         let location: DatabaseLocation

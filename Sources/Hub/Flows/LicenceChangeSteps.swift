@@ -76,13 +76,9 @@ enum LicenceRules {
     }
 
     /// The licence's next LicenceRecord for customs-core, translated from `message` with the
-    /// records sent so far (read again) as the translation's context.
+    /// records sent so far as the translation's context.
     static func nextRecord(from message: ReadMessage, of licence: LicenceState, _ context: FlowContext) throws(GatewayError) -> [ProducedMessage] {
-        var sent: [ReadMessage] = []
-        for record in licence.records {
-            sent.append(try context.specs.read(try UnverifiedPayload.of(String(decoding: record.body, as: UTF8.self))))
-        }
-        return try context.translator.translate(message, to: LicenceState.recordType, inputs: Translator.Inputs(context: sent))
+        try context.translator.translate(message, to: LicenceState.recordType, inputs: Translator.Inputs(context: licence.sent))
             .map { ProducedMessage(partner: "customs-core", output: $0, businessKey: licence.businessKey) }
     }
 

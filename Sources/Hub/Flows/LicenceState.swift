@@ -12,6 +12,8 @@ struct LicenceState {
 
     let number: String
     let records: [StoredMessage]
+    /// The same records read, once: the context of the licence's next record.
+    let sent: [ReadMessage]
     /// The last record sent, nil before the first.
     let current: Licence?
     /// customs-core took at least one record (a licence not yet delivered is unknown to it).
@@ -22,11 +24,15 @@ struct LicenceState {
     static func load(_ number: String, context: FlowContext) async throws(GatewayError) -> LicenceState {
         let records = try await context.store.messages(.outbound, type: recordType, businessKey: "licence/\(number)")
         var current: Licence?
+        var sent: [ReadMessage] = []
         for message in records {
-            let licence = try context.specs.read(try UnverifiedPayload.of(String(decoding: message.body, as: UTF8.self))).decode(Licence.self)
+            let read = try context.specs.read(try UnverifiedPayload.of(String(decoding: message.body, as: UTF8.self)))
+            let licence = try read.decode(Licence.self)
             if licence.recordVersion > current?.recordVersion ?? 0 { current = licence }
+            sent.append(read)
         }
-        return LicenceState(number: number, records: records, current: current, delivered: records.contains { $0.status == "DELIVERED" })
+        return LicenceState(number: number, records: records, sent: sent, current: current,
+                            delivered: records.contains { $0.status == "DELIVERED" })
     }
 
     /// The case of the licence: its application (MOIT) or the permit itself (MARD).

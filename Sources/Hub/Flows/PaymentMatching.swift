@@ -37,9 +37,9 @@ struct PaymentMatching {
         let notice = try await context.store.latestInbound(type: "customs-core/TaxNotice", businessKey: "taxnotice/\(number)")
             .flatMap { $0.record }
             .map { record throws(GatewayError) in try context.specs.decode(TaxNotice.self, fromRecord: record) }
-        let noticeStatus = try await context.store.timeline(kind: "taxnotice", key: number)?.status
-        var decision = Decision(verdict: verdict(for: payment, notice: notice, settledBy: try await settlement(of: number, status: noticeStatus)),
-                                repeated: false)
+        let noticeCase = try await context.store.timeline(kind: "taxnotice", key: number)
+        let noticeStatus = noticeCase?.status
+        var decision = Decision(verdict: verdict(for: payment, notice: notice, settledBy: settlement(of: number, noticeCase)), repeated: false)
         // Decided on the payment being new and the notice as it stands; otherwise decided again.
         decision.conditions = [Reconsider.condition(kind: "payment", key: ref, status: nil)]
         if notice != nil, settledHere[number] == nil {
@@ -59,10 +59,10 @@ struct PaymentMatching {
     }
 
     /// The transaction that settled a notice, if one did.
-    private func settlement(of number: String, status: String?) async throws(GatewayError) -> String? {
+    private func settlement(of number: String, _ notice: CaseTimeline?) -> String? {
         if let ref = settledHere[number] { return ref }
-        guard status == "SETTLED" else { return nil }
-        let settled = try await context.store.timeline(kind: "taxnotice", key: number)?.events.last { $0.status == "SETTLED" }
+        guard let notice, notice.status == "SETTLED" else { return nil }
+        let settled = notice.events.last { $0.status == "SETTLED" }
         return settled?.detail.map { $0.hasPrefix("by ") ? String($0.dropFirst(3)) : $0 } ?? "another transaction"
     }
 

@@ -9,6 +9,11 @@ import Yams
 /// file and the reason. Endpoints can be overridden per environment without editing the files:
 /// `GATEWAY_PARTNER_<ID>_URL` (`GATEWAY_PARTNER_CUSTOMS_CORE_URL=http://127.0.0.1:9001/records`).
 public struct PartnerRegistry: Sendable {
+    /// The environment variable that overrides a partner's endpoint: `GATEWAY_PARTNER_CUSTOMS_CORE_URL`.
+    public static func urlVariable(of partner: String) -> String {
+        "GATEWAY_PARTNER_\(partner.uppercased().replacingOccurrences(of: "-", with: "_"))_URL"
+    }
+
     public let directory: String
     public let partners: [String: Partner]
 
@@ -85,7 +90,7 @@ public struct PartnerRegistry: Sendable {
         }
         var endpoint: Partner.Endpoint?
         if let declared = parsed.endpoint {
-            let variable = "GATEWAY_PARTNER_\(parsed.id.uppercased().replacingOccurrences(of: "-", with: "_"))_URL"
+            let variable = Self.urlVariable(of: parsed.id)
             endpoint = Partner.Endpoint(
                 url: environment[variable] ?? declared.url,
                 contentType: declared.contentType,
