@@ -7,8 +7,8 @@ import NIOPosix
 import SQLiteKit
 import Synchronization
 
-/// The SQL database under the store: one SQLite connection in WAL mode, whose transactions take
-/// turns (statements run synchronously, see `SQLiteFile`), or a pool of PostgreSQL connections,
+/// The SQL database under the store: one SQLite connection in WAL mode, whose transactions are
+/// committed in groups (`GroupCommit`; statements run synchronously, see `SQLiteFile`), or a pool of PostgreSQL connections,
 /// each transaction on a connection of its own.
 /// Every store operation is one `transaction`.
 final class SQLBackend: Sendable {
@@ -16,13 +16,12 @@ final class SQLBackend: Sendable {
 
     let dialect: Dialect
     private let connection: Connection
-    private let lock = AsyncLock()
 
     // The pool is thread-safe (AsyncKit locks its state) but not marked Sendable.
     private enum Connection: @unchecked Sendable {
-        /// The writer, which takes transactions in turn, and readers for what needs no transaction:
-        /// in WAL mode they read the last commit while the writer works.
-        case sqlite(SQLiteFile, readers: [SQLiteFile])
+        /// The writer, which commits transactions in groups, and readers for what needs no
+        /// transaction: in WAL mode they read the last commit while the writer works.
+        case sqlite(SQLiteFile, writer: GroupCommit, readers: [SQLiteFile])
         case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
 
@@ -55,7 +54,8 @@ final class SQLBackend: Sendable {
                     for pragma in ["PRAGMA query_only = ON"] + Self.cachePragmas { _ = try reader.execute(pragma, []) }
                     readers.append(reader)
                 }
-                return SQLBackend(dialect: .sqlite, connection: .sqlite(connection, readers: readers))
+                let writer = GroupCommit(database: SQLiteFileDatabase(file: connection, logger: Self.logger))
+                return SQLBackend(dialect: .sqlite, connection: .sqlite(connection, writer: writer, readers: readers))
             case .postgres(let url):
                 let configuration = try SQLPostgresConfiguration(url: url)
                 let pool = EventLoopGroupConnectionPool(
@@ -80,13 +80,11 @@ final class SQLBackend: Sendable {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch connection {
-        case .sqlite(let connection, _):
-            return try await lock.withLock {
-                try await Self.run(body, on: SQLiteFileDatabase(file: connection, logger: Self.logger), begin: "BEGIN IMMEDIATE")
-            }
+        case .sqlite(_, let writer, _):
+            return try await writer.transaction(body)
         case .postgres(let pool):
             return try await pool.database(logger: Self.logger).sql().withSession { session in
-                try await Self.run(body, on: session, begin: "BEGIN")
+                try await Self.run(body, on: session)
             }
         }
     }
@@ -95,7 +93,7 @@ final class SQLBackend: Sendable {
     /// or any pooled connection (PostgreSQL).
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch connection {
-        case .sqlite(_, let readers):
+        case .sqlite(_, _, let readers):
             let index = nextReader.add(1, ordering: .relaxed).oldValue
             return try await body(SQLiteFileDatabase(file: readers[index % readers.count], logger: Self.logger))
         case .postgres(let pool):
@@ -103,9 +101,8 @@ final class SQLBackend: Sendable {
         }
     }
 
-    private static func run<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T, on db: any SQLDatabase,
-                                         begin: String) async throws -> T {
-        try await db.raw(SQLQueryString(begin)).run()
+    private static func run<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T, on db: any SQLDatabase) async throws -> T {
+        try await db.raw("BEGIN").run()
         do {
             let result = try await body(db)
             try await db.raw("COMMIT").run()
@@ -121,7 +118,7 @@ final class SQLBackend: Sendable {
     func close() async {
         guard closed.withLock({ closed in defer { closed = true }; return !closed }) else { return }
         switch connection {
-        case .sqlite(let connection, let readers):
+        case .sqlite(let connection, _, let readers):
             for reader in readers { reader.close() }
             connection.close()
         case .postgres(let pool): try? await pool.shutdownAsync()
@@ -133,7 +130,7 @@ final class SQLBackend: Sendable {
     deinit {
         guard !closed.withLock({ $0 }) else { return }
         switch connection {
-        case .sqlite(let connection, let readers):
+        case .sqlite(let connection, _, let readers):
             for reader in readers { reader.close() }
             connection.close()
         case .postgres(let pool): pool.shutdownGracefully { _ in }

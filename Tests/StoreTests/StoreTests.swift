@@ -28,10 +28,11 @@ import TestSupport
         }
     }
 
-    static func inbound(_ key: String, body: String = "<LicenceDecision/>", at: Date = Date(timeIntervalSince1970: 1_741_000_000)) -> StoredMessage {
+    static func inbound(_ key: String, body: String = "<LicenceDecision/>", about object: String = "application/IA-1",
+                        at: Date = Date(timeIntervalSince1970: 1_741_000_000)) -> StoredMessage {
         StoredMessage(id: "in-\(key)-\(body.count)", direction: .inbound, partner: "moit", messageType: "moit/LicenceDecision",
                       idempotencyKey: key, body: Array(body.utf8), contentType: "application/xml", record: "{}",
-                      businessKey: "application/IA-1", signer: "CN=eps-signing.moit.example", status: "ACCEPTED", createdAt: at)
+                      businessKey: object, signer: "CN=eps-signing.moit.example", status: "ACCEPTED", createdAt: at)
     }
 
     static func outbound(_ id: String, object: String = "licence/L-1", at: Date = Date(timeIntervalSince1970: 1_741_000_000)) -> StoredMessage {
@@ -156,6 +157,54 @@ import TestSupport
             }
             #expect(try await store.messages().count == 80)
             #expect(try await store.verifyAudit() == AuditVerification(rows: 80, problem: nil))
+        }
+    }
+
+    /// Concurrent accepts are committed together on SQLite, yet each is taken on the state the
+    /// ones before it left, and one that fails leaves nothing behind while those committed with
+    /// it land: of the decisions that each demand that no decision on IA-1 came before, one is
+    /// accepted; of the messages that each produce the outbound message LR-1, the first lands and
+    /// the others fail on its identifier after their own inbound message was written.
+    @Test(arguments: Backend.allCases)
+    func concurrentAcceptsAreTakenOneAfterAnotherAndAFailureLeavesNothing(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store, _ in
+            let refusal = GatewayError(ErrorCode("CASE_CHANGED", httpStatus: 409), "A decision on IA-1 was accepted meanwhile.")
+            let firstDecision = MessageCountCondition(direction: .inbound, messageType: "moit/LicenceDecision",
+                                                      businessKey: "application/IA-1", count: 0, refusal: refusal)
+            let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<90 {
+                    group.addTask {
+                        switch index % 3 {
+                        case 0:
+                            do {
+                                _ = try await store.accept(Self.inbound("d-\(index)"), producing: [Self.outbound("do-\(index)")],
+                                                           counts: [firstDecision])
+                                return "decision accepted"
+                            } catch let error as GatewayError where error.code == refusal.code {
+                                return "decision refused"
+                            }
+                        case 1:
+                            _ = try await store.accept(Self.inbound("other-\(index)", about: "application/IA-\(index + 1000)"))
+                            return "other application"
+                        default:
+                            do {
+                                _ = try await store.accept(Self.inbound("r-\(index)", about: "application/IA-\(index + 1000)"),
+                                                           producing: [Self.outbound("LR-1")])
+                                return "LR-1 produced"
+                            } catch {
+                                return "LR-1 already stored"
+                            }
+                        }
+                    }
+                }
+                return try await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+            }
+            #expect(outcomes == ["decision accepted": 1, "decision refused": 29, "other application": 30,
+                                 "LR-1 produced": 1, "LR-1 already stored": 29])
+            let stored = try await store.messages()
+            #expect(stored.count == 2 + 30 + 2)
+            #expect(stored.filter { $0.idempotencyKey.hasPrefix("r-") }.count == 1)
+            #expect(try await store.verifyAudit() == AuditVerification(rows: 34, problem: nil))
         }
     }
 }
