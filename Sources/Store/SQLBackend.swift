@@ -29,10 +29,13 @@ final class SQLBackend: Sendable {
 
     private static let logger = Logger(label: "gateway.store")
 
-    /// The file mapped into memory: hot pages are read without a system call. The page cache
-    /// stays at SQLite's small default: every commit (writer) and every change seen (readers)
-    /// walks the whole cache, so a large one costs more at each transaction than it saves.
-    private static let cachePragmas = ["PRAGMA mmap_size = 268435456"]
+    /// The writer maps the file into memory: the pages it reads are read without a system call.
+    /// The readers do not: a reader throws its map away whenever the writer committed since its
+    /// last read, and mapping it again cost more than reading the few pages a lookup needs.
+    /// The page cache stays at SQLite's small default: every commit (writer) and every change
+    /// seen (readers) walks the whole cache, so a large one costs more at each transaction than
+    /// it saves.
+    private static let writerMap = "PRAGMA mmap_size = 268435456"
 
     static func open(_ location: DatabaseLocation) async throws(GatewayError) -> SQLBackend {
         do {
@@ -45,13 +48,13 @@ final class SQLBackend: Sendable {
                 let connection = try SQLiteFile(path: path)
                 // WAL lets readers go on while a transaction writes; NORMAL sync is durable across
                 // a process kill (only a power loss may lose the last commits).
-                for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] + Self.cachePragmas {
+                for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", Self.writerMap] {
                     _ = try connection.execute(pragma, [])
                 }
                 var readers: [SQLiteFile] = []
                 for _ in 0..<2 {
                     let reader = try SQLiteFile(path: path)
-                    for pragma in ["PRAGMA query_only = ON"] + Self.cachePragmas { _ = try reader.execute(pragma, []) }
+                    _ = try reader.execute("PRAGMA query_only = ON", [])
                     readers.append(reader)
                 }
                 let writer = GroupCommit(database: SQLiteFileDatabase(file: connection, logger: Self.logger))
