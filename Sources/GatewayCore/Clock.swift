@@ -73,7 +73,33 @@ public protocol MessageIdSource: Sendable {
 
 public struct RandomMessageIds: MessageIdSource {
     public init() {}
-    public func next() -> String { UUID().uuidString.lowercased() }
+    public func next() -> String { Self.uuid() }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A random (version 4) UUID in lowercase. Foundation's `UUID()` opens /dev/urandom for each
+    /// one; the system generator here asks the kernel once (getrandom), and the text is written
+    /// directly instead of upper-cased and lowered again.
+    static func uuid() -> String {
+        var generator = SystemRandomNumberGenerator()
+        // The version (4) in the high nibble of byte 6, the variant (10) in the top bits of byte 8.
+        let high = (generator.next() as UInt64) & ~0xF000 | 0x4000
+        let low = (generator.next() as UInt64) & ~(0xC0 << 56) | (0x80 << 56)
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var position = 0
+            for index in 0..<16 {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                let byte = UInt8(truncatingIfNeeded: (index < 8 ? high : low) >> (56 - 8 * (index % 8)))
+                text[position] = hexDigits[Int(byte >> 4)]
+                text[position + 1] = hexDigits[Int(byte & 0x0F)]
+                position += 2
+            }
+            return position
+        }
+    }
 }
 
 /// Hands out the given ids in order, then random ones.
@@ -85,6 +111,6 @@ public final class FixedMessageIds: MessageIdSource {
     }
 
     public func next() -> String {
-        remaining.withLock { $0.isEmpty ? UUID().uuidString.lowercased() : $0.removeFirst() }
+        remaining.withLock { $0.isEmpty ? RandomMessageIds.uuid() : $0.removeFirst() }
     }
 }

@@ -48,7 +48,9 @@ final class SQLBackend: Sendable {
                 let connection = try SQLiteFile(path: path)
                 // WAL lets readers go on while a transaction writes; NORMAL sync is durable across
                 // a process kill (only a power loss may lose the last commits).
-                for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", Self.writerMap] {
+                // The savepoints of a commit group keep their undo pages in memory, not in a temporary file.
+                for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", Self.writerMap,
+                               "PRAGMA temp_store = MEMORY"] {
                     _ = try connection.execute(pragma, [])
                 }
                 var readers: [SQLiteFile] = []
