@@ -56,6 +56,8 @@ public struct LoadBenchmark {
         guard moit.received >= count else { throw failure("MOIT received only \(moit.received) of \(count) applications") }
 
         report("Posting \(count) LicenceDecisions from \(concurrency) clients…\n")
+        let cpu = ProcessCPU(pid: server.processIdentifier)
+        let cpuBefore = cpu.seconds()
         let load = try await post(decisions, to: "http://127.0.0.1:\(port)/v1/partners/moit/messages", poster: poster, threads: threads)
         threads.stop()
         let latencies = load.latencies.sorted()
@@ -65,8 +67,13 @@ public struct LoadBenchmark {
         report(String(format: "latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
                       percentile(0.50), percentile(0.90), percentile(0.99), (latencies.last ?? 0) * 1000))
         let deliveredBy = Date().addingTimeInterval(120)
-        while customs.received < load.accepted && Date() < deliveredBy { try await Task.sleep(for: .milliseconds(100)) }
+        while customs.received < load.accepted && Date() < deliveredBy { try await Task.sleep(for: .milliseconds(10)) }
+        let cpuAfter = cpu.seconds()
         report("customs-core received \(customs.received) LicenceRecords.")
+        if let cpuBefore, let cpuAfter, load.accepted > 0 {
+            report(String(format: "gateway CPU (user + system, the deliveries to customs-core included): %.2f ms per accepted message",
+                          (cpuAfter - cpuBefore) * 1000 / Double(load.accepted)))
+        }
     }
 
     /// Hands out the index of the next message to post.
