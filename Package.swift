@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // A wrapper for SQLite's variadic configuration call (sqlite-nio's SQLite, linked by the Store).
+        .systemLibrary(name: "CSQLiteConfiguration"),
         // The gateway's memory allocator (see Sources/gateway/MemoryAllocator.swift).
         .systemLibrary(name: "CJemalloc", pkgConfig: "jemalloc", providers: [.apt(["libjemalloc-dev"])]),
 
@@ -39,7 +41,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "GatewayCore", "COpenSSL",
+                "GatewayCore", "COpenSSL", "CSQLiteConfiguration",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLiteKit
+import CSQLiteConfiguration
 import VaporCSQLite
 
 /// One connection to the SQLite file, used synchronously by whoever holds it: a statement
@@ -35,6 +36,10 @@ final class SQLiteFile: @unchecked Sendable {
         self.path = path
         sqlite_nio_sqlite3_busy_timeout(handle, 5000)
         sqlite_nio_sqlite3_extended_result_codes(handle, 1)
+        guard gateway_sqlite_plan_without_bound_values(handle) == SQLITE_OK else {
+            sqlite_nio_sqlite3_close_v2(handle)
+            throw SQLiteFileError(message: "cannot configure the connection to \(path)")
+        }
     }
 
     /// Runs one statement with its bound values; the rows it returns.
