@@ -119,18 +119,31 @@ extension GatewayStore {
     }
 }
 
+/// An outbound message as a later step needs it: where its delivery stands and what it was
+/// made from, without its bytes.
+public struct SentMessage: Sendable, Equatable {
+    public let id: String
+    public let state: OutboxState
+    /// The spec key and canonical record of the inbound message it was produced from.
+    public let causeType: String?
+    public let causeRecord: String?
+}
+
 extension GatewayStore {
-    /// The newest outbound message of a type about a business object, with where its delivery
-    /// stands (the ImportLicenceApplication behind a decision, the last LicenceRecord of a licence).
-    public func latestOutbound(type: String, businessKey: String) async throws(GatewayError) -> (message: StoredMessage, state: OutboxState)? {
+    /// The newest outbound message of a type about a business object (the ImportLicenceApplication
+    /// behind a decision), with the record it was made from: one lookup that reads no message bodies.
+    public func latestSent(type: String, businessKey: String) async throws(GatewayError) -> SentMessage? {
         try await read("looking up the last \(type) of \(businessKey)") { db in
             guard let row = try await db.raw("""
-                SELECT m.*, o.state AS outbox_state FROM messages m JOIN outbox o ON o.message_id = m.id
+                SELECT m.id, o.state, c.message_type AS cause_type, c.record AS cause_record
+                FROM messages m JOIN outbox o ON o.message_id = m.id LEFT JOIN messages c ON c.id = m.caused_by
                 WHERE m.direction = 'outbound' AND m.message_type = \(bind: type) AND m.business_key = \(bind: businessKey)
                 ORDER BY o.sequence DESC LIMIT 1
                 """).first() else { return nil }
-            let state = OutboxState(rawValue: try row.decode(column: "outbox_state", as: String.self)) ?? .pending
-            return (try Self.decode(row), state)
+            return SentMessage(id: try row.decode(column: "id", as: String.self),
+                               state: OutboxState(rawValue: try row.decode(column: "state", as: String.self)) ?? .pending,
+                               causeType: try row.decode(column: "cause_type", as: String?.self),
+                               causeRecord: try row.decode(column: "cause_record", as: String?.self))
         }
     }
 }

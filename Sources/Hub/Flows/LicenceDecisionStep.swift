@@ -17,7 +17,7 @@ public struct LicenceDecisionStep: FlowStep {
                        context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         let decision = try message.decode(LicenceDecision.self)
         let key = "application/\(decision.applicationId)"
-        guard let submitted = try await context.store.latestOutbound(type: "moit/ImportLicenceApplication", businessKey: key),
+        guard let submitted = try await context.store.latestSent(type: "moit/ImportLicenceApplication", businessKey: key),
               submitted.state == .delivered else {
             throw GatewayError(ErrorCode(rawValue: "UNKNOWN_APPLICATION"),
                                "No application \(decision.applicationId) was submitted to and accepted by MOIT.", path: "/LicenceDecision/ApplicationId")
@@ -35,10 +35,10 @@ public struct LicenceDecisionStep: FlowStep {
         }
         // The application as customs-core filed it (1a copies it whole): its stored record, not
         // the signed XML sent to MOIT parsed and validated once more.
-        guard let cause = submitted.message.causedBy, let filed = try await context.store.message(cause), let record = filed.record else {
+        guard let causeType = submitted.causeType, let record = submitted.causeRecord else {
             throw GatewayError(.internalError, "The application \(decision.applicationId) sent to MOIT has no stored cause.")
         }
-        let application = try context.specs.stored(record: record, of: filed.messageType)
+        let application = try context.specs.stored(record: record, of: causeType)
         let outputs = try context.translator.translate(message, to: "customs-core/LicenceRecord",
                                                        inputs: Translator.Inputs(context: [application]))
         let licenceKey = "licence/\(number)"
