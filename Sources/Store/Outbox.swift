@@ -95,16 +95,26 @@ extension GatewayStore {
         return try await run("claiming deliveries") { db in
             if dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7303)").run() }
             let time = StoreTime.milliseconds(now)
-            let rows = try await db.raw("""
+            // Two lookups, so that each walks one index in its order and stops at the limit: the
+            // due messages by due time (an outbox with a backlog of thousands is not read and
+            // sorted whole at every round), after the claims whose lease ran out.
+            let ready = SQLQueryString("""
+                NOT EXISTS (SELECT 1 FROM outbox e
+                            WHERE e.partner = o.partner AND e.business_key = o.business_key
+                              AND e.sequence < o.sequence AND e.state IN ('pending', 'delivering'))
+                """)
+            var rows = try await db.raw("""
                 SELECT o.message_id, o.attempts FROM outbox o
-                WHERE ((o.state = 'pending' AND o.next_attempt_at <= \(bind: time))
-                       OR (o.state = 'delivering' AND o.claimed_until < \(bind: time)))
-                  AND NOT EXISTS (SELECT 1 FROM outbox e
-                                  WHERE e.partner = o.partner AND e.business_key = o.business_key
-                                    AND e.sequence < o.sequence AND e.state IN ('pending', 'delivering'))
-                ORDER BY o.sequence
-                LIMIT \(bind: limit)
+                WHERE o.state = 'delivering' AND o.claimed_until < \(bind: time) AND \(ready)
+                ORDER BY o.sequence LIMIT \(unsafeRaw: String(limit))
                 """).all()
+            if rows.count < limit {
+                rows += try await db.raw("""
+                    SELECT o.message_id, o.attempts FROM outbox o
+                    WHERE o.state = 'pending' AND o.next_attempt_at <= \(bind: time) AND \(ready)
+                    ORDER BY o.next_attempt_at, o.sequence LIMIT \(unsafeRaw: String(limit - rows.count))
+                    """).all()
+            }
             guard !rows.isEmpty else { return [] }
             var attempts: [String: Int] = [:]
             var ids: [String] = []
