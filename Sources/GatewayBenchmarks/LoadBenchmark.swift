@@ -72,8 +72,9 @@ public struct LoadBenchmark {
         let cpuAfter = cpu.seconds()
         // Accepting may outrun delivering for a while; what the gateway sustains is the rate at
         // which both are done.
+        let untilDelivered = Date().timeIntervalSince(loadStarted)
         report(String(format: "customs-core received %d LicenceRecords, the last %.2f s after the first decision was posted: %.0f messages/s accepted and delivered",
-                      customs.received, Date().timeIntervalSince(loadStarted), Double(customs.received) / Date().timeIntervalSince(loadStarted)))
+                      customs.received, untilDelivered, Double(customs.received) / untilDelivered))
         if let cpuBefore, let cpuAfter, load.accepted > 0 {
             report(String(format: "gateway CPU (user + system, the deliveries to customs-core included): %.2f ms per accepted message",
                           (cpuAfter - cpuBefore) * 1000 / Double(load.accepted)))

@@ -75,30 +75,21 @@ public struct RandomMessageIds: MessageIdSource {
     public init() {}
     public func next() -> String { Self.uuid() }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     /// A random (version 4) UUID in lowercase. Foundation's `UUID()` opens /dev/urandom for each
-    /// one; the system generator here asks the kernel once (getrandom), and the text is written
-    /// directly instead of upper-cased and lowered again.
+    /// one; the system generator asks the kernel once (getrandom).
     static func uuid() -> String {
         var generator = SystemRandomNumberGenerator()
         // The version (4) in the high nibble of byte 6, the variant (10) in the top bits of byte 8.
         let high = (generator.next() as UInt64) & ~0xF000 | 0x4000
         let low = (generator.next() as UInt64) & ~(0xC0 << 56) | (0x80 << 56)
-        return String(unsafeUninitializedCapacity: 36) { text in
-            var position = 0
-            for index in 0..<16 {
-                if index == 4 || index == 6 || index == 8 || index == 10 {
-                    text[position] = UInt8(ascii: "-")
-                    position += 1
-                }
-                let byte = UInt8(truncatingIfNeeded: (index < 8 ? high : low) >> (56 - 8 * (index % 8)))
-                text[position] = hexDigits[Int(byte >> 4)]
-                text[position + 1] = hexDigits[Int(byte & 0x0F)]
-                position += 2
-            }
-            return position
+        let hex = Hex.lowercase((0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? high : low) >> (56 - 8 * ($0 % 8))) })
+        var text = ""
+        text.reserveCapacity(36)
+        for (index, digit) in hex.enumerated() {
+            if index == 8 || index == 12 || index == 16 || index == 20 { text.append("-") }
+            text.append(digit)
         }
+        return text
     }
 }
 

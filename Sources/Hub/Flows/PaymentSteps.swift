@@ -40,8 +40,8 @@ public struct PaymentConfirmationStep: FlowStep {
         let payment = try message.decode(Payment.self)
         var matching = PaymentMatching(context: context, bank: partner.id)
         let decision = try await matching.decide(payment)
-        var outcome = FlowOutcome(businessKey: "payment/\(payment.transactionRef)", events: decision.events, conditions: decision.conditions)
         let answerKey = "payment/\(payment.transactionRef)"
+        var outcome = FlowOutcome(businessKey: answerKey, events: decision.events, conditions: decision.conditions)
         if decision.matched {
             outcome.produced += try context.translator.translate(message, to: "customs-core/PaymentRecord")
                 .map { ProducedMessage(partner: "customs-core", output: $0, businessKey: "taxnotice/\(payment.taxNoticeNumber)") }
