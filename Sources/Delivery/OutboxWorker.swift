@@ -18,13 +18,16 @@ public protocol DeliveryPlan: Sendable {
     func consequences(of outcome: DeliveryOutcome, for message: StoredMessage, at time: Date) async -> DeliveryConsequences
 }
 
-/// The case events and follow-up messages of a delivery's final answer, stored with the attempt.
+/// The case events, case states and follow-up messages of a delivery's final answer, stored with the attempt.
 public struct DeliveryConsequences: Sendable {
     public var events: [CaseEvent]
+    /// The new states of the cases the answer moves, each against the version it was decided on.
+    public var updates: [CaseUpdate]
     public var followUps: [StoredMessage]
 
-    public init(events: [CaseEvent] = [], followUps: [StoredMessage] = []) {
+    public init(events: [CaseEvent] = [], updates: [CaseUpdate] = [], followUps: [StoredMessage] = []) {
         self.events = events
+        self.updates = updates
         self.followUps = followUps
     }
 }
@@ -131,22 +134,42 @@ public final class OutboxWorker: Sendable {
             .increment()
         Timer(label: "gateway_delivery_seconds", dimensions: [("partner", message.partner)], factory: metrics)
             .recordSeconds(finished.timeIntervalSince(started))
-        let consequences = switch outcome {
-        case .delivered, .failed: await plan.consequences(of: outcome, for: message, at: finished)
-        case .retry, .deadLetter: DeliveryConsequences()
+        let duration = finished.timeIntervalSince(started)
+        var decisions = 1
+        while true {
+            let consequences = switch outcome {
+            case .delivered, .failed: await plan.consequences(of: outcome, for: message, at: finished)
+            case .retry, .deadLetter: DeliveryConsequences()
+            }
+            let recorded = await record(outcome, of: delivery, startedAt: started, duration: duration, consequences: consequences)
+            guard !recorded else { return }
+            // The case the answer moves changed after its consequences were decided: decided again on it.
+            guard decisions < Self.decisions else {
+                logger.error("The delivery of \(message.id) is not recorded: its case kept changing; its lease puts it back.")
+                return
+            }
+            decisions += 1
         }
-        await record(outcome, of: delivery, startedAt: started, duration: finished.timeIntervalSince(started), consequences: consequences)
     }
 
+    /// How often the consequences of an answer are decided when the case changes meanwhile.
+    static let decisions = 3
+
     /// An attempt that cannot be recorded is logged; the claim's lease then puts the message back.
+    /// False when the case it changes changed meanwhile, so that its consequences are decided again.
+    @discardableResult
     private func record(_ outcome: DeliveryOutcome, of delivery: Delivery, startedAt: Date, duration: TimeInterval,
-                        consequences: DeliveryConsequences) async {
+                        consequences: DeliveryConsequences) async -> Bool {
         do {
             try await store.record(outcome, of: delivery, startedAt: startedAt, duration: duration,
-                                   events: consequences.events, followUps: consequences.followUps)
+                                   events: consequences.events, updates: consequences.updates, followUps: consequences.followUps)
             if !consequences.followUps.isEmpty { wake() }
+            return true
+        } catch where error.code == .caseChanged {
+            return false
         } catch {
             logger.error("Cannot record the delivery of \(delivery.message.id): \(error)")
+            return true
         }
     }
 

@@ -85,9 +85,9 @@ public struct GatewayDemo {
         let tracking = CaseTracking(runtime: runtime)
         for (kind, key) in DemoScript.timelines {
             guard let found = try await tracking.find(kind, key) else { continue }
-            printer.line("\n\(kind) \(key): \(found.status)")
+            printer.line("\n\(kind) \(key): \(found.status?.rawValue ?? "no status yet")")
             for event in found.events {
-                printer.line("  \(VietnamTime.timestamp(event.at))  \(event.status.padding(toLength: 21, withPad: " ", startingAt: 0)) \(event.event.padding(toLength: 20, withPad: " ", startingAt: 0)) \(event.partner)\(event.detail.map { " — \($0)" } ?? "")")
+                printer.line("  \(VietnamTime.timestamp(event.at))  \((event.status?.rawValue ?? "-").padding(toLength: 21, withPad: " ", startingAt: 0)) \(event.event.padding(toLength: 20, withPad: " ", startingAt: 0)) \(event.partner)\(event.detail.map { " — \($0)" } ?? "")")
             }
         }
         if once {

@@ -4,9 +4,9 @@ import SQLKit
 
 /// A case (application, licence, payment, certificate): its current status and its timeline.
 public struct CaseTimeline: Sendable, Equatable {
-    public let kind: String
+    public let kind: CaseKind
     public let key: String
-    public let status: String
+    public let status: CaseStatus?
     public let events: [CaseEvent]
 }
 
@@ -14,60 +14,171 @@ enum Cases {
     static func check(_ condition: CaseCondition, on db: any SQLDatabase, dialect: SQLBackend.Dialect) async throws {
         if dialect == .postgres {
             // Messages about one case take turns until their transactions end.
-            try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "\(condition.kind)/\(condition.key)")))").run()
+            try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "\(condition.kind.rawValue)/\(condition.key)")))").run()
         }
-        let status = try await db.raw("SELECT status FROM cases WHERE kind = \(bind: condition.kind) AND case_key = \(bind: condition.key)")
-            .first()?.decode(column: "status", as: String.self)
-        guard condition.allowed.contains(status) else { throw condition.refusal }
+        let row = try await db.raw("SELECT status FROM cases WHERE kind = \(bind: condition.kind.rawValue) AND case_key = \(bind: condition.key)").first()
+        // A case without a status yet is a case all the same: only "no case" matches nil.
+        let allowed = if let row {
+            try row.decode(column: "status", as: String?.self).flatMap { CaseStatus(rawValue: $0) }.map { condition.allowed.contains($0) } ?? false
+        } else {
+            condition.allowed.contains(nil)
+        }
+        guard allowed else { throw condition.refusal }
     }
 
     static func auditEvent(_ event: CaseEvent) -> AuditChain.Event {
-        AuditChain.Event(kind: "case.\(event.event)", subject: "\(event.kind)/\(event.key)",
-                         detail: "\(event.status) by \(event.partner) \(event.messageId ?? "")\(event.detail.map { " (\($0))" } ?? "")", at: event.at)
+        AuditChain.Event(kind: "case.\(event.event)", subject: "\(event.kind.rawValue)/\(event.key)",
+                         detail: "\(event.status?.rawValue ?? "no status") by \(event.partner) \(event.messageId ?? "")\(event.detail.map { " (\($0))" } ?? "")",
+                         at: event.at)
     }
 
-    static func append(_ event: CaseEvent, on db: any SQLDatabase) async throws {
+    /// Appends one line to a case's timeline. A case without typed state takes the event's
+    /// status as its own (`setsStatus`); a case whose update is stored beside it keeps the update's.
+    static func append(_ event: CaseEvent, setsStatus: Bool, on db: any SQLDatabase) async throws {
         let at = StoreTime.milliseconds(event.at)
         try await db.raw("""
             INSERT INTO case_events (kind, case_key, at, event, status, partner, message_id, signer, detail)
-            VALUES (\(bind: event.kind), \(bind: event.key), \(bind: at), \(bind: event.event), \(bind: event.status),
+            VALUES (\(bind: event.kind.rawValue), \(bind: event.key), \(bind: at), \(bind: event.event), \(bind: event.status?.rawValue),
                     \(bind: event.partner), \(bind: event.messageId), \(bind: event.signer), \(bind: event.detail))
             """).run()
+        guard setsStatus else { return }
         try await db.raw("""
-            INSERT INTO cases (kind, case_key, status, updated_at) VALUES (\(bind: event.kind), \(bind: event.key), \(bind: event.status), \(bind: at))
-            ON CONFLICT (kind, case_key) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
+            INSERT INTO cases (kind, case_key, status, version, updated_at)
+            VALUES (\(bind: event.kind.rawValue), \(bind: event.key), \(bind: event.status?.rawValue), 1, \(bind: at))
+            ON CONFLICT (kind, case_key) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, version = cases.version + 1
             """).run()
+    }
+
+    /// Stores a case's new state if it is still at the version the step read (compare-and-set);
+    /// otherwise `CASE_CHANGED`, and the step decides again on the case as it now is.
+    static func apply(_ update: CaseUpdate, at time: Date, on db: any SQLDatabase) async throws {
+        let at = StoreTime.milliseconds(time)
+        let kind = update.kind.rawValue
+        let stored: (any SQLRow)?
+        if update.expectedVersion == 0 {
+            stored = try await db.raw("""
+                INSERT INTO cases (kind, case_key, status, state, version, licence_number, valid_until, updated_at)
+                VALUES (\(bind: kind), \(bind: update.key), \(bind: update.status?.rawValue), \(bind: update.facts), 1,
+                        \(bind: update.licenceNumber), \(bind: update.validUntil), \(bind: at))
+                ON CONFLICT (kind, case_key) DO UPDATE SET status = excluded.status, state = excluded.state, version = cases.version + 1,
+                    licence_number = excluded.licence_number, valid_until = excluded.valid_until, updated_at = excluded.updated_at
+                WHERE cases.version = 0
+                RETURNING version
+                """).first()
+        } else {
+            stored = try await db.raw("""
+                UPDATE cases SET status = \(bind: update.status?.rawValue), state = \(bind: update.facts), version = version + 1,
+                    licence_number = \(bind: update.licenceNumber), valid_until = \(bind: update.validUntil), updated_at = \(bind: at)
+                WHERE kind = \(bind: kind) AND case_key = \(bind: update.key) AND version = \(bind: update.expectedVersion)
+                RETURNING version
+                """).first()
+        }
+        guard stored != nil else { throw changed(update.kind, update.key) }
+    }
+
+    /// Counts an item once for its case; an item counted already means the case changed.
+    static func count(_ item: CaseItem, on db: any SQLDatabase) async throws {
+        let inserted = try await db.raw("""
+            INSERT INTO case_items (kind, case_key, item) VALUES (\(bind: item.kind.rawValue), \(bind: item.key), \(bind: item.item))
+            ON CONFLICT (kind, case_key, item) DO NOTHING RETURNING item
+            """).first()
+        guard inserted != nil else { throw changed(item.kind, item.key) }
+    }
+
+    /// Everything a message or an answer changes in the cases, in its transaction: the updates
+    /// (compare-and-set), the counted items, then the timeline lines with their audit events.
+    static func store(updates: [CaseUpdate], items: [CaseItem], events: [CaseEvent], at time: Date,
+                      on db: any SQLDatabase) async throws -> [AuditChain.Event] {
+        for update in updates { try await apply(update, at: time, on: db) }
+        for item in items { try await count(item, on: db) }
+        for event in events {
+            let updated = updates.contains { $0.kind == event.kind && $0.key == event.key }
+            try await append(event, setsStatus: !updated, on: db)
+        }
+        return events.map(auditEvent)
+    }
+
+    static func changed(_ kind: CaseKind, _ key: String) -> GatewayError {
+        GatewayError(.caseChanged, "The \(kind.rawValue) \(key) changed while the message was handled; it is handled again.")
+    }
+
+    static let columns = "kind, case_key, status, state, version"
+
+    static func decode(_ row: any SQLRow) throws -> StoredCase? {
+        guard let kind = CaseKind(rawValue: try row.decode(column: "kind", as: String.self)) else { return nil }
+        return StoredCase(kind: kind, key: try row.decode(column: "case_key", as: String.self),
+                          status: try row.decode(column: "status", as: String?.self).flatMap { CaseStatus(rawValue: $0) },
+                          facts: try row.decode(column: "state", as: String?.self),
+                          version: try row.decode(column: "version", as: Int.self))
     }
 }
 
 extension GatewayStore {
-    public func timeline(kind: String, key: String) async throws(GatewayError) -> CaseTimeline? {
-        try await read("reading case \(kind)/\(key)") { db in
-            guard let row = try await db.raw("SELECT status FROM cases WHERE kind = \(bind: kind) AND case_key = \(bind: key)").first() else {
+    public func timeline(kind: CaseKind, key: String) async throws(GatewayError) -> CaseTimeline? {
+        try await read("reading case \(kind.rawValue)/\(key)") { db in
+            guard let row = try await db.raw("SELECT status FROM cases WHERE kind = \(bind: kind.rawValue) AND case_key = \(bind: key)").first() else {
                 return nil
             }
-            let events = try await db.raw("SELECT * FROM case_events WHERE kind = \(bind: kind) AND case_key = \(bind: key) ORDER BY id").all().map { row in
+            let events = try await db.raw("""
+                SELECT * FROM case_events WHERE kind = \(bind: kind.rawValue) AND case_key = \(bind: key) ORDER BY id
+                """).all().map { row in
                 CaseEvent(kind: kind, key: key,
                           event: try row.decode(column: "event", as: String.self),
-                          status: try row.decode(column: "status", as: String.self),
+                          status: try row.decode(column: "status", as: String?.self).flatMap { CaseStatus(rawValue: $0) },
                           partner: try row.decode(column: "partner", as: String.self),
                           messageId: try row.decode(column: "message_id", as: String?.self),
                           signer: try row.decode(column: "signer", as: String?.self),
                           at: StoreTime.date(try row.decode(column: "at", as: Int64.self)),
                           detail: try row.decode(column: "detail", as: String?.self))
             }
-            return CaseTimeline(kind: kind, key: key, status: try row.decode(column: "status", as: String.self), events: events)
+            let status = try row.decode(column: "status", as: String?.self).flatMap { CaseStatus(rawValue: $0) }
+            return CaseTimeline(kind: kind, key: key, status: status, events: events)
         }
     }
 
-    /// Records case events that no message caused (a licence expiring with the calendar), in one
-    /// transaction with their audit events, when the cases are still as the conditions say.
-    public func append(_ events: [CaseEvent], conditions: [CaseCondition]) async throws(GatewayError) {
+    /// A case's status, facts and version: one row, whatever the case's age.
+    public func storedCase(kind: CaseKind, key: String) async throws(GatewayError) -> StoredCase? {
+        try await read("reading case \(kind.rawValue)/\(key)") { db in
+            try await db.raw("SELECT \(unsafeRaw: Cases.columns) FROM cases WHERE kind = \(bind: kind.rawValue) AND case_key = \(bind: key)")
+                .first().flatMap(Cases.decode)
+        }
+    }
+
+    /// The case of a licence or permit, found by its number.
+    public func licenceCase(_ number: String) async throws(GatewayError) -> StoredCase? {
+        try await read("reading the case of licence \(number)") { db in
+            try await db.raw("SELECT \(unsafeRaw: Cases.columns) FROM cases WHERE licence_number = \(bind: number) ORDER BY kind LIMIT 1")
+                .first().flatMap(Cases.decode)
+        }
+    }
+
+    /// The licence cases whose validity ended before `date` and that can still expire: one
+    /// indexed lookup, whatever the number of licences.
+    public func casesValid(until date: String) async throws(GatewayError) -> [StoredCase] {
+        try await read("looking up licences valid until \(date)") { db in
+            try await db.raw("SELECT \(unsafeRaw: Cases.columns) FROM cases WHERE valid_until < \(bind: date) ORDER BY valid_until")
+                .all().compactMap(Cases.decode)
+        }
+    }
+
+    /// Whether a case counted an item already (a declaration that drew on a licence).
+    public func counts(_ item: CaseItem) async throws(GatewayError) -> Bool {
+        try await read("looking up \(item.item) of \(item.kind.rawValue)/\(item.key)") { db in
+            try await db.raw("""
+                SELECT 1 AS found FROM case_items WHERE kind = \(bind: item.kind.rawValue) AND case_key = \(bind: item.key) AND item = \(bind: item.item)
+                """).first() != nil
+        }
+    }
+
+    /// Records case changes that no message caused (a licence expiring with the calendar), in one
+    /// transaction with their audit events, when the cases are still as the step read them.
+    public func append(_ events: [CaseEvent], updates: [CaseUpdate] = [], conditions: [CaseCondition] = [],
+                       at time: Date) async throws(GatewayError) {
         let dialect = backend.dialect
         try await run("recording \(events.count) case events") { db in
             for condition in conditions { try await Cases.check(condition, on: db, dialect: dialect) }
-            for event in events { try await Cases.append(event, on: db) }
-            try await AuditChain.append(events.map(Cases.auditEvent), on: db, dialect: dialect)
+            let audit = try await Cases.store(updates: updates, items: [], events: events, at: time, on: db)
+            try await AuditChain.append(audit, on: db, dialect: dialect)
         }
     }
 
@@ -82,10 +193,10 @@ extension GatewayStore {
     }
 
     /// The cases of a kind with an event whose detail contains `text` (the tax notice of a declaration).
-    public func cases(kind: String, detailContaining text: String) async throws(GatewayError) -> [String] {
-        try await read("searching \(kind) cases") { db in
+    public func cases(kind: CaseKind, detailContaining text: String) async throws(GatewayError) -> [String] {
+        try await read("searching \(kind.rawValue) cases") { db in
             try await db.raw("""
-                SELECT DISTINCT case_key FROM case_events WHERE kind = \(bind: kind) AND detail LIKE \(bind: "%\(text)%") ORDER BY case_key
+                SELECT DISTINCT case_key FROM case_events WHERE kind = \(bind: kind.rawValue) AND detail LIKE \(bind: "%\(text)%") ORDER BY case_key
                 """).all().map { try $0.decode(column: "case_key", as: String.self) }
         }
     }

@@ -14,10 +14,11 @@ public enum Acceptance: Sendable, Equatable {
 
 extension GatewayStore {
     /// Stores an inbound message and everything it caused in one transaction: the outbound
-    /// messages (queued for delivery), the case events, and an audit event for each. An
-    /// idempotency key already used by this partner stores nothing.
+    /// messages (queued for delivery), the cases' new states (each only if the case is still at
+    /// the version the step read), the case events, and an audit event for each. An idempotency
+    /// key already used by this partner stores nothing.
     public func accept(_ inbound: StoredMessage, producing outbound: [StoredMessage] = [],
-                       events: [CaseEvent] = [], conditions: [CaseCondition] = [],
+                       events: [CaseEvent] = [], updates: [CaseUpdate] = [], items: [CaseItem] = [], conditions: [CaseCondition] = [],
                        counts: [MessageCountCondition] = []) async throws(GatewayError) -> Acceptance {
         let dialect = backend.dialect
         return try await run("storing message \(inbound.id)") { db in
@@ -35,10 +36,7 @@ extension GatewayStore {
                                           detail: "\(inbound.partner) \(inbound.messageType) \(inbound.idempotencyKey) sha256:\(inbound.digest)",
                                           at: inbound.createdAt)]
             audit += try await Outbox.queue(outbound, after: inbound.id, on: db)
-            for event in events {
-                try await Cases.append(event, on: db)
-                audit.append(Cases.auditEvent(event))
-            }
+            audit += try await Cases.store(updates: updates, items: items, events: events, at: inbound.createdAt, on: db)
             try await AuditChain.append(audit, on: db, dialect: dialect)
             return .accepted(inbound)
         }

@@ -118,7 +118,81 @@ enum Migrations {
                 "CREATE INDEX messages_cause ON messages (caused_by)",
             ]
         },
+        Migration(version: 4, name: "typed case state: facts, version for compare-and-set, licence number, validity end; counted items") { backend in
+            caseState(backend)
+        },
     ]
+
+    /// A case's facts and version; the licence number it is found by; the validity end the expiry
+    /// sweep looks up; a status that may be absent (an outbound certificate before its partner
+    /// answered). SQLite cannot drop a NOT NULL, so its two tables are copied into new ones.
+    private static func caseState(_ backend: SQLBackend) -> [String] {
+        var statements: [String]
+        if backend.dialect == .postgres {
+            statements = [
+                "ALTER TABLE cases ALTER COLUMN status DROP NOT NULL",
+                "ALTER TABLE cases ADD COLUMN version BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE cases ADD COLUMN licence_number TEXT",
+                "ALTER TABLE cases ADD COLUMN valid_until TEXT",
+                "ALTER TABLE case_events ALTER COLUMN status DROP NOT NULL",
+            ]
+        } else {
+            statements = [
+                """
+                CREATE TABLE cases_v4 (
+                    kind TEXT NOT NULL,
+                    case_key TEXT NOT NULL,
+                    status TEXT,
+                    state TEXT,
+                    version BIGINT NOT NULL DEFAULT 0,
+                    licence_number TEXT,
+                    valid_until TEXT,
+                    updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (kind, case_key)
+                )
+                """,
+                "INSERT INTO cases_v4 (kind, case_key, status, state, updated_at) SELECT kind, case_key, status, state, updated_at FROM cases",
+                "DROP TABLE cases",
+                "ALTER TABLE cases_v4 RENAME TO cases",
+                """
+                CREATE TABLE case_events_v4 (
+                    id \(backend.serialKey),
+                    kind TEXT NOT NULL,
+                    case_key TEXT NOT NULL,
+                    at BIGINT NOT NULL,
+                    event TEXT NOT NULL,
+                    status TEXT,
+                    partner TEXT NOT NULL,
+                    message_id TEXT,
+                    signer TEXT,
+                    detail TEXT
+                )
+                """,
+                """
+                INSERT INTO case_events_v4 (id, kind, case_key, at, event, status, partner, message_id, signer, detail)
+                SELECT id, kind, case_key, at, event, status, partner, message_id, signer, detail FROM case_events
+                """,
+                "DROP TABLE case_events",
+                "ALTER TABLE case_events_v4 RENAME TO case_events",
+                "CREATE INDEX case_events_case ON case_events (kind, case_key, id)",
+            ]
+        }
+        statements += [
+            // A permit case is found by its own number, refused permits too.
+            "UPDATE cases SET licence_number = case_key WHERE kind = 'permit'",
+            "CREATE INDEX cases_licence ON cases (licence_number)",
+            "CREATE INDEX cases_validity ON cases (valid_until)",
+            """
+            CREATE TABLE case_items (
+                kind TEXT NOT NULL,
+                case_key TEXT NOT NULL,
+                item TEXT NOT NULL,
+                PRIMARY KEY (kind, case_key, item)
+            )
+            """,
+        ]
+        return statements
+    }
 
     static func run(on backend: SQLBackend) async throws {
         try await backend.transaction { db in

@@ -137,10 +137,11 @@ extension GatewayStore {
 
     /// Records an attempt and moves the message on: delivered (the partner's answer kept),
     /// back to the queue at a later time, failed for good, or dead-lettered.
-    /// The case events and the follow-up messages (an ASEAN ACK once customs-core took the
-    /// certificate) are stored with the attempt, in its transaction.
+    /// The case events and new case states and the follow-up messages (an ASEAN ACK once
+    /// customs-core took the certificate) are stored with the attempt, in its transaction.
     public func record(_ outcome: DeliveryOutcome, of delivery: Delivery, startedAt: Date,
-                       duration: TimeInterval, events: [CaseEvent] = [], followUps: [StoredMessage] = []) async throws(GatewayError) {
+                       duration: TimeInterval, events: [CaseEvent] = [], updates: [CaseUpdate] = [],
+                       followUps: [StoredMessage] = []) async throws(GatewayError) {
         let dialect = backend.dialect
         let id = delivery.message.id
         try await run("recording a delivery attempt of \(id)") { db in
@@ -174,8 +175,8 @@ extension GatewayStore {
                                            detail: "attempt \(delivery.attempt)\(status.map { " HTTP \($0)" } ?? "")\(error.map { ": \($0)" } ?? "")",
                                            at: StoreTime.date(end))
             let audit = [attempt] + (try await Outbox.queue(followUps, after: id, on: db))
-            for event in events { try await Cases.append(event, on: db) }
-            try await AuditChain.append(audit + events.map(Cases.auditEvent), on: db, dialect: dialect)
+                + (try await Cases.store(updates: updates, items: [], events: events, at: StoreTime.date(end), on: db))
+            try await AuditChain.append(audit, on: db, dialect: dialect)
         }
     }
 

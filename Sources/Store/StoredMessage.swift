@@ -61,57 +61,6 @@ public struct StoredMessage: Sendable, Equatable {
     }
 }
 
-/// A change of a case (application, licence, payment, certificate) that a message caused.
-public struct CaseEvent: Sendable, Equatable {
-    public let kind: String
-    public let key: String
-    public let event: String
-    public let status: String
-    public let partner: String
-    public let messageId: String?
-    public let signer: String?
-    public let at: Date
-    /// Why, when the status alone does not say it (`AMOUNT_MISMATCH: …` of a rejected payment).
-    public let detail: String?
-
-    public init(kind: String, key: String, event: String, status: String, partner: String, messageId: String?, signer: String?,
-                at: Date, detail: String? = nil) {
-        self.kind = kind
-        self.key = key
-        self.event = event
-        self.status = status
-        self.partner = partner
-        self.messageId = messageId
-        self.signer = signer
-        self.at = at
-        self.detail = detail
-    }
-
-    /// The same event, caused by the message `id`.
-    public func caused(by id: String) -> CaseEvent {
-        CaseEvent(kind: kind, key: key, event: event, status: status, partner: partner, messageId: id, signer: signer, at: at, detail: detail)
-    }
-}
-
-/// A state a case must be in for a message to be accepted, checked in the transaction that
-/// stores the message — so two messages racing for one case cannot both pass (a second final
-/// decision is refused even when it arrives at the same moment as the first).
-public struct CaseCondition: Sendable {
-    public let kind: String
-    public let key: String
-    /// The statuses the case may have; `nil` in the set stands for "no case yet".
-    public let allowed: Set<String?>
-    /// The answer when the case is in another status.
-    public let refusal: GatewayError
-
-    public init(kind: String, key: String, allowed: Set<String?>, refusal: GatewayError) {
-        self.kind = kind
-        self.key = key
-        self.allowed = allowed
-        self.refusal = refusal
-    }
-}
-
 /// The messages of a type about a business object must still be the ones a decision was taken
 /// on — as many as then (the licence records an amendment follows, the usages a quantity adds
 /// to) — checked in the transaction that stores the message.

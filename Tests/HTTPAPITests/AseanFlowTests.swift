@@ -59,7 +59,7 @@ import TestSupport
             #expect(again.status == 200)
             #expect(again.body == answer.body)
         }
-        #expect(try await gateway.status("certificate", "SG25-D-0007731") == "RECEIVED")
+        #expect(try await gateway.status(.certificate, "SG25-D-0007731") == "RECEIVED")
         try await gateway.deliverAll()
         let record = try #require(customs.deliveries.first)
         try G.expectSameMembers(record.body, as: "customs-core/CertificateOfOriginRecord.v2/samples/CertificateOfOriginRecord-01.json",
@@ -69,7 +69,7 @@ import TestSupport
         #expect(ack.status == "ACCEPTED")
         #expect(ack.documentReference == "SG25-D-0007731")
         #expect(envelope.reference == Self.formDMessageId)
-        #expect(try await gateway.status("certificate", "SG25-D-0007731") == "ACCEPTED")
+        #expect(try await gateway.status(.certificate, "SG25-D-0007731") == "ACCEPTED")
         #expect(customs.deliveries.count == 1 && singapore.deliveries.count == 1)
         await gateway.store.close()
     }
@@ -89,7 +89,7 @@ import TestSupport
         #expect(ack.status == "REJECTED")
         #expect(ack.errors?.first?.code == "DOCUMENT_REJECTED_BY_CUSTOMS")
         #expect(ack.errors?.first?.description.contains("UNKNOWN_EXPORTER") == true)
-        #expect(try await gateway.status("export-declaration", "20250311-SG-EX-0088123") == "REJECTED")
+        #expect(try await gateway.status(.exportDeclaration, "20250311-SG-EX-0088123") == "REJECTED")
         await gateway.store.close()
     }
 
@@ -162,8 +162,8 @@ import TestSupport
             .decode(Acknowledgement.self).errors?.first?.code }
         #expect(codes == ["DUPLICATE_DOCUMENT", "IMPORTING_COUNTRY_MISMATCH", "INVALID_HS_CODE", "BUSINESS_RULE_VIOLATION"])
         #expect(try await gateway.outbound("customs-core/CertificateOfOriginRecord").count == 1)
-        #expect(try await gateway.status("certificate", "SG25-D-0007731") == "RECEIVED", "a duplicate leaves the first one's case")
-        #expect(try await gateway.status("certificate", "SG25-D-0007799") == "REJECTED")
+        #expect(try await gateway.status(.certificate, "SG25-D-0007731") == "RECEIVED", "a duplicate leaves the first one's case")
+        #expect(try await gateway.status(.certificate, "SG25-D-0007799") == "REJECTED")
         await gateway.store.close()
     }
 
@@ -190,7 +190,7 @@ import TestSupport
             let duplicate = try await partner.post("moit", again)
             #expect(duplicate.status == 409 && duplicate.error == "DUPLICATE_CERTIFICATE")
         }
-        #expect(try await gateway.status("certificate", "VN-SG 25/37/00412") == "NOT_ROUTABLE")
+        #expect(try await gateway.status(.certificate, "VN-SG 25/37/00412") == "NOT_ROUTABLE")
         try await gateway.deliverAll()
         let sent = try #require(thailand.deliveries.first)
         let formD = try G.specs.read(try SignedMessageVerifier(trust: Self.aseanTrust).verify(sent.body, at: Date()).content)
@@ -199,7 +199,7 @@ import TestSupport
         (expected.aswMessageId, actual.aswMessageId) = (nil, nil)
         #expect(actual == expected, "the Form D carries what the world's example carries")
         #expect(formD.envelope.receiver == "TH")
-        #expect(try await gateway.status("certificate", "VN-TH 25/02/00318") == "FORWARDED")
+        #expect(try await gateway.status(.certificate, "VN-TH 25/02/00318") == "FORWARDED")
 
         let formDId = try #require(formD.envelope.messageId)
         @Sendable func ack(_ status: String, reference: String) throws -> [UInt8] {
@@ -215,7 +215,7 @@ import TestSupport
             #expect(try await partner.post("asw-th", accepted).status == 202)
             #expect(try await partner.post("asw-th", accepted).status == 200)
         }
-        #expect(try await gateway.status("certificate", "VN-TH 25/02/00318") == "PARTNER_ACCEPTED")
+        #expect(try await gateway.status(.certificate, "VN-TH 25/02/00318") == "PARTNER_ACCEPTED")
         #expect(try await gateway.outbound("asw/ACK").isEmpty, "ACKs are not acknowledged with an ACK")
         await gateway.store.close()
     }
@@ -237,8 +237,8 @@ import TestSupport
         #expect(await gateway.pipeline.receive(from: "moit", certificate).status == 202)
         try await gateway.deliverAll()
         #expect(singapore.deliveries.count == 1, "a final refusal is not retried")
-        let timeline = try #require(try await gateway.store.timeline(kind: "certificate", key: "VN-SG 25/37/00412"))
-        #expect(timeline.status == "PARTNER_REJECTED")
+        let timeline = try #require(try await gateway.store.timeline(kind: .certificate, key: "VN-SG 25/37/00412"))
+        #expect(timeline.status?.rawValue == "PARTNER_REJECTED")
         #expect(timeline.events.last?.detail == "SCHEMA_INVALID: GoodsItem 2: RVCPercentage missing.")
         await gateway.store.close()
     }

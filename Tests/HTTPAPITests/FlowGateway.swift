@@ -63,8 +63,8 @@ struct FlowGateway {
         try await store.messages(direction: .outbound).filter { $0.messageType == type }
     }
 
-    func status(_ kind: String, _ key: String) async throws -> String? {
-        try await store.timeline(kind: kind, key: key)?.status
+    func status(_ kind: CaseKind, _ key: String) async throws -> String? {
+        try await store.timeline(kind: kind, key: key)?.status?.rawValue
     }
 
     static func signer(_ party: String, scheme: SignatureScheme? = nil) throws -> MessageSigner {

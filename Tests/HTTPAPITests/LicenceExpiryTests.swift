@@ -32,7 +32,7 @@ final class MovableClock: GatewayClock {
             #expect(await gateway.pipeline.receive(from: partner, body).status == 202)
             try await gateway.deliverAll()
         }
-        let status = { @Sendable in try await gateway.status("application", "IA-2025-000418") }
+        let status = { @Sendable in try await gateway.status(.application, "IA-2025-000418") }
         // Valid until 2025-08-31: on the last day it is still valid, the next day it is expired.
         clock.set(try #require(ISO8601DateFormatter().date(from: "2025-08-31T23:59:00+07:00")))
         #expect(try await expiry.sweep().isEmpty)

@@ -47,7 +47,7 @@ import TestSupport
         let customs = try await FakePartner.start(answering: [202])
         defer { moit.stop(); customs.stop() }
         let gateway = try await G.start(endpoints: ["moit": moit, "customs-core": customs], database: database)
-        let status = { @Sendable in try await gateway.status("application", "IA-2025-000418") }
+        let status = { @Sendable in try await gateway.status(.application, "IA-2025-000418") }
 
         try await gateway.http { partner in
             #expect(try await partner.post("customs-core", Self.customsCore("ImportApplication.v2/samples/ImportApplication-01.json")).status == 202)
@@ -110,9 +110,9 @@ import TestSupport
                                     as: "customs-core/LicenceRecord.v2/samples/LicenceRecord-0\(index + 1).json", except: ["messageId", "sentAt"])
             #expect(record["recordVersion"] as? Int == index + 1)
         }
-        let timeline = try #require(try await gateway.store.timeline(kind: "application", key: "IA-2025-000418"))
+        let timeline = try #require(try await gateway.store.timeline(kind: .application, key: "IA-2025-000418"))
         var entered: [String] = []
-        for event in timeline.events where entered.last != event.status { entered.append(event.status) }
+        for event in timeline.events where entered.last != event.status?.rawValue { entered.append(event.status?.rawValue ?? "") }
         #expect(entered == ["APPLIED", "APPROVED", "DELIVERED_TO_CUSTOMS", "IN_USE", "EXHAUSTED", "IN_USE", "REVOKED"])
         #expect(try await gateway.store.verifyAudit().isIntact)
         await gateway.store.close()
@@ -134,7 +134,7 @@ import TestSupport
                                                                                                           ("\"submissionNo\": 1", "\"submissionNo\": 2")]))
             #expect(tooEarly.status == 409 && tooEarly.error == "SUBMISSION_OUT_OF_SEQUENCE", "no supplement was asked for yet")
             #expect(try await partner.post("moit", Self.moit("LicenceDecision.v1/samples/LicenceDecision-02.xml")).status == 202)
-            #expect(try await gateway.status("application", "IA-2025-000457") == "SUPPLEMENT_REQUIRED")
+            #expect(try await gateway.status(.application, "IA-2025-000457") == "SUPPLEMENT_REQUIRED")
             let skipping = try await partner.post("customs-core", Self.customsCore(application, changing: [(messageId, "d539fca4-2222-4edb-b1d0-3b30cb9c2dad"),
                                                                                                           ("\"submissionNo\": 1", "\"submissionNo\": 3")]))
             #expect(skipping.status == 409 && skipping.error == "SUBMISSION_OUT_OF_SEQUENCE")
@@ -146,8 +146,8 @@ import TestSupport
         #expect(moit.deliveries.count == 2)
         let second = try G.specs.read(try #require(moit.deliveries.last).body).record
         #expect(String(decoding: JSONWriter.compact(second), as: UTF8.self).contains("\"submissionNo\":2"))
-        let timeline = try #require(try await gateway.store.timeline(kind: "application", key: "IA-2025-000457"))
-        #expect(timeline.events.map(\.status) == ["APPLIED", "SUPPLEMENT_REQUIRED", "APPLIED"])
+        let timeline = try #require(try await gateway.store.timeline(kind: .application, key: "IA-2025-000457"))
+        #expect(timeline.events.map(\.status?.rawValue) == ["APPLIED", "SUPPLEMENT_REQUIRED", "APPLIED"])
         await gateway.store.close()
     }
 
@@ -169,7 +169,7 @@ import TestSupport
                 let answer = try await partner.post("moit", body)
                 #expect(answer.status == 409 && answer.error == code, "\(code): \(answer.text)")
             }
-            #expect(try await gateway.status("application", "IA-2025-000418") == "APPLIED", "a refused decision changes nothing")
+            #expect(try await gateway.status(.application, "IA-2025-000418") == "APPLIED", "a refused decision changes nothing")
             #expect(try await partner.post("moit", Self.moit(decision)).status == 202)
             let otherLine = try await partner.post("moit", Self.moit(amendment, changing: [("<HSCode>72091600</HSCode>", "<HSCode>72091700</HSCode>")]))
             #expect(otherLine.status == 409 && otherLine.error == "LINE_MISMATCH", "\(otherLine.text)")

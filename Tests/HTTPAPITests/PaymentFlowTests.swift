@@ -67,10 +67,10 @@ import TestSupport
             #expect(try G.specs.read(verified.content).spec.partner == "bank-vcb")
             #expect(answer.businessKey?.hasPrefix("payment/VCB") == true)
         }
-        #expect(try await gateway.status("taxnotice", "TB-2025-00004512") == "SETTLED")
-        #expect(try await gateway.status("taxnotice", "TB-2025-00004620") == "OPEN")
-        #expect(try await gateway.status("payment", "VCB20250321000981") == "REJECTED")
-        let rejected = try #require(try await gateway.store.timeline(kind: "payment", key: "VCB20250321000981"))
+        #expect(try await gateway.status(.taxNotice, "TB-2025-00004512") == "SETTLED")
+        #expect(try await gateway.status(.taxNotice, "TB-2025-00004620") == "OPEN")
+        #expect(try await gateway.status(.payment, "VCB20250321000981") == "REJECTED")
+        let rejected = try #require(try await gateway.store.timeline(kind: .payment, key: "VCB20250321000981"))
         #expect(rejected.events.first?.detail?.hasPrefix("AMOUNT_MISMATCH: Paid amount 3412050000 VND") == true)
         #expect(try await gateway.store.verifyAudit().isIntact)
         await gateway.store.close()
@@ -129,7 +129,7 @@ import TestSupport
         #expect(records.count == 2, "one record per matched entry, none for the repeated entry")
         try G.expectSameMembers(records[0].body, as: "customs-core/PaymentRecord.v2/samples/PaymentRecord-02.json", except: ["messageId", "sentAt"])
         try G.expectSameMembers(records[1].body, as: "customs-core/PaymentRecord.v2/samples/PaymentRecord-04.json", except: ["messageId", "sentAt"])
-        #expect(try await gateway.status("payment", "BIDVNSW250402001533") == "REJECTED")
+        #expect(try await gateway.status(.payment, "BIDVNSW250402001533") == "REJECTED")
         await gateway.store.close()
     }
 

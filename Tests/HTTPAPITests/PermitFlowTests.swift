@@ -30,7 +30,7 @@ import TestSupport
         try await gateway.http { partner in
             let refusal = try await partner.post("mard", G.signed(Self.refused, by: "mard"))
             #expect(refusal.status == 202)
-            #expect(try await gateway.status("permit", "2476/2025/BVTV-KDNK") == "REJECTED")
+            #expect(try await gateway.status(.permit, "2476/2025/BVTV-KDNK") == "REJECTED")
             let closed = try await partner.post("mard", G.signed(Self.refused, by: "mard", changing: [("b9c30775-252a", "b9c30775-0000")]))
             #expect(closed.status == 409 && closed.error == "PERMIT_CLOSED")
             let early = try await partner.post("mard", G.signed("mard/qrtn_result.v2/samples/qrtn_result-01.xml", by: "mard"))
@@ -39,24 +39,24 @@ import TestSupport
             #expect(cancelUnknown.status == 409 && cancelUnknown.error == "UNKNOWN_PERMIT")
 
             #expect(try await partner.post("mard", G.signed(Self.permit, by: "mard")).status == 202)
-            #expect(try await gateway.status("permit", Self.number) == "APPROVED")
+            #expect(try await gateway.status(.permit, Self.number) == "APPROVED")
             let skipping = try await partner.post("mard", Self.permit("5d4c0bcb-0002-4fb6-8da7-c6a9bbb5c6ff", rev: 2))
             #expect(skipping.status == 409 && skipping.error == "REVISION_OUT_OF_SEQUENCE")
             let wrongCancel = try await partner.post("mard", Self.permit("5d4c0bcb-0003-4fb6-8da7-c6a9bbb5c6ff", rev: 1, status: "CANCELLED", reason: "Hủy"))
             #expect(wrongCancel.status == 409 && wrongCancel.error == "REVISION_OUT_OF_SEQUENCE")
             try await gateway.deliverAll()
-            #expect(try await gateway.status("permit", Self.number) == "DELIVERED_TO_CUSTOMS")
+            #expect(try await gateway.status(.permit, Self.number) == "DELIVERED_TO_CUSTOMS")
 
             #expect(try await partner.post("customs-core", G.signed("customs-core/LicenceUsage.v2/samples/LicenceUsage-02.json", by: "customs-core")).status == 202)
-            #expect(try await gateway.status("permit", Self.number) == "IN_USE")
+            #expect(try await gateway.status(.permit, Self.number) == "IN_USE")
             for result in ["qrtn_result-01", "qrtn_result-02"] {
                 #expect(try await partner.post("mard", G.signed("mard/qrtn_result.v2/samples/\(result).xml", by: "mard")).status == 202)
             }
             #expect(try await partner.post("mard", Self.permit("5d4c0bcb-0004-4fb6-8da7-c6a9bbb5c6ff", rev: 1)).status == 202)
-            #expect(try await gateway.status("permit", Self.number) == "IN_USE", "a re-issue changes no status")
+            #expect(try await gateway.status(.permit, Self.number) == "IN_USE", "a re-issue changes no status")
             #expect(try await partner.post("mard", Self.permit("5d4c0bcb-0005-4fb6-8da7-c6a9bbb5c6ff", rev: 1, status: "CANCELLED",
                                                                reason: "Doanh nghiệp đề nghị hủy giấy phép.")).status == 202)
-            #expect(try await gateway.status("permit", Self.number) == "REVOKED")
+            #expect(try await gateway.status(.permit, Self.number) == "REVOKED")
             let afterCancel = try await partner.post("mard", Self.permit("5d4c0bcb-0006-4fb6-8da7-c6a9bbb5c6ff", rev: 2))
             #expect(afterCancel.status == 409 && afterCancel.error == "PERMIT_CLOSED")
             try await gateway.deliverAll()
@@ -68,7 +68,7 @@ import TestSupport
         try G.expectSameMembers(try #require(customs.deliveries.first).body, as: "customs-core/LicenceRecord.v2/samples/LicenceRecord-05.json",
                                 except: ["messageId", "sentAt"])
         #expect(records.last?["revocationReason"] as? String == "Doanh nghiệp đề nghị hủy giấy phép.")
-        let timeline = try #require(try await gateway.store.timeline(kind: "permit", key: Self.number))
+        let timeline = try #require(try await gateway.store.timeline(kind: .permit, key: Self.number))
         let results = timeline.events.filter { $0.event == "quarantine-result" }.compactMap(\.detail)
         #expect(results.count == 2)
         #expect(results.first?.hasPrefix("PASS for consignment VUT-2025-04-0117, declaration 106234568390") == true)

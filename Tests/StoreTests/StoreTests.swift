@@ -44,9 +44,9 @@ import TestSupport
     @Test(arguments: Backend.allCases)
     func migrationsRunOnceAndTheSchemaIsVersioned(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store, _ in
-            #expect(try await store.schemaVersions() == [1, 2, 3])
+            #expect(try await store.schemaVersions() == [1, 2, 3, 4])
             let again = try await GatewayStore.open(store.location)
-            #expect(try await again.schemaVersions() == [1, 2, 3])
+            #expect(try await again.schemaVersions() == [1, 2, 3, 4])
             await again.close()
         }
     }
@@ -56,7 +56,7 @@ import TestSupport
         try await Self.withStore(backend) { store, _ in
             let body = "<LicenceDecision>Nguyễn Thị Thanh Hương \u{0}\u{1F}</LicenceDecision>"
             let message = Self.inbound("m-1", body: body)
-            let event = CaseEvent(kind: "application", key: "IA-1", event: "decision", status: "APPROVED", partner: "moit",
+            let event = CaseEvent(kind: .application, key: "IA-1", event: "decision", status: .approved, partner: "moit",
                                   messageId: message.id, signer: message.signer, at: message.createdAt)
             let outcome = try await store.accept(message, producing: [Self.outbound("out-1")], events: [event])
             #expect(outcome == .accepted(message))
@@ -64,8 +64,8 @@ import TestSupport
             #expect(stored.body == Array(body.utf8))
             #expect(stored.digest == message.digest)
             #expect(try await store.outboxState(of: "out-1") == .pending)
-            let timeline = try #require(try await store.timeline(kind: "application", key: "IA-1"))
-            #expect(timeline.status == "APPROVED")
+            let timeline = try #require(try await store.timeline(kind: .application, key: "IA-1"))
+            #expect(timeline.status == .approved)
             #expect(timeline.events == [event])
             #expect(try await store.verifyAudit() == AuditVerification(rows: 3, problem: nil))
         }

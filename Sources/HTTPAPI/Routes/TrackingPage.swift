@@ -42,12 +42,15 @@ struct TrackingPage {
         Type a licence, application, declaration or certificate number, or a bank transaction reference.</p>
         """
 
+    /// What a case without a status yet shows (an outbound certificate before the partner NSW answered).
+    static let noStatus = "— chưa có · none yet"
+
     static func card(_ found: CaseTracking.TrackedCase) -> String {
         var html = """
             <section id="result" class="case">
               <p class="kind">\(escape(names[found.kind] ?? found.kind))</p>
               <h2>\(escape(found.key))</h2>
-              <p class="status">Trạng thái · Status: <strong id="status">\(escape(found.status))</strong></p>
+              <p class="status">Trạng thái · Status: <strong id="status">\(escape(found.status?.rawValue ?? Self.noStatus))</strong></p>
             """
         if !found.facts.isEmpty {
             html += "<dl>"
@@ -64,7 +67,7 @@ struct TrackingPage {
         html += "<h3>Diễn biến · Timeline</h3><ol class=\"timeline\">"
         for event in found.events {
             html += """
-                <li><time>\(escape(VietnamTime.timestamp(event.at)))</time> <strong>\(escape(event.status))</strong> \
+                <li><time>\(escape(VietnamTime.timestamp(event.at)))</time> <strong>\(escape(event.status?.rawValue ?? Self.noStatus))</strong> \
                 <span class="event">\(escape(event.event))</span> — \(escape(event.partner))\
                 \(event.detail.map { "<div class=\"detail\">\(escape($0))</div>" } ?? "")\
                 \(event.signer.map { "<div class=\"signer\">Ký bởi · Signed by \(escape($0))</div>" } ?? "")\

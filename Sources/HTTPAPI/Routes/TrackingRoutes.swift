@@ -15,7 +15,8 @@ struct TrackingRoutes {
     struct CaseView: Encodable {
         let kind: String
         let key: String
-        let status: String
+        /// Absent while the case has no status yet.
+        let status: CaseStatus?
         let facts: [FactView]
         let related: [String]
         let timeline: [EventView]
@@ -29,7 +30,7 @@ struct TrackingRoutes {
     struct EventView: Encodable {
         let at: String
         let event: String
-        let status: String
+        let status: CaseStatus?
         let partner: String
         let messageId: String?
         let message: String?

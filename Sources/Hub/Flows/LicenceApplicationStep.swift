@@ -24,19 +24,19 @@ public struct LicenceApplicationStep: FlowStep {
             guard let record = stored.record else { continue }
             last = max(last, try context.specs.decode(LicenceApplication.self, fromRecord: record).submissionNo)
         }
-        let status = try await context.store.timeline(kind: "application", key: id)?.status
+        let status = try await context.store.timeline(kind: .application, key: id)?.status
         let inSequence = earlier.isEmpty ? application.submissionNo == 1
-                                         : status == "SUPPLEMENT_REQUIRED" && application.submissionNo == last + 1
+                                         : status == .supplementRequired && application.submissionNo == last + 1
         guard inSequence else {
             throw GatewayError(ErrorCode(rawValue: "SUBMISSION_OUT_OF_SEQUENCE"),
                                earlier.isEmpty
                                    ? "Application \(id) is new: its submissionNo must be 1, not \(application.submissionNo)."
-                                   : "Application \(id) takes submission \(last + 1) only after SUPPLEMENT_REQUIRED (it is \(status ?? "not yet applied")); this is submission \(application.submissionNo).",
+                                   : "Application \(id) takes submission \(last + 1) only after SUPPLEMENT_REQUIRED (it is \(status?.rawValue ?? "not yet applied")); this is submission \(application.submissionNo).",
                                path: "/submissionNo")
         }
         let outputs = try context.translator.translate(message, to: "moit/ImportLicenceApplication")
         return FlowOutcome(businessKey: key, produced: outputs.map { ProducedMessage(partner: "moit", output: $0, businessKey: key) },
-                           conditions: [Reconsider.condition(kind: "application", key: id, status: status)],
+                           conditions: [Reconsider.condition(kind: .application, key: id, status: status)],
                            counts: [Reconsider.count(.inbound, handles, about: key, is: earlier.count)])
     }
 }

@@ -20,30 +20,19 @@ public struct LicenceDecisionStep: FlowStep {
         guard let submitted = try await context.store.latestSent(type: "moit/ImportLicenceApplication", businessKey: key),
               submitted.state == .delivered else {
             throw GatewayError(ErrorCode(rawValue: "UNKNOWN_APPLICATION"),
-                               "No application \(decision.applicationId) was submitted to and accepted by MOIT.", path: "/LicenceDecision/ApplicationId")
-        }
-        // Decided only while MOIT may still decide: after APPLIED or SUPPLEMENT_REQUIRED.
-        let open = CaseCondition(kind: "application", key: decision.applicationId, allowed: [nil, "APPLIED", "SUPPLEMENT_REQUIRED"],
-                                 refusal: GatewayError(ErrorCode(rawValue: "DECISION_ALREADY_FINAL"),
-                                                       "Application \(decision.applicationId) already has a final decision.",
-                                                       path: "/LicenceDecision/Decision"))
-        let event = CaseEvent(kind: "application", key: decision.applicationId, event: "decision", status: decision.decision,
-                              partner: partner.id, messageId: nil, signer: signer.subject, at: context.now,
-                              detail: decision.licenceNumber.map { "licence \($0)" } ?? decision.reason)
-        guard decision.decision == "APPROVED", let number = decision.licenceNumber else {
-            return FlowOutcome(businessKey: key, events: [event], conditions: [open])
+                               "No application \(decision.applicationId) was submitted to and accepted by MOIT.",
+                               path: message.spec.documentPath(ofField: "applicationId"))
         }
         // The application as customs-core filed it (1a copies it whole): its stored record, not
         // the signed XML sent to MOIT parsed and validated once more.
         guard let causeType = submitted.causeType, let record = submitted.causeRecord else {
             throw GatewayError(.internalError, "The application \(decision.applicationId) sent to MOIT has no stored cause.")
         }
-        let application = try context.specs.stored(record: record, of: causeType)
-        let outputs = try context.translator.translate(message, to: "customs-core/LicenceRecord",
-                                                       inputs: Translator.Inputs(context: [application]))
-        let licenceKey = "licence/\(number)"
-        return FlowOutcome(businessKey: key,
-                           produced: outputs.map { ProducedMessage(partner: "customs-core", output: $0, businessKey: licenceKey) },
-                           events: [event], conditions: [open])
+        let application = try context.specs.stored(record: record, of: causeType).decode(LicenceApplication.self)
+        let licenceCase = try await LicenceCase.load(.application, decision.applicationId, context: context)
+        let transition = try deciding(message) { () throws(GatewayError) in
+            try LicenceLifecycle.decide(decision, application: application, status: licenceCase.status)
+        }
+        return try licenceCase.outcome(transition, number: nil, businessKey: key, partner: partner.id, signer: signer.subject, context: context)
     }
 }

@@ -13,7 +13,7 @@ public struct ApplicationDeliveredStep: DeliveryStep {
     public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         guard answer.accepted, let key = message.businessKey, key.hasPrefix("application/") else { return FlowOutcome(businessKey: nil) }
         return FlowOutcome(businessKey: key, events: [
-            CaseEvent(kind: "application", key: String(key.dropFirst("application/".count)), event: "applied", status: "APPLIED",
+            CaseEvent(kind: .application, key: String(key.dropFirst("application/".count)), event: "applied", status: .applied,
                       partner: message.partner, messageId: message.id, signer: nil, at: context.now),
         ])
     }
@@ -22,21 +22,20 @@ public struct ApplicationDeliveredStep: DeliveryStep {
 /// World §1.5: customs-core answering 202 to a licence's first LicenceRecord makes the case —
 /// the MOIT application or the MARD permit — DELIVERED_TO_CUSTOMS.
 public struct LicenceRecordDeliveredStep: DeliveryStep {
-    public let follows = "customs-core/LicenceRecord"
+    public let follows = LicenceCase.recordType
 
     public init() {}
 
     public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         guard answer.accepted else { return FlowOutcome(businessKey: nil) }
-        // The gateway wrote and validated this record itself: three members are all it needs again.
+        // The gateway wrote and validated this record itself: two members are all it needs again.
         let record = try JSONParser().parse(try UnverifiedPayload.of(String(decoding: message.body, as: UTF8.self)))
-        guard record["recordVersion"]?.numberValue?.intValue == 1, let number = record["licenceNumber"]?.stringValue else {
+        guard let version = record["recordVersion"]?.numberValue?.intValue, let number = record["licenceNumber"]?.stringValue,
+              let licenceCase = try await LicenceCase.find(number, context: context),
+              let transition = LicenceLifecycle.delivered(recordVersion: version, status: licenceCase.status, facts: licenceCase.facts) else {
             return FlowOutcome(businessKey: nil)
         }
-        let (kind, key) = record["applicationId"]?.stringValue.map { ("application", $0) } ?? ("permit", number)
-        return FlowOutcome(businessKey: message.businessKey, events: [
-            CaseEvent(kind: kind, key: key, event: "delivered-to-customs", status: "DELIVERED_TO_CUSTOMS",
-                      partner: message.partner, messageId: message.id, signer: nil, at: context.now),
-        ])
+        return try licenceCase.outcome(transition, number: number, businessKey: message.businessKey, partner: message.partner, signer: nil,
+                                       messageId: message.id, context: context)
     }
 }

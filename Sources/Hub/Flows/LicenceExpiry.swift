@@ -4,7 +4,8 @@ import Store
 
 /// World §1.5: a licence or permit is EXPIRED once the day after its `validUntil` has begun in
 /// Viet Nam and it was not revoked. Driven by the gateway's clock — injectable, so tests and
-/// replays decide the day. Nothing is sent: customs-core applies validity itself.
+/// replays decide the day. Nothing is sent: customs-core applies validity itself. A sweep reads
+/// only the cases whose validity ended (one indexed lookup), not every licence's history.
 public struct LicenceExpiry: Sendable {
     let runtime: FlowRuntime
 
@@ -18,19 +19,17 @@ public struct LicenceExpiry: Sendable {
         let context = runtime.context(at: runtime.clock.now())
         let today = VietnamTime.date(context.now)
         var expired: [String] = []
-        for key in try await context.store.businessKeys(outbound: LicenceState.recordType) where key.hasPrefix("licence/") {
-            let licence = try await LicenceState.load(String(key.dropFirst("licence/".count)), context: context)
-            guard let current = licence.current, current.status == "ACTIVE", current.validUntil < today else { continue }
-            let status = try await licence.status(context)
-            guard let status, !["EXPIRED", "REVOKED", "REJECTED"].contains(status) else { continue }
+        for stored in try await context.store.casesValid(until: today) {
+            let licenceCase = try LicenceCase(kind: stored.kind, key: stored.key, stored: stored)
+            guard let facts = licenceCase.facts,
+                  let transition = LicenceLifecycle.expire(status: licenceCase.status, facts: facts, today: today) else { continue }
+            let number = facts.record.licenceNumber
+            let outcome = try licenceCase.outcome(transition, number: number, businessKey: nil, partner: "gateway", signer: nil, context: context)
             do {
-                try await context.store.append(
-                    [licence.event("expired", status: "EXPIRED", partner: "gateway", signer: nil, at: context.now,
-                                   detail: "valid until \(current.validUntil)")],
-                    conditions: [CaseCondition(kind: licence.caseKind, key: licence.caseKey, allowed: [status],
-                                               refusal: GatewayError(Reconsider.code, "The licence changed; the next sweep looks again."))])
-                expired.append(licence.number)
-            } catch where error.code == Reconsider.code {
+                try await context.store.append(outcome.events, updates: outcome.updates, at: context.now)
+                expired.append(number)
+            } catch where error.code == .caseChanged {
+                // A message changed the licence meanwhile; the next sweep looks again.
                 continue
             }
         }

@@ -24,35 +24,36 @@ struct PaymentMatching {
         let repeated: Bool
         var events: [CaseEvent] = []
         var conditions: [CaseCondition] = []
-        var matched: Bool { verdict.status == "ACCEPTED" && !repeated }
+        var matched: Bool { verdict.status == CaseStatus.accepted.rawValue && !repeated }
     }
 
     mutating func decide(_ payment: Payment) async throws(GatewayError) -> Decision {
         let ref = payment.transactionRef
-        if let first = try await context.store.timeline(kind: "payment", key: ref), let decided = first.events.first {
-            let verdict = decided.status == "ACCEPTED" ? Verdict(status: "ACCEPTED") : Verdict("REJECTED \(decided.detail ?? "")") ?? Verdict(status: "REJECTED")
+        if let first = try await context.store.timeline(kind: .payment, key: ref), let decided = first.events.first {
+            let verdict = decided.status == .accepted ? Verdict(status: CaseStatus.accepted.rawValue)
+                : Verdict("REJECTED \(decided.detail ?? "")") ?? Verdict(status: CaseStatus.rejected.rawValue)
             return Decision(verdict: verdict, repeated: true)
         }
         let number = payment.taxNoticeNumber
         let notice = try await context.store.latestInbound(type: "customs-core/TaxNotice", businessKey: "taxnotice/\(number)")
             .flatMap { $0.record }
             .map { record throws(GatewayError) in try context.specs.decode(TaxNotice.self, fromRecord: record) }
-        let noticeCase = try await context.store.timeline(kind: "taxnotice", key: number)
+        let noticeCase = try await context.store.timeline(kind: .taxNotice, key: number)
         let noticeStatus = noticeCase?.status
         var decision = Decision(verdict: verdict(for: payment, notice: notice, settledBy: settlement(of: number, noticeCase)), repeated: false)
         // Decided on the payment being new and the notice as it stands; otherwise decided again.
-        decision.conditions = [Reconsider.condition(kind: "payment", key: ref, status: nil)]
+        decision.conditions = [Reconsider.condition(kind: .payment, key: ref, status: nil)]
         if notice != nil, settledHere[number] == nil {
-            decision.conditions.append(Reconsider.condition(kind: "taxnotice", key: number, status: noticeStatus))
+            decision.conditions.append(Reconsider.condition(kind: .taxNotice, key: number, status: noticeStatus))
         }
         let verdict = decision.verdict
         decision.events.append(CaseEvent(
-            kind: "payment", key: ref, event: verdict.status == "ACCEPTED" ? "matched" : "rejected", status: verdict.status,
+            kind: .payment, key: ref, event: verdict.status == CaseStatus.accepted.rawValue ? "matched" : "rejected", status: CaseStatus(rawValue: verdict.status),
             partner: bank, messageId: nil, signer: nil, at: context.now,
             detail: verdict.code.map { "\($0): \(verdict.text ?? "")" } ?? "tax notice \(number)"))
         if decision.matched {
             settledHere[number] = ref
-            decision.events.append(CaseEvent(kind: "taxnotice", key: number, event: "settled", status: "SETTLED", partner: bank,
+            decision.events.append(CaseEvent(kind: .taxNotice, key: number, event: "settled", status: .settled, partner: bank,
                                              messageId: nil, signer: nil, at: context.now, detail: "by \(ref)"))
         }
         return decision
@@ -61,8 +62,8 @@ struct PaymentMatching {
     /// The transaction that settled a notice, if one did.
     private func settlement(of number: String, _ notice: CaseTimeline?) -> String? {
         if let ref = settledHere[number] { return ref }
-        guard let notice, notice.status == "SETTLED" else { return nil }
-        let settled = notice.events.last { $0.status == "SETTLED" }
+        guard let notice, notice.status == .settled else { return nil }
+        let settled = notice.events.last { $0.status == .settled }
         return settled?.detail.map { $0.hasPrefix("by ") ? String($0.dropFirst(3)) : $0 } ?? "another transaction"
     }
 

@@ -15,12 +15,12 @@ public struct TaxNoticeStep: FlowStep {
                        context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         let notice = try message.decode(TaxNotice.self)
         let number = notice.taxNoticeNumber
-        let new = CaseCondition(kind: "taxnotice", key: number, allowed: [nil],
+        let new = CaseCondition(kind: .taxNotice, key: number, allowed: [nil],
                                 refusal: GatewayError(ErrorCode(rawValue: "DUPLICATE_TAX_NOTICE"),
                                                       "Tax notice \(number) was already received under another messageId.",
                                                       path: "/taxNoticeNumber"))
         return FlowOutcome(businessKey: "taxnotice/\(number)", events: [
-            CaseEvent(kind: "taxnotice", key: number, event: "received", status: "OPEN", partner: partner.id, messageId: nil,
+            CaseEvent(kind: .taxNotice, key: number, event: "received", status: .open, partner: partner.id, messageId: nil,
                       signer: signer.subject, at: context.now,
                       detail: "declaration \(notice.declarationNumber), \(notice.amountDue.json) \(notice.currency) due \(notice.dueDate)"),
         ], conditions: [new])

@@ -157,7 +157,7 @@ public struct InboundPipeline: Sendable {
         }
         inbound.receipt = answer.body
         switch try await store.accept(inbound, producing: outbound, events: outcome.events.map { $0.caused(by: inboundId) },
-                                      conditions: outcome.conditions, counts: outcome.counts) {
+                                      updates: outcome.updates, items: outcome.items, conditions: outcome.conditions, counts: outcome.counts) {
         case .accepted:
             if !outbound.isEmpty { onQueued?() }
             return InboundAnswer(status: 202, contentType: answer.contentType, body: answer.body)

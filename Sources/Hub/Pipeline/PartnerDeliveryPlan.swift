@@ -43,7 +43,8 @@ public struct PartnerDeliveryPlan: DeliveryPlan {
             for produced in outcome.produced {
                 followUps.append(try context.outbound.stored(produced, causedBy: message.id, at: time))
             }
-            return DeliveryConsequences(events: outcome.events.map { $0.messageId == nil ? $0.caused(by: message.id) : $0 }, followUps: followUps)
+            return DeliveryConsequences(events: outcome.events.map { $0.messageId == nil ? $0.caused(by: message.id) : $0 },
+                                        updates: outcome.updates, followUps: followUps)
         } catch {
             // The delivery itself is recorded; what should have followed is for an operator.
             logger.error("What follows the answer to \(message.id) (\(message.messageType)) failed: \(error)")

@@ -16,7 +16,7 @@ public struct CaseTracking: Sendable {
     public struct TrackedCase: Sendable, Equatable {
         public let kind: String
         public let key: String
-        public let status: String
+        public let status: CaseStatus?
         public let events: [CaseEvent]
         /// Facts beside the timeline (the licence's current record, the tax notice a payment settled).
         public let facts: [Fact]
@@ -43,9 +43,9 @@ public struct CaseTracking: Sendable {
         case "licence": return try await licence(key, context)
         case "application": return try await application(key, context)
         case "payment": return try await payment(key, context)
-        case "certificate": return try await plain("certificate", key, context)
+        case "certificate": return try await plain(.certificate, key, context)
         case "declaration":
-            if let declaration = try await plain("export-declaration", key, context) { return declaration }
+            if let declaration = try await plain(.exportDeclaration, key, context) { return declaration }
             return try await taxNotice(declaration: key, context)
         default: return nil
         }
@@ -58,58 +58,61 @@ public struct CaseTracking: Sendable {
         for kind in Self.kinds {
             if let found = try await find(kind, trimmed) { return found }
         }
-        return try await plain("taxnotice", trimmed, runtime.context(at: runtime.clock.now()))
+        return try await plain(.taxNotice, trimmed, runtime.context(at: runtime.clock.now()))
     }
 
-    private func plain(_ kind: String, _ key: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
+    private func plain(_ kind: CaseKind, _ key: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
         guard let timeline = try await context.store.timeline(kind: kind, key: key) else { return nil }
-        return TrackedCase(kind: kind, key: key, status: timeline.status, events: timeline.events, facts: [], related: [])
+        return TrackedCase(kind: kind.rawValue, key: key, status: timeline.status, events: timeline.events, facts: [], related: [])
     }
 
+    /// A licence or permit by its number — refused and revoked ones too — with its current record
+    /// and the quantity used per line, from the case's facts.
     private func licence(_ number: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
-        let licence = try await LicenceState.load(number, context: context)
-        guard let current = licence.current, let timeline = try await context.store.timeline(kind: licence.caseKind, key: licence.caseKey) else {
+        guard let licenceCase = try await LicenceCase.find(number, context: context),
+              let timeline = try await context.store.timeline(kind: licenceCase.kind, key: licenceCase.key) else {
             return nil
         }
-        let used = try await LicenceUsageStep.used(licence, context: context)
-        var facts = [
-            Fact(label: "Issued by", value: current.issuingAuthority),
-            Fact(label: "Holder", value: "\(current.holderName) (\(current.holderTaxCode))"),
-            Fact(label: "Valid", value: "\(current.validFrom) – \(current.validUntil)"),
-            Fact(label: "Record", value: "version \(current.recordVersion), amendment \(current.amendmentNo), \(current.status)"),
-        ]
-        for line in current.goodsLines {
-            facts.append(Fact(label: "Line \(line.lineNo) \(line.hsCode)",
-                              value: "\(used.quantity(line.lineNo).json) of \(line.approvedQuantity.json) \(line.unit) used — \(line.description)"))
+        var facts: [Fact] = []
+        var related: [Reference] = []
+        if let known = licenceCase.facts {
+            let current = known.record
+            facts = [
+                Fact(label: "Issued by", value: current.issuingAuthority),
+                Fact(label: "Holder", value: "\(current.holderName) (\(current.holderTaxCode))"),
+                Fact(label: "Valid", value: "\(current.validFrom) – \(current.validUntil)"),
+                Fact(label: "Record", value: "version \(current.recordVersion), amendment \(current.amendmentNo), \(current.status)"),
+            ]
+            for line in current.goodsLines {
+                facts.append(Fact(label: "Line \(line.lineNo) \(line.hsCode)",
+                                  value: "\(known.quantityUsed(line.lineNo).json) of \(line.approvedQuantity.json) \(line.unit) used — \(line.description)"))
+            }
+            related = current.applicationId.map { [Reference(kind: CaseKind.application.rawValue, key: $0)] } ?? []
         }
-        let related = current.applicationId.map { [Reference(kind: "application", key: $0)] } ?? []
         return TrackedCase(kind: "licence", key: number, status: timeline.status, events: timeline.events, facts: facts, related: related)
     }
 
     private func application(_ id: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
-        guard let timeline = try await context.store.timeline(kind: "application", key: id) else { return nil }
-        let licences = timeline.events.compactMap { event -> String? in
-            guard event.status == "APPROVED", let detail = event.detail, detail.hasPrefix("licence ") else { return nil }
-            return String(detail.dropFirst("licence ".count))
-        }
-        return TrackedCase(kind: "application", key: id, status: timeline.status, events: timeline.events, facts: [],
-                           related: licences.map { Reference(kind: "licence", key: $0) })
+        guard let timeline = try await context.store.timeline(kind: .application, key: id) else { return nil }
+        let licence = try await LicenceCase.load(.application, id, context: context).facts?.record.licenceNumber
+        return TrackedCase(kind: CaseKind.application.rawValue, key: id, status: timeline.status, events: timeline.events, facts: [],
+                           related: licence.map { [Reference(kind: "licence", key: $0)] } ?? [])
     }
 
     private func payment(_ ref: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
-        guard let timeline = try await context.store.timeline(kind: "payment", key: ref) else { return nil }
+        guard let timeline = try await context.store.timeline(kind: .payment, key: ref) else { return nil }
         let notices = timeline.events.compactMap { event -> String? in
             guard let detail = event.detail else { return nil }
             return detail.split(separator: " ").first { $0.hasPrefix("TB-") }.map { String($0).trimmingCharacters(in: .punctuationCharacters) }
         }
-        return TrackedCase(kind: "payment", key: ref, status: timeline.status, events: timeline.events, facts: [],
-                           related: Array(Set(notices)).sorted().map { Reference(kind: "taxnotice", key: $0) })
+        return TrackedCase(kind: CaseKind.payment.rawValue, key: ref, status: timeline.status, events: timeline.events, facts: [],
+                           related: Array(Set(notices)).sorted().map { Reference(kind: CaseKind.taxNotice.rawValue, key: $0) })
     }
 
     /// The tax notice of a customs declaration, when a person types the declaration number.
     private func taxNotice(declaration: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
-        let notices = try await context.store.cases(kind: "taxnotice", detailContaining: "declaration \(declaration),")
-        guard let number = notices.first, let notice = try await plain("taxnotice", number, context) else { return nil }
+        let notices = try await context.store.cases(kind: .taxNotice, detailContaining: "declaration \(declaration),")
+        guard let number = notices.first, let notice = try await plain(.taxNotice, number, context) else { return nil }
         return notice
     }
 }

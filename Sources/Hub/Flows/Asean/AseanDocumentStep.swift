@@ -23,7 +23,7 @@ public struct AseanDocumentStep: FlowStep {
                        context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         let read = try document.read(message)
         let (number, importingCountry) = (read.number, read.importingCountry)
-        let key = "\(document.kind)/\(number)"
+        let key = "\(document.kind.rawValue)/\(number)"
         let status = try await context.store.timeline(kind: document.kind, key: number)?.status
         var outcome = FlowOutcome(businessKey: key, conditions: [Reconsider.condition(kind: document.kind, key: number, status: status)])
         let received = try context.translator.translate(message, to: "asw/ACK", inputs: Translator.Inputs(verdicts: [Verdict(status: "RECEIVED")]))
@@ -31,7 +31,7 @@ public struct AseanDocumentStep: FlowStep {
         let refusal: Verdict? = if importingCountry != AseanConventions.ownNSW {
             Verdict(status: "REJECTED", code: "IMPORTING_COUNTRY_MISMATCH",
                     text: "The document is for importing country \(importingCountry); this is the NSW of \(AseanConventions.ownNSW).")
-        } else if status == "RECEIVED" || status == "ACCEPTED" {
+        } else if status == .received || status == .accepted {
             Verdict(status: "REJECTED", code: "DUPLICATE_DOCUMENT",
                     text: "\(document.name) \(number) was already accepted under another MessageID.")
         } else if let (item, hsCode) = read.lines.first(where: { !HarmonizedSystem.isValid($0.hsCode) }) {
@@ -46,14 +46,14 @@ public struct AseanDocumentStep: FlowStep {
         if let refusal {
             // A duplicate leaves the accepted document's case as it is.
             if refusal.code != "DUPLICATE_DOCUMENT" {
-                outcome.events.append(document.event(number, status: "REJECTED", from: partner, signer: signer, at: context.now,
+                outcome.events.append(document.event(number, status: .rejected, from: partner, signer: signer, at: context.now,
                                                      detail: "\(refusal.code ?? ""): \(refusal.text ?? "")"))
             }
             outcome.produced += try context.translator.translate(message, to: "asw/ACK", inputs: Translator.Inputs(verdicts: [refusal]))
                 .map { ProducedMessage(partner: partner.id, output: $0, businessKey: key) }
             return outcome
         }
-        outcome.events.append(document.event(number, status: "RECEIVED", from: partner, signer: signer, at: context.now,
+        outcome.events.append(document.event(number, status: .received, from: partner, signer: signer, at: context.now,
                                              detail: "from \(partner.id)"))
         outcome.produced += try context.translator.translate(message, to: document.record)
             .map { ProducedMessage(partner: "customs-core", output: $0, businessKey: key) }
@@ -75,7 +75,7 @@ enum HarmonizedSystem {
 enum AseanDocument: Sendable {
     case certificate, declaration
 
-    var kind: String { self == .certificate ? "certificate" : "export-declaration" }
+    var kind: CaseKind { self == .certificate ? .certificate : .exportDeclaration }
     var name: String { self == .certificate ? "Certificate of origin" : "Export declaration" }
     /// The customs-core record made from it.
     var record: String { self == .certificate ? "customs-core/CertificateOfOriginRecord" : "customs-core/AseanExportDeclarationRecord" }
@@ -101,8 +101,8 @@ enum AseanDocument: Sendable {
         }
     }
 
-    func event(_ number: String, status: String, from partner: Partner, signer: SignerIdentity?, at time: Date, detail: String?) -> CaseEvent {
-        CaseEvent(kind: kind, key: number, event: status.lowercased(), status: status, partner: partner.id, messageId: nil,
+    func event(_ number: String, status: CaseStatus, from partner: Partner, signer: SignerIdentity?, at time: Date, detail: String?) -> CaseEvent {
+        CaseEvent(kind: kind, key: number, event: status.rawValue.lowercased(), status: status, partner: partner.id, messageId: nil,
                   signer: signer?.subject, at: time, detail: detail)
     }
 }
@@ -131,8 +131,8 @@ public struct AseanRecordDeliveredStep: DeliveryStep {
         let acks = try context.translator.translate(document, to: "asw/ACK", inputs: Translator.Inputs(verdicts: [verdict]))
         return FlowOutcome(
             businessKey: message.businessKey,
-            produced: acks.map { ProducedMessage(partner: sender.id, output: $0, businessKey: message.businessKey ?? "\(kind.kind)/\(number)") },
-            events: [kind.event(number, status: verdict.status, from: sender, signer: nil, at: context.now,
+            produced: acks.map { ProducedMessage(partner: sender.id, output: $0, businessKey: message.businessKey ?? "\(kind.kind.rawValue)/\(number)") },
+            events: [kind.event(number, status: answer.accepted ? .accepted : .rejected, from: sender, signer: nil, at: context.now,
                                 detail: verdict.code.map { "\($0): \(verdict.text ?? "")" } ?? "customs-core took the record")])
     }
 

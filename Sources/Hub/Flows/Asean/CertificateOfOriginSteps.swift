@@ -6,8 +6,9 @@ import Store
 
 /// World §3 flow 3, outbound step 1–2: a certificate MOIT issued goes as a Form D to the NSW of
 /// the importing country, when that NSW is connected (a partner of kind `asean` for the
-/// country); otherwise the certificate is `NOT_ROUTABLE` and nothing is sent. A certificate
-/// number accepted before under another MessageId is `DUPLICATE_CERTIFICATE`.
+/// country); otherwise the certificate is `NOT_ROUTABLE` and nothing is sent. A routed certificate
+/// has no status until the partner NSW answers (world §1.5 has none for a Form D on its way). A
+/// certificate number accepted before under another MessageId is `DUPLICATE_CERTIFICATE`.
 public struct CertificateIssuedStep: FlowStep {
     public let handles = "moit/CertificateOfOriginIssued"
 
@@ -18,21 +19,21 @@ public struct CertificateIssuedStep: FlowStep {
         let certificate = try message.decode(CertificateOfOrigin.self)
         let number = certificate.certificateNumber
         let key = "certificate/\(number)"
-        let new = CaseCondition(kind: "certificate", key: number, allowed: [nil],
+        let new = CaseCondition(kind: .certificate, key: number, allowed: [nil],
                                 refusal: GatewayError(ErrorCode(rawValue: "DUPLICATE_CERTIFICATE"),
                                                       "Certificate \(number) was already accepted under another MessageId.",
                                                       path: "/CertificateOfOriginIssued/CertificateNumber"))
         let country = certificate.importingCountry
         guard let nsw = context.partners.partners.values.first(where: { $0.kind == "asean" && $0.country == country }) else {
             return FlowOutcome(businessKey: key, events: [
-                CaseEvent(kind: "certificate", key: number, event: "not-routable", status: "NOT_ROUTABLE", partner: partner.id, messageId: nil,
+                CaseEvent(kind: .certificate, key: number, event: "not-routable", status: .notRoutable, partner: partner.id, messageId: nil,
                           signer: signer.subject, at: context.now, detail: "the NSW of \(country) is not connected"),
             ], conditions: [new])
         }
         let formD = try context.translator.translate(message, to: "asw/FORM_D")
         return FlowOutcome(businessKey: key, produced: formD.map { ProducedMessage(partner: nsw.id, output: $0, businessKey: key) },
-                           events: [CaseEvent(kind: "certificate", key: number, event: "issued", status: "ISSUED", partner: partner.id,
-                                              messageId: nil, signer: signer.subject, at: context.now, detail: "for \(nsw.id)")],
+                           events: [CaseEvent(kind: .certificate, key: number, event: "issued", status: nil, partner: partner.id,
+                                              messageId: nil, signer: signer.subject, at: context.now, detail: "Form D for \(nsw.id)")],
                            conditions: [new])
     }
 }
@@ -49,14 +50,14 @@ public struct FormDDeliveredStep: DeliveryStep {
         guard let key = message.businessKey, key.hasPrefix("certificate/") else { return FlowOutcome(businessKey: nil) }
         let number = String(key.dropFirst("certificate/".count))
         let ack = try? AseanAcknowledgementStep.read(answer.body, from: message.partner, context: context)
-        let (status, detail): (String, String) = switch (ack?.status, answer.accepted) {
-        case ("RECEIVED", _), ("ACCEPTED", _): ("FORWARDED", "ACK \(ack?.status ?? "")")
-        case ("REJECTED", _): ("PARTNER_REJECTED", AseanAcknowledgementStep.describe(ack?.errors))
-        case (_, true): ("FORWARDED", "HTTP \(answer.httpStatus ?? 0) without a readable ACK")
-        case (_, false): ("PARTNER_REJECTED", "HTTP \(answer.httpStatus ?? 0) without a readable ACK")
+        let (status, detail): (CaseStatus, String) = switch (ack?.status, answer.accepted) {
+        case ("RECEIVED", _), ("ACCEPTED", _): (.forwarded, "ACK \(ack?.status ?? "")")
+        case ("REJECTED", _): (.partnerRejected, AseanAcknowledgementStep.describe(ack?.errors))
+        case (_, true): (.forwarded, "HTTP \(answer.httpStatus ?? 0) without a readable ACK")
+        case (_, false): (.partnerRejected, "HTTP \(answer.httpStatus ?? 0) without a readable ACK")
         }
         return FlowOutcome(businessKey: key, events: [
-            CaseEvent(kind: "certificate", key: number, event: status.lowercased(), status: status, partner: message.partner,
+            CaseEvent(kind: .certificate, key: number, event: status.rawValue.lowercased(), status: status, partner: message.partner,
                       messageId: message.id, signer: nil, at: context.now, detail: detail),
         ])
     }
@@ -80,14 +81,14 @@ public struct AseanAcknowledgementStep: FlowStep {
                                path: "/ASWMessage/MessageHeader/ReferenceMessageID")
         }
         let number = String(key.dropFirst("certificate/".count))
-        let status: String? = switch ack.status {
-        case "ACCEPTED": "PARTNER_ACCEPTED"
-        case "REJECTED": "PARTNER_REJECTED"
+        let status: CaseStatus? = switch ack.status {
+        case "ACCEPTED": .partnerAccepted
+        case "REJECTED": .partnerRejected
         default: nil  // a RECEIVED sent afterwards changes nothing
         }
         guard let status else { return FlowOutcome(businessKey: key) }
         return FlowOutcome(businessKey: key, events: [
-            CaseEvent(kind: "certificate", key: number, event: status.lowercased(), status: status, partner: partner.id, messageId: nil,
+            CaseEvent(kind: .certificate, key: number, event: status.rawValue.lowercased(), status: status, partner: partner.id, messageId: nil,
                       signer: signer.subject, at: context.now, detail: ack.status == "REJECTED" ? Self.describe(ack.errors) : "ACK ACCEPTED"),
         ])
     }

@@ -1,0 +1,61 @@
+import Foundation
+
+/// A change of a case that a message (or the calendar) caused: one line of its timeline.
+public struct CaseEvent: Sendable, Equatable {
+    public let kind: CaseKind
+    public let key: String
+    public let event: String
+    /// The case's status after the event; nil while the case has none yet (an outbound
+    /// certificate of origin before the partner NSW answered).
+    public let status: CaseStatus?
+    public let partner: String
+    public let messageId: String?
+    public let signer: String?
+    public let at: Date
+    /// Why, when the status alone does not say it (`AMOUNT_MISMATCH: …` of a rejected payment).
+    public let detail: String?
+
+    public init(kind: CaseKind, key: String, event: String, status: CaseStatus?, partner: String, messageId: String?, signer: String?,
+                at: Date, detail: String? = nil) {
+        self.kind = kind
+        self.key = key
+        self.event = event
+        self.status = status
+        self.partner = partner
+        self.messageId = messageId
+        self.signer = signer
+        self.at = at
+        self.detail = detail
+    }
+
+    /// The same event, caused by the message `id`.
+    public func caused(by id: String) -> CaseEvent {
+        CaseEvent(kind: kind, key: key, event: event, status: status, partner: partner, messageId: id, signer: signer, at: at, detail: detail)
+    }
+}
+
+/// A state a case must be in for a message to be accepted, checked in the transaction that
+/// stores the message — so two messages racing for one case cannot both pass (a second final
+/// decision is refused even when it arrives at the same moment as the first).
+public struct CaseCondition: Sendable {
+    public let kind: CaseKind
+    public let key: String
+    /// The statuses the case may have; `nil` in the set stands for "no case yet".
+    public let allowed: Set<CaseStatus?>
+    /// The answer when the case is in another status.
+    public let refusal: GatewayError
+
+    public init(kind: CaseKind, key: String, allowed: Set<CaseStatus?>, refusal: GatewayError) {
+        self.kind = kind
+        self.key = key
+        self.allowed = allowed
+        self.refusal = refusal
+    }
+}
+
+extension ErrorCode {
+    /// A case changed between the moment a step read it and the moment its message was stored:
+    /// the step is run again on the case as it now is (never an answer a partner sees while
+    /// the retries last).
+    public static let caseChanged = ErrorCode("CASE_CHANGED", httpStatus: 409)
+}
