@@ -191,6 +191,9 @@ import TestSupport
             #expect(duplicate.status == 409 && duplicate.error == "DUPLICATE_CERTIFICATE")
         }
         #expect(try await gateway.status(.certificate, "VN-SG 25/37/00412") == "NOT_ROUTABLE")
+        // World §1.5 has no status for a Form D on its way: none until the partner NSW answers.
+        let queued = try #require(try await gateway.store.timeline(kind: .certificate, key: "VN-TH 25/02/00318"))
+        #expect(queued.status == nil && queued.events.map(\.event) == ["issued"] && queued.events.first?.status == nil)
         try await gateway.deliverAll()
         let sent = try #require(thailand.deliveries.first)
         let formD = try G.specs.read(try SignedMessageVerifier(trust: Self.aseanTrust).verify(sent.body, at: Date()).content)

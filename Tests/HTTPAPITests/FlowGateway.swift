@@ -128,4 +128,11 @@ struct PartnerClient {
             Answer(status: Int(response.status.code), contentType: response.headers[.contentType], body: Array(buffer: response.body))
         }
     }
+
+    /// What an officer reads: the tracking API and page.
+    func get(_ uri: String) async throws -> Answer {
+        try await client.execute(uri: uri, method: .get) { response in
+            Answer(status: Int(response.status.code), contentType: response.headers[.contentType], body: Array(buffer: response.body))
+        }
+    }
 }

@@ -31,6 +31,12 @@ import TestSupport
             let refusal = try await partner.post("mard", G.signed(Self.refused, by: "mard"))
             #expect(refusal.status == 202)
             #expect(try await gateway.status(.permit, "2476/2025/BVTV-KDNK") == "REJECTED")
+            // A refused permit is a case all the same: an officer finds it by its number.
+            let tracked = try await partner.get("/v1/licences/2476/2025/BVTV-KDNK")
+            #expect(tracked.status == 200)
+            #expect(try G.members(tracked.body)["status"] as? String == "REJECTED", "\(tracked.text)")
+            let page = try await partner.get("/track?q=2476%2F2025%2FBVTV-KDNK")
+            #expect(page.status == 200 && page.text.contains("<strong id=\"status\">REJECTED</strong>"), "\(page.text)")
             let closed = try await partner.post("mard", G.signed(Self.refused, by: "mard", changing: [("b9c30775-252a", "b9c30775-0000")]))
             #expect(closed.status == 409 && closed.error == "PERMIT_CLOSED")
             let early = try await partner.post("mard", G.signed("mard/qrtn_result.v2/samples/qrtn_result-01.xml", by: "mard"))
