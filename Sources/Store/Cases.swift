@@ -172,22 +172,26 @@ extension GatewayStore {
 
     /// Records case changes that no message caused (a licence expiring with the calendar), in one
     /// transaction with their audit events, when the cases are still as the step read them.
-    public func append(_ events: [CaseEvent], updates: [CaseUpdate] = [], conditions: [CaseCondition] = [],
+    public func append(_ events: [CaseEvent], updates: [CaseUpdate] = [], items: [CaseItem] = [], conditions: [CaseCondition] = [],
                        at time: Date) async throws(GatewayError) {
         let dialect = backend.dialect
         try await run("recording \(events.count) case events") { db in
             for condition in conditions { try await Cases.check(condition, on: db, dialect: dialect) }
-            let audit = try await Cases.store(updates: updates, items: [], events: events, at: time, on: db)
+            let audit = try await Cases.store(updates: updates, items: items, events: events, at: time, on: db)
             try await AuditChain.append(audit, on: db, dialect: dialect)
         }
     }
 
-    /// The business objects with outbound messages of a type (every licence that has a record).
-    public func businessKeys(outbound type: String) async throws(GatewayError) -> [String] {
-        try await read("listing the objects of \(type)") { db in
+    /// The business objects with outbound messages of a type whose case has no facts yet, found
+    /// as `keyPrefix` + the case's licence number (licences recorded before cases kept their facts).
+    public func businessKeysWithoutFacts(outbound type: String, keyPrefix: String) async throws(GatewayError) -> [String] {
+        try await read("listing the objects of \(type) without facts") { db in
             try await db.raw("""
-                SELECT DISTINCT business_key FROM messages WHERE direction = 'outbound' AND message_type = \(bind: type)
-                    AND business_key IS NOT NULL ORDER BY business_key
+                SELECT DISTINCT business_key FROM messages m
+                WHERE direction = 'outbound' AND message_type = \(bind: type) AND business_key IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM cases c
+                                    WHERE c.state IS NOT NULL AND CAST(\(bind: keyPrefix) AS TEXT) || c.licence_number = m.business_key)
+                ORDER BY business_key
                 """).all().map { try $0.decode(column: "business_key", as: String.self) }
         }
     }

@@ -60,6 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
                                            chainFile: FileManager.default.fileExists(atPath: chain) ? chain : nil)
             // Pending deliveries of an earlier run (stopped or killed) resume with the first round.
             let runtime = try FlowRuntime(specs: registry, partners: partnerRegistry, store: store)
+            let filled = try await LicenceFactsBackfill(runtime: runtime).run()
+            if !filled.isEmpty { logger.info("Filled the case facts of \(filled.count) licences from their history (once, after the upgrade)") }
             let outboxWorker = OutboxWorker(store: store, plan: PartnerDeliveryPlan(runtime: runtime),
                                             threads: DeliveryThreads(count: deliveryThreads))
             worker = outboxWorker

@@ -188,3 +188,45 @@ import TestSupport
         await gateway.store.close()
     }
 }
+
+/// A database of an earlier release kept no facts with its cases: the first start fills them
+/// from the history, once, and the licence goes on as if nothing had happened.
+@Suite struct LicenceFactsBackfillTests {
+    typealias G = FlowGateway
+    typealias L = LicenceFlowTests
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "Debian's sqlite3 (scripts/install-debian-packages --with-test-tools)"))
+    func factsOfAnEarlierReleaseAreFilledFromTheHistoryOnce() async throws {
+        let partners = try await FakePartner.start(answering: [202])
+        defer { partners.stop() }
+        let gateway = try await G.start(endpoints: ["moit": partners, "customs-core": partners])
+        guard case .sqlite(let path) = gateway.store.location else { Issue.record("not SQLite"); return }
+        try await gateway.http { partner in
+            #expect(try await partner.post("customs-core", L.customsCore("ImportApplication.v2/samples/ImportApplication-01.json")).status == 202)
+            try await gateway.deliverAll()
+            #expect(try await partner.post("moit", L.moit("LicenceDecision.v1/samples/LicenceDecision-01.xml")).status == 202)
+            try await gateway.deliverAll()
+            #expect(try await partner.post("customs-core", L.customsCore(L.usageSample)).status == 202)
+        }
+        // The cases as schema 3 left them: a status, no facts, no counted declarations.
+        let erase = Command.run("/usr/bin/sqlite3", [path, "UPDATE cases SET state = NULL, version = 0, licence_number = NULL, valid_until = NULL; DELETE FROM case_items;"])
+        #expect(erase.status == 0, "\(erase.standardError)")
+        let backfill = LicenceFactsBackfill(runtime: gateway.pipeline.runtime)
+        #expect(try await backfill.run() == [L.licence])
+        #expect(try await backfill.run() == [], "filled once")
+        try await gateway.http { partner in
+            let again = try await partner.post("customs-core", L.usage("9f8fc76c-0101-4337-adab-574bdf697c15", declaration: "106234567890",
+                                                                      lines: L.line(1, "72085100", "1")))
+            #expect(again.status == 409 && again.error == "DUPLICATE_USAGE", "\(again.text)")
+            let over = try await partner.post("customs-core", L.usage("9f8fc76c-0102-4337-adab-574bdf697c15", declaration: "106234560102",
+                                                                     lines: L.line(1, "72085100", "600.001")))
+            #expect(over.status == 409 && over.error == "QUANTITY_EXCEEDED", "the 600 used before the upgrade count: \(over.text)")
+            let rest = try L.usage("9f8fc76c-0103-4337-adab-574bdf697c15", declaration: "106234560103",
+                                   lines: L.line(1, "72085100", "600") + ", " + L.line(2, "72091600", "450"))
+            #expect(try await partner.post("customs-core", rest).status == 202)
+        }
+        #expect(try await gateway.status(.application, "IA-2025-000418") == "EXHAUSTED")
+        #expect(try await gateway.store.verifyAudit().isIntact)
+        await gateway.store.close()
+    }
+}

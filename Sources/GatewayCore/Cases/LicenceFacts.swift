@@ -34,7 +34,7 @@ public struct LicenceFacts: Codable, Sendable, Equatable {
         used.first { $0.lineNo == line }?.quantity ?? 0
     }
 
-    mutating func add(_ quantity: DecimalNumber, to line: Int) {
+    public mutating func add(_ quantity: DecimalNumber, to line: Int) {
         if let index = used.firstIndex(where: { $0.lineNo == line }) {
             used[index].quantity = used[index].quantity + quantity
         } else {
