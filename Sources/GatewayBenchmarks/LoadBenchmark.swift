@@ -26,49 +26,34 @@ public struct LoadBenchmark {
         let moit = try await SimulatedPartner.start()
         let customs = try await SimulatedPartner.start()
         defer { moit.stop(); customs.stop() }
-        let port = try freePort()
-        let directory = NSTemporaryDirectory() + "gateway-load-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: gateway)
-        server.arguments = ["serve", "--port", String(port), "--database", "sqlite:\(directory)/gateway.sqlite"]
-        server.currentDirectoryURL = URL(fileURLWithPath: root)
-        server.environment = ProcessInfo.processInfo.environment.merging(
-            ["GATEWAY_PARTNER_MOIT_URL": moit.url, "GATEWAY_PARTNER_CUSTOMS_CORE_URL": customs.url]) { $1 }
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { server.terminate(); server.waitUntilExit() }
+        let server = try GatewayUnderTest(gateway: gateway, root: root, endpoints: ["GATEWAY_PARTNER_MOIT_URL": moit.url,
+                                                                                  "GATEWAY_PARTNER_CUSTOMS_CORE_URL": customs.url],
+                                          clients: concurrency)
+        defer { server.stop() }
 
         report("Signing \(count) applications (customs-core, P-256) and \(count) decisions (MOIT, RSA-2048)…")
         let (applications, decisions) = try messages()
-        let threads = DeliveryThreads(count: concurrency)
-        let poster = HTTPPoster()
-        try await waitUntilHealthy(port: port, poster: poster, threads: threads)
+        try await server.waitUntilHealthy()
 
-        let accepted = try await post(applications, to: "http://127.0.0.1:\(port)/v1/partners/customs-core/messages",
-                                      poster: poster, threads: threads)
-        guard accepted.refused == 0 else { throw failure("\(accepted.refused) applications were refused") }
+        let accepted = await post(applications, as: "customs-core", to: server)
+        guard accepted.refused == 0 else { throw GatewayUnderTest.failure("\(accepted.refused) applications were refused") }
         report("\(count) applications accepted; waiting for their delivery to MOIT…")
-        let deadline = Date().addingTimeInterval(120)
-        while moit.received < count && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
-        guard moit.received >= count else { throw failure("MOIT received only \(moit.received) of \(count) applications") }
+        guard try await GatewayUnderTest.wait(upTo: 120, for: { moit.received >= count }) else {
+            throw GatewayUnderTest.failure("MOIT received only \(moit.received) of \(count) applications")
+        }
 
         report("Posting \(count) LicenceDecisions from \(concurrency) clients…\n")
-        let cpu = ProcessCPU(pid: server.processIdentifier)
+        let cpu = server.cpu
         let cpuBefore = cpu.seconds()
         let loadStarted = Date()
-        let load = try await post(decisions, to: "http://127.0.0.1:\(port)/v1/partners/moit/messages", poster: poster, threads: threads)
-        threads.stop()
+        let load = await post(decisions, as: "moit", to: server)
         let latencies = load.latencies.sorted()
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] * 1000 }
         report(String(format: "accepted %d of %d (refused %d) in %.2f s: %.0f messages/s", load.accepted, count, load.refused,
                       load.seconds, Double(load.accepted) / load.seconds))
         report(String(format: "latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
                       percentile(0.50), percentile(0.90), percentile(0.99), (latencies.last ?? 0) * 1000))
-        let deliveredBy = Date().addingTimeInterval(120)
-        while customs.received < load.accepted && Date() < deliveredBy { try await Task.sleep(for: .milliseconds(10)) }
+        _ = try await GatewayUnderTest.wait(upTo: 120) { customs.received >= load.accepted }
         let cpuAfter = cpu.seconds()
         // Accepting may outrun delivering for a while; what the gateway sustains is the rate at
         // which both are done.
@@ -93,9 +78,9 @@ public struct LoadBenchmark {
         let latencies: [Double]
     }
 
-    private func post(_ bodies: [[UInt8]], to url: String, poster: HTTPPoster, threads: DeliveryThreads) async throws -> LoadResult {
+    private func post(_ bodies: [[UInt8]], as partner: String, to server: GatewayUnderTest) async -> LoadResult {
         let queue = WorkQueue()
-        let concurrency = concurrency
+        let client = server.client
         let started = Date()
         let results = await withTaskGroup(of: [(Int?, Double)].self) { group in
             for _ in 0..<concurrency {
@@ -104,11 +89,7 @@ public struct LoadBenchmark {
                     while true {
                         let index = queue.next.add(1, ordering: .relaxed).oldValue
                         guard index < bodies.count else { return mine }
-                        let request = HTTPPoster.Request(url: url, contentType: "application/octet-stream", body: bodies[index],
-                                                         connectTimeout: 5, totalTimeout: 60)
-                        let begin = Date()
-                        let response = await threads.run { poster.post(request) }
-                        mine.append((response.status, Date().timeIntervalSince(begin)))
+                        mine.append(await client.post(bodies[index], as: partner))
                     }
                 }
             }
@@ -120,11 +101,10 @@ public struct LoadBenchmark {
     }
 
     private func messages() throws -> ([[UInt8]], [[UInt8]]) {
-        let demo = "\(root)/Certificates/demo"
-        let customs = try MessageSigner(keyFile: "\(demo)/customs-core/key.pem", certificateFile: "\(demo)/customs-core/cert.pem")
-        let moit = try MessageSigner(keyFile: "\(demo)/moit/key.pem", certificateFile: "\(demo)/moit/cert.pem")
-        let application = try sample("customs-core/ImportApplication.v2/samples/ImportApplication-01.json")
-        let decision = try sample("moit/LicenceDecision.v1/samples/LicenceDecision-01.xml")
+        let customs = try GatewayUnderTest.signer("customs-core", root: root)
+        let moit = try GatewayUnderTest.signer("moit", root: root)
+        let application = try GatewayUnderTest.sample("customs-core/ImportApplication.v2/samples/ImportApplication-01.json", root: root)
+        let decision = try GatewayUnderTest.sample("moit/LicenceDecision.v1/samples/LicenceDecision-01.xml", root: root)
         var applications: [[UInt8]] = [], decisions: [[UInt8]] = []
         for index in 0..<count {
             let id = String(format: "IA-2025-%06d", 500_000 + index)
@@ -138,37 +118,4 @@ public struct LoadBenchmark {
         }
         return (applications, decisions)
     }
-
-    private func sample(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: "\(root)/MessageSpecs/\(path)") else {
-            throw failure("The sample MessageSpecs/\(path) is missing; run from the repository or give --root.")
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    private func waitUntilHealthy(port: Int, poster: HTTPPoster, threads: DeliveryThreads) async throws {
-        for _ in 0..<300 {
-            let request = HTTPPoster.Request(url: "http://127.0.0.1:\(port)/v1/partners/nobody/messages", contentType: "text/plain",
-                                             body: [], connectTimeout: 1, totalTimeout: 2)
-            if await threads.run({ poster.post(request) }).status == 404 { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw failure("gateway serve did not start on port \(port)")
-    }
-
-    private func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw failure("no free port on 127.0.0.1") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    private func failure(_ message: String) -> GatewayError { GatewayError(.internalError, message) }
 }

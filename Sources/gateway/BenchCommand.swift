@@ -6,7 +6,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the gateway's hot paths.",
-        subcommands: [SignaturesBenchCommand.self, SpecsBenchCommand.self, LoadBenchCommand.self]
+        subcommands: [SignaturesBenchCommand.self, SpecsBenchCommand.self, LoadBenchCommand.self, UsageBenchCommand.self]
     )
 }
 
@@ -81,6 +81,29 @@ struct LoadBenchCommand: AsyncParsableCommand {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         do {
             try await LoadBenchmark(gateway: executable, root: root, count: count, concurrency: concurrency).run { print($0) }
+        } catch {
+            throw CommandFailure.exit(error)
+        }
+    }
+}
+
+struct UsageBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "usage",
+        abstract: "What the N-th LicenceUsage on one licence costs gateway serve, against the first.",
+        discussion: "Starts this gateway binary's serve on a fresh embedded database with simulated partners; run from the repository."
+    )
+
+    @Option(name: .long, help: "Usages to post on the one licence.")
+    var count = 3000
+
+    @Option(name: .long, help: "The repository (Partners, MessageSpecs, Certificates).")
+    var root = FileManager.default.currentDirectoryPath
+
+    func run() async throws {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        do {
+            try await UsageBenchmark(gateway: executable, root: root, count: count).run { print($0) }
         } catch {
             throw CommandFailure.exit(error)
         }
