@@ -19,7 +19,7 @@ struct SpecsCommand: ParsableCommand {
                 print("  \(key)  v\(spec.version)  \(spec.format.rawValue)  \(spec.direction.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  → \(spec.record)")
             }
             print("Translations:")
-            for route in Translator.routes {
+            for route in Translator(registry: registry).routes {
                 print("  \(route.from) → \(route.to)\(route.needs.map { "  (needs \($0))" } ?? "")")
             }
         } catch {

@@ -25,11 +25,19 @@ public struct MessageSpec: Sendable {
     /// Values written into every rendered document (`messageType`, ASW `MessageType`, …).
     public let constants: [(path: DocumentPath, value: String)]
     public let rules: [RuleSpec]
+    /// The cases of its record this message carries, when it does not carry all of them (VCB's
+    /// acknowledgement carries an ACCEPTED payment outcome, its rejection a REJECTED one).
+    public let when: [(field: String, values: [String])]
     public let directory: String
     let location: SpecLocation
 
     /// `partner/message`, how commands and routes name the spec.
     public var key: String { "\(partner)/\(message)" }
+
+    /// Whether this message carries `record` (its `when` holds for it).
+    public func carries(_ record: JSONValue) -> Bool {
+        when.allSatisfy { condition in record[condition.field]?.text.map { condition.values.contains($0) } ?? false }
+    }
 
     public var isInbound: Bool { direction != .outbound }
     public var isOutbound: Bool { direction != .inbound }

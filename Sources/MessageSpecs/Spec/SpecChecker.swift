@@ -96,6 +96,9 @@ struct SpecChecker {
     }
 
     private func checkRules() throws(GatewayError) {
+        for condition in spec.when where !shape.contains(condition.field) {
+            throw spec.location.error("when names \(condition.field), which the record \(spec.record) does not have")
+        }
         for rule in spec.rules {
             let names = rule.when.map(\.field) + rule.require + rule.forbid + [rule.notAfter?.0, rule.notAfter?.1].compactMap { $0 }
             if let group = rule.each, !spec.fields.contains(where: { $0.name == group && $0.repeated }) {

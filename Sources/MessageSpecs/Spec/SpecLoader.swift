@@ -6,7 +6,7 @@ import GatewayCore
 enum SpecLoader {
     static let topLevelKeys: Set<String> = ["partner", "message", "version", "format", "direction", "schema", "recognise",
                                             "idempotencyKey", "signature", "record", "recordPath", "envelope", "constants",
-                                            "fields", "rules", "description"]
+                                            "fields", "rules", "when", "description"]
 
     static func load(file: String) throws(GatewayError) -> MessageSpec {
         guard let data = FileManager.default.contents(atPath: file) else {
@@ -52,6 +52,7 @@ enum SpecLoader {
             fields: try fields(root["fields"], at: root.location),
             constants: constants,
             rules: try rules(root["rules"]),
+            when: conditions(root["when"]),
             directory: directory,
             location: SpecLocation(file: file, line: 1)
         )
@@ -160,18 +161,18 @@ enum SpecLoader {
         }
     }
 
+    /// `{ field: value }` or `{ field: [values] }`.
+    private static func conditions(_ node: SpecNode?) -> [(field: String, values: [String])] {
+        (node?.members ?? []).map { field, values in (field, values.scalar.map { [$0] } ?? values.items?.compactMap(\.scalar) ?? []) }
+    }
+
     private static func rules(_ node: SpecNode?) throws(GatewayError) -> [RuleSpec] {
         guard let node else { return [] }
         guard let items = node.items else { throw node.location.error("\"rules\" must be a list") }
         var result: [RuleSpec] = []
         for item in items {
             _ = try item.mapping(allowing: ["code", "each", "when", "require", "forbid", "notAfter"])
-            var conditions: [(String, [String])] = []
-            if let when = item["when"] {
-                for (field, values) in when.members ?? [] {
-                    conditions.append((field, values.scalar.map { [$0] } ?? values.items?.compactMap(\.scalar) ?? []))
-                }
-            }
+            let conditions = conditions(item["when"])
             let order = try item.strings("notAfter")
             guard order.isEmpty || order.count == 2 else { throw item.location.error("notAfter names two fields") }
             result.append(RuleSpec(

@@ -46,8 +46,8 @@ public struct Translator: Sendable {
         guard compiled.spec.isOutbound else {
             throw GatewayError(.configurationInvalid, "\(target) is a message partners send to the gateway; the gateway does not write it.")
         }
-        guard let route = Routes.all.first(where: { $0.from == message.spec.key && $0.to == target }) else {
-            let possible = Routes.all.filter { $0.from == message.spec.key }.map(\.to)
+        guard let route = Routes.all.first(where: { $0.from == message.spec.record && $0.to == compiled.spec.record }) else {
+            let possible = targets(of: message.spec).map(\.key).sorted()
             throw GatewayError(.configurationInvalid,
                 "There is no translation from \(message.spec.key) to \(target)\(possible.isEmpty ? "" : " (possible: \(possible.joined(separator: ", ")))").")
         }
@@ -68,6 +68,10 @@ public struct Translator: Sendable {
     }
 
     private func write(_ record: JSONValue, with compiled: CompiledSpec, envelope hints: MessageEnvelope) throws(GatewayError) -> Output {
+        guard compiled.spec.carries(record) else {
+            let cases = compiled.spec.when.map { "\($0.field) is \($0.values.joined(separator: " or "))" }.joined(separator: " and ")
+            throw GatewayError(.configurationInvalid, "\(compiled.spec.key) carries a \(compiled.spec.record) only when \(cases).")
+        }
         var envelope = hints
         envelope.messageId = ids.next()
         envelope.sentAt = VietnamTime.timestamp(clock.now())
@@ -83,13 +87,24 @@ public struct Translator: Sendable {
 
     var now: String { VietnamTime.timestamp(clock.now()) }
 
-    /// The translations the gateway knows, as (from, to, what else they need).
-    public static var routes: [(from: String, to: String, needs: String?)] {
-        Routes.all.map { ($0.from, $0.to, $0.needs) }
+    /// The messages `source` translates into: the other messages the gateway writes whose record
+    /// a translation makes from its record.
+    public func targets(of source: MessageSpec) -> [MessageSpec] {
+        let records = Set(Routes.all.filter { $0.from == source.record }.map(\.to))
+        return registry.specs.filter { $0.isOutbound && $0.key != source.key && records.contains($0.record) }
+    }
+
+    /// The translations between the loaded specs, as (from, to, what else they need).
+    public var routes: [(from: String, to: String, needs: String?)] {
+        registry.specs.filter(\.isInbound).sorted { $0.key < $1.key }.flatMap { source in
+            targets(of: source).sorted { $0.key < $1.key }.map { target in
+                (source.key, target.key, Routes.all.first { $0.from == source.record && $0.to == target.record }?.needs)
+            }
+        }
     }
 }
 
-/// One translation of world §3: from a spec to a spec, and the rule between their records.
+/// One translation of world §3: from a canonical record to a canonical record, and the rule between them.
 struct Route: Sendable {
     typealias Derivation = @Sendable (ReadMessage, Translator.Inputs, Translator) throws(GatewayError) -> [(JSONValue, MessageEnvelope)]
 
@@ -109,12 +124,12 @@ enum TranslationInput {
         }
     }
 
-    /// The stored message of `key` in the context that `matches`, the latest by `order` when several do.
-    static func context<T: CanonicalRecord>(_ inputs: Translator.Inputs, _ keys: [String], as type: T.Type,
+    /// The stored message of record `T` in the context that `matches`, the latest by `order` when several do.
+    static func context<T: CanonicalRecord>(_ inputs: Translator.Inputs, as type: T.Type,
                                             needs: String, matching matches: (T) -> Bool,
                                             latest order: (T, T) -> Bool) throws(GatewayError) -> T {
         var found: [T] = []
-        for message in inputs.context where keys.contains(message.spec.key) {
+        for message in inputs.context where message.spec.record == T.recordName {
             let record = try message.decode(T.self)
             if matches(record) { found.append(record) }
         }
