@@ -128,14 +128,15 @@ public struct SentMessage: Sendable, Equatable {
 }
 
 extension GatewayStore {
-    /// The newest outbound message of a type about a business object (the ImportLicenceApplication
-    /// behind a decision), with the record it was made from: one lookup that reads no message bodies.
-    public func latestSent(type: String, businessKey: String) async throws(GatewayError) -> SentMessage? {
-        try await read("looking up the last \(type) of \(businessKey)") { db in
+    /// The newest outbound message of some types about a business object (the application behind
+    /// a decision), with the record it was made from: one lookup that reads no message bodies.
+    public func latestSent(types: [String], businessKey: String) async throws(GatewayError) -> SentMessage? {
+        guard !types.isEmpty else { return nil }
+        return try await read("looking up the last \(types.joined(separator: ", ")) of \(businessKey)") { db in
             guard let row = try await db.raw("""
                 SELECT m.id, o.state, c.message_type AS cause_type, c.record AS cause_record
                 FROM messages m JOIN outbox o ON o.message_id = m.id LEFT JOIN messages c ON c.id = m.caused_by
-                WHERE m.direction = 'outbound' AND m.message_type = \(bind: type) AND m.business_key = \(bind: businessKey)
+                WHERE m.direction = 'outbound' AND m.message_type IN \(Self.list(types)) AND m.business_key = \(bind: businessKey)
                 ORDER BY o.sequence DESC LIMIT 1
                 """).first() else { return nil }
             return SentMessage(id: try row.decode(column: "id", as: String.self),
@@ -170,12 +171,13 @@ extension GatewayStore {
         }
     }
 
-    /// The newest inbound message of a type about a business object (the tax notice a payment quotes).
-    public func latestInbound(type: String, businessKey: String) async throws(GatewayError) -> StoredMessage? {
-        try await read("looking up the last \(type) of \(businessKey)") { db in
+    /// The newest inbound message of some types about a business object (the tax notice a payment quotes).
+    public func latestInbound(types: [String], businessKey: String) async throws(GatewayError) -> StoredMessage? {
+        guard !types.isEmpty else { return nil }
+        return try await read("looking up the last \(types.joined(separator: ", ")) of \(businessKey)") { db in
             try await db.raw("""
                 SELECT * FROM messages
-                WHERE direction = 'inbound' AND message_type = \(bind: type) AND business_key = \(bind: businessKey)
+                WHERE direction = 'inbound' AND message_type IN \(Self.list(types)) AND business_key = \(bind: businessKey)
                 ORDER BY created_at DESC LIMIT 1
                 """).first().map(Self.decode)
         }

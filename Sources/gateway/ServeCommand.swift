@@ -65,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
             let outboxWorker = OutboxWorker(store: store, plan: PartnerDeliveryPlan(runtime: runtime),
                                             threads: DeliveryThreads(count: deliveryThreads))
             worker = outboxWorker
-            pipeline = InboundPipeline(runtime: runtime, receiptSigner: signer, onQueued: { outboxWorker.wake() })
+            pipeline = try InboundPipeline(runtime: runtime, receiptSigner: signer, onQueued: { outboxWorker.wake() })
             logger.info("Loaded \(registry.specs.count) message specs and \(partnerRegistry.partners.count) partners; store \(store.location); memory allocator \(MemoryAllocator.description)")
             logger.info("Tracking page: http://\(host):\(port)/ — to watch the four flows run on simulated partners, stop this and run: gateway demo")
         } catch {

@@ -21,7 +21,7 @@ import TestSupport
         let moit = try await FakePartner.start(answering: [503, 202])
         defer { moit.stop() }
         let gateway = try await G.start(endpoints: ["moit": moit])
-        let pipeline = InboundPipeline(runtime: gateway.pipeline.runtime, receiptSigner: try G.signer("gateway"), metrics: factory)
+        let pipeline = try InboundPipeline(runtime: gateway.pipeline.runtime, receiptSigner: try G.signer("gateway"), metrics: factory)
         let worker = OutboxWorker(store: gateway.store, plan: PartnerDeliveryPlan(runtime: pipeline.runtime), threads: G.threads,
                                   metrics: factory)
         let application = try G.signed("customs-core/ImportApplication.v2/samples/ImportApplication-01.json", by: "customs-core")

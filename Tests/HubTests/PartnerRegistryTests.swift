@@ -74,6 +74,32 @@ import TestSupport
     }
 
     @Test(arguments: [
+        ("customs-core", "receives: [customs-core/LicenceRecord, ", "receives: [",
+         "the flow of mard/phyto_imp_permit sends Licence records to each customs it addresses, but it receives none"),
+        ("moit", "receives: [moit/ImportLicenceApplication]", "receives: []",
+         "the flow of customs-core/ImportApplication sends LicenceApplication records to each ministry it addresses, but it receives none"),
+        ("bank-bidv", "answers: bank-bidv/NotificationResult", "",
+         "it sends bank-bidv/camt.054, which is answered at once with a NotificationResult message: name it in answers"),
+        ("bank-vcb", "receives: [bank-vcb/PaymentAcknowledgement, bank-vcb/PaymentRejection]", "receives: []",
+         "it sends bank-vcb/PaymentConfirmation, which is answered with a PaymentOutcome message, but it receives none"),
+        ("bank-vcb", "kind: bank", "kind: ministry", "it sends bank-vcb/PaymentConfirmation, but no flow takes a Payment from a ministry"),
+    ])
+    func aFlowRoutedToAPartnerThatDoesNotTakeItStopsTheStartWithFileAndLine(partner: String, old: String, new: String, reason: String) throws {
+        let directory = try Self.copy()
+        Self.edit(directory, partner, replacing: old, with: new)
+        let registry = try PartnerRegistry(directory: directory, specs: Self.specs, environment: [:])
+        let error = try #require(throws: GatewayError.self) { try FlowRoutes.check(partners: registry, specs: Self.specs) }
+        let lines = String(decoding: read("\(directory)/\(partner).yaml"), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let line = (lines.firstIndex { $0.hasPrefix("receives:") } ?? 0) + 1
+        #expect(error.code == .configurationInvalid)
+        #expect(error.message == "\(directory)/\(partner).yaml:\(line): \(reason).", "\(error.message)")
+    }
+
+    @Test func theShippedPartnersTakeEveryFlowTheySend() throws {
+        try FlowRoutes.check(partners: try PartnerRegistry(directory: Self.shipped, specs: Self.specs, environment: [:]), specs: Self.specs)
+    }
+
+    @Test(arguments: [
         ("CN=eps-signing.moit.example,OU=e-Permit System,O=Bộ Công Thương,C=VN", true),
         ("CN=eps-signing.moit.example,OU=Other,O=Bộ Công Thương,C=VN", false),
         ("CN=eps-signing.moit.example.evil,OU=e-Permit System,C=VN", false),

@@ -71,10 +71,14 @@ public struct FlowOutcome: Sendable {
 
 /// The business of one kind of inbound message (world §3): from its canonical record and the
 /// stored state, the messages to send and the case events to record — or a refusal with the
-/// partner's business code, which changes nothing.
+/// partner's business code, which changes nothing. A step knows records and roles: whichever
+/// partner plays the role, in whichever format, its messages of the record come here.
 public protocol FlowStep: Sendable {
-    /// The `partner/type` of the messages this step handles.
-    var handles: String { get }
+    /// The canonical record of the messages this step handles, and the role of their senders.
+    var record: String { get }
+    var sender: PartnerRole { get }
+    /// What the step sends and to whom, checked against the partner files at start.
+    var routes: [FlowRoute] { get }
     func handle(_ message: ReadMessage, signer: SignerIdentity, from partner: Partner, context: FlowContext) async throws(GatewayError) -> FlowOutcome
     /// The partner sent an accepted message again (same key, same bytes): it is not processed
     /// again, but a step may repeat what the partner is waiting for.
@@ -82,6 +86,7 @@ public protocol FlowStep: Sendable {
 }
 
 extension FlowStep {
+    public var routes: [FlowRoute] { [] }
     public func retransmitted(_ first: StoredMessage, context: FlowContext) async throws(GatewayError) {}
 }
 
@@ -102,8 +107,9 @@ public struct DeliveryAnswer: Sendable {
 /// The business of a partner's final answer to an outbound message (world §1.5: MOIT taking an
 /// application makes the case APPLIED; customs-core taking an ASEAN certificate sends the ACK).
 public protocol DeliveryStep: Sendable {
-    /// The `partner/type` of the outbound messages this step follows.
-    var follows: String { get }
+    /// The canonical record of the outbound messages this step follows, and the role of their receivers.
+    var record: String { get }
+    var receiver: PartnerRole { get }
     func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome
 }
 

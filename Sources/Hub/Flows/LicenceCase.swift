@@ -6,8 +6,6 @@ import Store
 /// A licence or permit case as a step reads it (one row: status, facts, version) and hands it
 /// back changed: the MOIT application case once its licence is approved, the MARD permit case.
 struct LicenceCase {
-    static let recordType = "customs-core/LicenceRecord"
-
     let kind: CaseKind
     let key: String
     let status: CaseStatus?
@@ -41,7 +39,7 @@ struct LicenceCase {
 
     /// What the store keeps of a transition: the case's new state at this version (with the
     /// number it is found by, and its validity end while it can still expire), its timeline
-    /// lines, the items it counted, and the licence's next record for customs-core.
+    /// lines, the items it counted, and the licence's next record for customs.
     func outcome(_ transition: LicenceLifecycle.Transition, number: String?, businessKey: String?, partner: String, signer: String?,
                  messageId: String? = nil, context: FlowContext) throws(GatewayError) -> FlowOutcome {
         let facts = transition.facts
@@ -55,11 +53,9 @@ struct LicenceCase {
             CaseEvent(kind: kind, key: key, event: $0.event, status: $0.status, partner: partner, messageId: messageId, signer: signer,
                       at: context.now, detail: $0.detail)
         }
-        var produced: [ProducedMessage] = []
-        if let record = transition.record {
-            let output = try context.translator.write(record, as: Self.recordType, envelope: MessageEnvelope())
-            produced.append(ProducedMessage(partner: "customs-core", output: output, businessKey: Self.businessKey(record.licenceNumber)))
-        }
+        let produced = try transition.record.map { record throws(GatewayError) in
+            try context.write(record, for: .customs, businessKey: Self.businessKey(record.licenceNumber))
+        } ?? []
         return FlowOutcome(businessKey: businessKey, produced: produced, events: events, updates: [update],
                            items: transition.counted.map(counted))
     }

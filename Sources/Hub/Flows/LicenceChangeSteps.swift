@@ -7,7 +7,9 @@ import Store
 /// World §3 flow 1, step 6 (table 1c): an amendment becomes the licence's next LicenceRecord
 /// (`LicenceLifecycle.amend`).
 public struct LicenceAmendmentStep: FlowStep {
-    public let handles = "moit/LicenceAmendment"
+    public let record = LicenceAmendment.recordName
+    public let sender = PartnerRole.licensingAuthority
+    public let routes = [FlowRoute(.role(.customs), Licence.recordName)]
 
     public init() {}
 
@@ -25,7 +27,9 @@ public struct LicenceAmendmentStep: FlowStep {
 /// World §3 flow 1, step 7 (table 1d): a revocation becomes the licence's last LicenceRecord,
 /// `REVOKED`, and the case is REVOKED for good (`LicenceLifecycle.revoke`).
 public struct LicenceRevocationStep: FlowStep {
-    public let handles = "moit/LicenceRevocation"
+    public let record = LicenceRevocation.recordName
+    public let sender = PartnerRole.licensingAuthority
+    public let routes = [FlowRoute(.role(.customs), Licence.recordName)]
 
     public init() {}
 

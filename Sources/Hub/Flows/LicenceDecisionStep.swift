@@ -9,7 +9,9 @@ import Store
 /// Refused, changing nothing: a decision on an application MOIT never accepted from the NSW
 /// (`UNKNOWN_APPLICATION`), a second final decision (`DECISION_ALREADY_FINAL`).
 public struct LicenceDecisionStep: FlowStep {
-    public let handles = "moit/LicenceDecision"
+    public let record = LicenceDecision.recordName
+    public let sender = PartnerRole.licensingAuthority
+    public let routes = [FlowRoute(.role(.customs), Licence.recordName)]
 
     public init() {}
 
@@ -17,16 +19,17 @@ public struct LicenceDecisionStep: FlowStep {
                        context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         let decision = try message.decode(LicenceDecision.self)
         let key = "application/\(decision.applicationId)"
-        guard let submitted = try await context.store.latestSent(type: "moit/ImportLicenceApplication", businessKey: key),
+        let applications = context.partners.specs(of: partner, receiving: LicenceApplication.recordName, in: context.specs)
+        guard let submitted = try await context.store.latestSent(types: applications, businessKey: key),
               submitted.state == .delivered else {
             throw GatewayError(ErrorCode(rawValue: "UNKNOWN_APPLICATION"),
-                               "No application \(decision.applicationId) was submitted to and accepted by MOIT.",
+                               "No application \(decision.applicationId) was submitted to and accepted by \(partner.id).",
                                path: message.spec.documentPath(ofField: "applicationId"))
         }
-        // The application as customs-core filed it (1a copies it whole): its stored record, not
-        // the signed XML sent to MOIT parsed and validated once more.
+        // The application as customs filed it (1a copies it whole): its stored record, not the
+        // signed XML sent to the authority parsed and validated once more.
         guard let causeType = submitted.causeType, let record = submitted.causeRecord else {
-            throw GatewayError(.internalError, "The application \(decision.applicationId) sent to MOIT has no stored cause.")
+            throw GatewayError(.internalError, "The application \(decision.applicationId) sent to \(partner.id) has no stored cause.")
         }
         let application = try context.specs.stored(record: record, of: causeType).decode(LicenceApplication.self)
         let licenceCase = try await LicenceCase.load(.application, decision.applicationId, context: context)

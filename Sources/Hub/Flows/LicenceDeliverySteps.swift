@@ -4,9 +4,10 @@ import MessageSpecs
 import Signatures
 import Store
 
-/// World §1.5: MOIT answering 202 to an ImportLicenceApplication makes the case APPLIED.
+/// World §1.5: the licensing authority answering 202 to an application makes the case APPLIED.
 public struct ApplicationDeliveredStep: DeliveryStep {
-    public let follows = "moit/ImportLicenceApplication"
+    public let record = LicenceApplication.recordName
+    public let receiver = PartnerRole.licensingAuthority
 
     public init() {}
 
@@ -19,20 +20,20 @@ public struct ApplicationDeliveredStep: DeliveryStep {
     }
 }
 
-/// World §1.5: customs-core answering 202 to a licence's first LicenceRecord makes the case —
-/// the MOIT application or the MARD permit — DELIVERED_TO_CUSTOMS.
+/// World §1.5: customs answering 202 to a licence's first LicenceRecord makes the case — the
+/// MOIT application or the MARD permit — DELIVERED_TO_CUSTOMS.
 public struct LicenceRecordDeliveredStep: DeliveryStep {
-    public let follows = LicenceCase.recordType
+    public let record = Licence.recordName
+    public let receiver = PartnerRole.customs
 
     public init() {}
 
     public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         guard answer.accepted else { return FlowOutcome(businessKey: nil) }
-        // The gateway wrote and validated this record itself: two members are all it needs again.
-        let record = try JSONParser().parse(try UnverifiedPayload.of(String(decoding: message.body, as: UTF8.self)))
-        guard let version = record["recordVersion"]?.numberValue?.intValue, let number = record["licenceNumber"]?.stringValue,
-              let licenceCase = try await LicenceCase.find(number, context: context),
-              let transition = LicenceLifecycle.delivered(recordVersion: version, status: licenceCase.status, facts: licenceCase.facts) else {
+        let sent = try context.record(Licence.self, of: message)
+        let number = sent.licenceNumber
+        guard let licenceCase = try await LicenceCase.find(number, context: context),
+              let transition = LicenceLifecycle.delivered(recordVersion: sent.recordVersion, status: licenceCase.status, facts: licenceCase.facts) else {
             return FlowOutcome(businessKey: nil)
         }
         return try licenceCase.outcome(transition, number: number, businessKey: message.businessKey, partner: message.partner, signer: nil,

@@ -1,7 +1,6 @@
 import Foundation
 import GatewayCore
 import MessageSpecs
-import Signatures
 import Store
 
 /// Fills the facts of licence and permit cases recorded before cases kept them (schema 3 and
@@ -14,27 +13,40 @@ public struct LicenceFactsBackfill: Sendable {
         self.runtime = runtime
     }
 
-    static let usageType = "customs-core/LicenceUsage"
-
     /// The licence numbers whose facts it filled.
     @discardableResult
     public func run() async throws(GatewayError) -> [String] {
         let context = runtime.context(at: runtime.clock.now())
         let prefix = LicenceCase.businessKey("")
+        let types = Types(specs: context.specs)
         var filled: [String] = []
-        for key in try await context.store.businessKeysWithoutFacts(outbound: LicenceCase.recordType, keyPrefix: prefix) {
-            let number = String(key.dropFirst(prefix.count))
-            if try await fill(number, businessKey: key, context: context) { filled.append(number) }
+        for type in types.records {
+            for key in try await context.store.businessKeysWithoutFacts(outbound: type, keyPrefix: prefix) {
+                let number = String(key.dropFirst(prefix.count))
+                if try await fill(number, businessKey: key, types: types, context: context) { filled.append(number) }
+            }
         }
         return filled
     }
 
-    private func fill(_ number: String, businessKey: String, context: FlowContext) async throws(GatewayError) -> Bool {
-        let records = try await context.store.messages(.outbound, type: LicenceCase.recordType, businessKey: businessKey)
+    /// The messages a licence's history is in: the licence records sent and the usages received.
+    struct Types {
+        let records: [String]
+        let usages: [String]
+
+        init(specs: SpecRegistry) {
+            records = specs.specs.filter { $0.isOutbound && $0.record == Licence.recordName }.map(\.key)
+            usages = specs.specs.filter { $0.isInbound && $0.record == LicenceUsage.recordName }.map(\.key)
+        }
+    }
+
+    private func fill(_ number: String, businessKey: String, types: Types, context: FlowContext) async throws(GatewayError) -> Bool {
+        var records: [StoredMessage] = []
+        for type in types.records { records += try await context.store.messages(.outbound, type: type, businessKey: businessKey) }
         var current: Licence?
         var delivered = false
         for message in records {
-            let record = try context.specs.read(try UnverifiedPayload.of(String(decoding: message.body, as: UTF8.self))).decode(Licence.self)
+            let record = try context.record(Licence.self, of: message)
             if record.recordVersion > current?.recordVersion ?? 0 { current = record }
             if record.recordVersion == 1, message.status == "DELIVERED" { delivered = true }
         }
@@ -46,7 +58,9 @@ public struct LicenceFactsBackfill: Sendable {
         let licenceCase = try LicenceCase(kind: kind, key: current.applicationId ?? number,
                                           stored: try await context.store.storedCase(kind: kind, key: current.applicationId ?? number))
         var items: [CaseItem] = []
-        for message in try await context.store.messages(.inbound, type: Self.usageType, businessKey: businessKey) {
+        var usages: [StoredMessage] = []
+        for type in types.usages { usages += try await context.store.messages(.inbound, type: type, businessKey: businessKey) }
+        for message in usages {
             guard let record = message.record else { continue }
             let usage = try context.specs.decode(LicenceUsage.self, fromRecord: record)
             for line in usage.usageLines { facts.add(line.quantityUsed, to: line.licenceLineNo) }

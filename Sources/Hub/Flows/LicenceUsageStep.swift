@@ -9,7 +9,8 @@ import Store
 /// The step reads one case row and asks one question (was the declaration counted?), however
 /// many usages the licence had.
 public struct LicenceUsageStep: FlowStep {
-    public let handles = "customs-core/LicenceUsage"
+    public let record = LicenceUsage.recordName
+    public let sender = PartnerRole.customs
 
     public init() {}
 

@@ -35,7 +35,8 @@ struct PaymentMatching {
             return Decision(verdict: verdict, repeated: true)
         }
         let number = payment.taxNoticeNumber
-        let notice = try await context.store.latestInbound(type: "customs-core/TaxNotice", businessKey: "taxnotice/\(number)")
+        let notices = context.specs.specs.filter { $0.isInbound && $0.record == TaxNotice.recordName }.map(\.key)
+        let notice = try await context.store.latestInbound(types: notices, businessKey: "taxnotice/\(number)")
             .flatMap { $0.record }
             .map { record throws(GatewayError) in try context.specs.decode(TaxNotice.self, fromRecord: record) }
         let noticeCase = try await context.store.timeline(kind: .taxNotice, key: number)

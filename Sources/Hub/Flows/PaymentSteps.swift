@@ -4,10 +4,11 @@ import MessageSpecs
 import Signatures
 import Store
 
-/// World §3 flow 2, step 1: customs-core's tax notice, kept as an open notice for the banks'
-/// payments. A number received before under another messageId is `DUPLICATE_TAX_NOTICE`.
+/// World §3 flow 2, step 1: customs' tax notice, kept as an open notice for the banks' payments.
+/// A number received before under another messageId is `DUPLICATE_TAX_NOTICE`.
 public struct TaxNoticeStep: FlowStep {
-    public let handles = "customs-core/TaxNotice"
+    public let record = TaxNotice.recordName
+    public let sender = PartnerRole.customs
 
     public init() {}
 
@@ -18,7 +19,7 @@ public struct TaxNoticeStep: FlowStep {
         let new = CaseCondition(kind: .taxNotice, key: number, allowed: [nil],
                                 refusal: GatewayError(ErrorCode(rawValue: "DUPLICATE_TAX_NOTICE"),
                                                       "Tax notice \(number) was already received under another messageId.",
-                                                      path: "/taxNoticeNumber"))
+                                                      path: message.spec.documentPath(ofField: "taxNoticeNumber")))
         return FlowOutcome(businessKey: "taxnotice/\(number)", events: [
             CaseEvent(kind: .taxNotice, key: number, event: "received", status: .open, partner: partner.id, messageId: nil,
                       signer: signer.subject, at: context.now,
@@ -27,11 +28,14 @@ public struct TaxNoticeStep: FlowStep {
     }
 }
 
-/// World §3 flow 2 for Vietcombank: a PaymentConfirmation is matched after the 202; a match
-/// sends the PaymentRecord to customs-core and a PaymentAcknowledgement to VCB, anything else a
-/// PaymentRejection with the reason. A confirmation VCB sends again gets the same answer again.
+/// World §3 flow 2 for a bank that confirms payments one by one (Vietcombank): a confirmation is
+/// matched after the 202; a match sends the payment record to customs and the accepted outcome to
+/// the bank (VCB's PaymentAcknowledgement), anything else the refused outcome with the reason (its
+/// PaymentRejection). A confirmation sent again gets the same answer again.
 public struct PaymentConfirmationStep: FlowStep {
-    public let handles = "bank-vcb/PaymentConfirmation"
+    public let record = Payment.recordName
+    public let sender = PartnerRole.bank
+    public let routes = [FlowRoute(.role(.customs), Payment.recordName), FlowRoute(.sender, PaymentOutcome.recordName)]
 
     public init() {}
 
@@ -43,15 +47,10 @@ public struct PaymentConfirmationStep: FlowStep {
         let answerKey = "payment/\(payment.transactionRef)"
         var outcome = FlowOutcome(businessKey: answerKey, events: decision.events, conditions: decision.conditions)
         if decision.matched {
-            outcome.produced += try context.translator.translate(message, to: "customs-core/PaymentRecord")
-                .map { ProducedMessage(partner: "customs-core", output: $0, businessKey: "taxnotice/\(payment.taxNoticeNumber)") }
-            outcome.produced += try context.translator.translate(message, to: "bank-vcb/PaymentAcknowledgement")
-                .map { ProducedMessage(partner: partner.id, output: $0, businessKey: answerKey) }
-        } else {
-            outcome.produced += try context.translator.translate(message, to: "bank-vcb/PaymentRejection",
-                                                                 inputs: Translator.Inputs(verdicts: [decision.verdict]))
-                .map { ProducedMessage(partner: partner.id, output: $0, businessKey: answerKey) }
+            outcome.produced += try context.translate(message, into: record, for: .customs, businessKey: "taxnotice/\(payment.taxNoticeNumber)")
         }
+        outcome.produced += try context.translate(message, into: PaymentOutcome.recordName, for: partner,
+                                                  inputs: Translator.Inputs(verdicts: [decision.verdict]), businessKey: answerKey)
         return outcome
     }
 
@@ -62,11 +61,14 @@ public struct PaymentConfirmationStep: FlowStep {
     }
 }
 
-/// World §3 flow 2 for BIDV: each entry of a camt.054 notification is matched in entry order;
-/// matched entries go to customs-core as PaymentRecords, and BIDV gets one result per entry in
-/// the synchronous NotificationResult. An entry already decided repeats its first result.
+/// World §3 flow 2 for a bank that notifies payments in batches (BIDV's camt.054): each entry is
+/// matched in entry order; matched entries go to customs as payment records, and the bank gets one
+/// result per entry in its synchronous answer (BIDV's NotificationResult). An entry already
+/// decided repeats its first result.
 public struct BankNotificationStep: FlowStep {
-    public let handles = "bank-bidv/camt.054"
+    public let record = BankNotification.recordName
+    public let sender = PartnerRole.bank
+    public let routes = [FlowRoute(.role(.customs), Payment.recordName), FlowRoute(.senderAtOnce, NotificationResult.recordName)]
 
     public init() {}
 
@@ -81,16 +83,15 @@ public struct BankNotificationStep: FlowStep {
         var outcome = FlowOutcome(businessKey: "notification/\(notification.messageId)",
                                   events: decisions.flatMap(\.events), conditions: decisions.flatMap(\.conditions))
         if decisions.contains(where: \.matched) {
-            let records = try context.translator.translate(message, to: "customs-core/PaymentRecord")
-            for (index, entry) in notification.entries.enumerated() where decisions[index].matched {
-                outcome.produced.append(ProducedMessage(partner: "customs-core", output: records[index], businessKey: "taxnotice/\(entry.taxNoticeNumber)"))
+            // One payment record per entry, entry by entry for each customs partner.
+            let entries = notification.entries
+            let records = try context.translate(message, into: Payment.recordName, for: .customs, businessKey: "")
+            for (index, record) in records.enumerated() where decisions[index % entries.count].matched {
+                outcome.produced.append(ProducedMessage(partner: record.partner, output: record.output,
+                                                        businessKey: "taxnotice/\(entries[index % entries.count].taxNoticeNumber)"))
             }
         }
-        let result = try context.translator.translate(message, to: "bank-bidv/NotificationResult",
-                                                      inputs: Translator.Inputs(verdicts: decisions.map(\.verdict)))
-        guard let body = result.first?.bytes else { throw GatewayError(.internalError, "The NotificationResult was not written.") }
-        // BIDV takes the result unsigned, over its mutual TLS (bank-bidv README).
-        outcome.answer = SynchronousAnswer(contentType: "application/json", body: body)
+        outcome.answer = try context.answer(message, to: partner, inputs: Translator.Inputs(verdicts: decisions.map(\.verdict)))
         return outcome
     }
 }

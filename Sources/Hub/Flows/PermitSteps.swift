@@ -8,7 +8,9 @@ import Store
 /// (`LicenceLifecycle.permit`): issued, re-issued and cancelled permits become LicenceRecords
 /// for customs-core; a refused one is REJECTED and sends nothing, and stays trackable by its number.
 public struct PermitStep: FlowStep {
-    public let handles = "mard/phyto_imp_permit"
+    public let record = PhytosanitaryPermit.recordName
+    public let sender = PartnerRole.licensingAuthority
+    public let routes = [FlowRoute(.role(.customs), Licence.recordName)]
 
     public init() {}
 
@@ -28,7 +30,8 @@ public struct PermitStep: FlowStep {
 /// World §3 flow 4, 4b: a quarantine inspection result, recorded against its permit (and
 /// declaration) and not forwarded. `UNKNOWN_PERMIT` for a permit never received as ISSUED.
 public struct QuarantineResultStep: FlowStep {
-    public let handles = "mard/qrtn_result"
+    public let record = QuarantineResult.recordName
+    public let sender = PartnerRole.licensingAuthority
 
     public init() {}
 

@@ -8,9 +8,16 @@ import Signatures
 public struct Partner: Sendable {
     public let id: String
     public let name: String
-    public let kind: String
+    public let role: PartnerRole
     /// The ASEAN member state of an ASW partner (`TH`, `SG`), whose certificate must sign as `SenderNSW`.
     public let country: String?
+    /// A licensing authority's licence types: the applications for them go to it.
+    public let licenceTypes: Set<String>
+    /// The message of its own format it is answered with at once, instead of the gateway's receipt.
+    public let answers: String?
+    /// Its partner file, and the line of its `receives`, for configuration errors.
+    public let file: String
+    public let receivesLine: Int
     public let endpoint: Endpoint?
     public let trust: SignerTrust
     public let trustDirectory: String

@@ -33,6 +33,8 @@ struct PartnerFile: Decodable {
     let name: String
     let kind: String
     let country: String?
+    let licenceTypes: [String]?
+    let answers: String?
     let endpoint: Endpoint?
     let tls: TLS?
     let trust: String

@@ -65,10 +65,11 @@ public struct PartnerRegistry: Sendable {
             guard let relative else { return nil }
             return try path(relative, what)
         }
-        guard ["ministry", "bank", "asean", "customs"].contains(parsed.kind) else {
-            throw failure("kind must be ministry, bank, asean or customs, not \(parsed.kind)")
+        guard let role = PartnerRole(rawValue: parsed.kind) else {
+            throw failure("kind must be \(PartnerRole.names), not \(parsed.kind)")
         }
-        for type in parsed.sends + parsed.receives where specs.spec(type) == nil {
+        if role == .aseanNSW, parsed.country == nil { throw failure("an ASEAN NSW names its member state: country") }
+        for type in parsed.sends + parsed.receives + [parsed.answers].compactMap({ $0 }) where specs.spec(type) == nil {
             throw failure("the message type \(type) is not a loaded spec (see gateway specs)")
         }
         for type in parsed.sends where specs.spec(type)?.spec.isInbound != true {
@@ -116,7 +117,13 @@ public struct PartnerRegistry: Sendable {
             guard !delays.isEmpty else { throw failure("retry.delays must list at least one delay") }
             retry = RetryPolicy(delays: delays, giveUpAfter: try duration(declared.giveUpAfter, failure))
         }
-        return Partner(id: parsed.id, name: parsed.name, kind: parsed.kind, country: parsed.country, endpoint: endpoint,
+        if let answers = parsed.answers, specs.spec(answers)?.spec.isOutbound != true {
+            throw failure("answers: \(answers) is not a message the gateway writes")
+        }
+        let text = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let receivesLine = (text.firstIndex { $0.hasPrefix("receives:") } ?? 0) + 1
+        return Partner(id: parsed.id, name: parsed.name, role: role, country: parsed.country, licenceTypes: Set(parsed.licenceTypes ?? []),
+                       answers: parsed.answers, file: file, receivesLine: receivesLine, endpoint: endpoint,
                        trust: SignerTrust.standard(store: store), trustDirectory: trustDirectory,
                        acceptedSigners: AcceptedSigners(fingerprints: fingerprints, subjectPatterns: subjects),
                        sends: Set(parsed.sends), receives: Set(parsed.receives), signingKey: signing, retry: retry)

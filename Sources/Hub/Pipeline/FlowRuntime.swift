@@ -10,7 +10,7 @@ public struct FlowRuntime: Sendable {
     public let specs: SpecRegistry
     public let partners: PartnerRegistry
     public let store: GatewayStore
-    public let deliverySteps: [String: any DeliveryStep]
+    let deliverySteps: [StepKey: any DeliveryStep]
     let translator: Translator
     let outbound: OutboundMessages
     let clock: any GatewayClock
@@ -21,7 +21,7 @@ public struct FlowRuntime: Sendable {
         self.specs = specs
         self.partners = partners
         self.store = store
-        self.deliverySteps = Dictionary(deliverySteps.map { ($0.follows, $0) }, uniquingKeysWith: { first, _ in first })
+        self.deliverySteps = Dictionary(deliverySteps.map { (StepKey(record: $0.record, role: $0.receiver), $0) }, uniquingKeysWith: { first, _ in first })
         translator = Translator(registry: specs, clock: clock, ids: ids)
         outbound = try OutboundMessages(partners: partners, ids: ids)
         self.clock = clock

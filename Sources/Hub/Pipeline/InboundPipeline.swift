@@ -12,7 +12,7 @@ import Store
 /// everything stored in one transaction → 202 with the gateway's signed receipt.
 public struct InboundPipeline: Sendable {
     public let runtime: FlowRuntime
-    public let steps: [String: any FlowStep]
+    let steps: [StepKey: any FlowStep]
     let receipts: ReceiptMaker
     /// Called when a message was stored with messages to deliver (wakes the outbox worker).
     let onQueued: (@Sendable () -> Void)?
@@ -22,11 +22,14 @@ public struct InboundPipeline: Sendable {
     /// How often a step is run again when the case it decided on changed before it was stored.
     static let reconsiderations = 3
 
+    /// Refuses partner files that route a flow's records to a partner which does not receive them
+    /// (`FlowRoutes.check`).
     public init(runtime: FlowRuntime, receiptSigner: MessageSigner, steps: [any FlowStep] = Flows.steps,
-                onQueued: (@Sendable () -> Void)? = nil, metrics: any MetricsFactory = MetricsSystem.factory) {
+                onQueued: (@Sendable () -> Void)? = nil, metrics: any MetricsFactory = MetricsSystem.factory) throws(GatewayError) {
+        try FlowRoutes.check(steps, partners: runtime.partners, specs: runtime.specs)
         self.runtime = runtime
         self.metrics = metrics
-        self.steps = Dictionary(steps.map { ($0.handles, $0) }, uniquingKeysWith: { first, _ in first })
+        self.steps = Dictionary(steps.map { (StepKey(record: $0.record, role: $0.sender), $0) }, uniquingKeysWith: { first, _ in first })
         receipts = ReceiptMaker(signer: receiptSigner)
         self.onQueued = onQueued
     }
@@ -34,7 +37,7 @@ public struct InboundPipeline: Sendable {
     public init(specs: SpecRegistry, partners: PartnerRegistry, store: GatewayStore, receiptSigner: MessageSigner,
                 steps: [any FlowStep] = Flows.steps, clock: any GatewayClock = SystemClock(), ids: any MessageIdSource = RandomMessageIds(),
                 onQueued: (@Sendable () -> Void)? = nil, metrics: any MetricsFactory = MetricsSystem.factory) throws(GatewayError) {
-        self.init(runtime: try FlowRuntime(specs: specs, partners: partners, store: store, clock: clock, ids: ids),
+        try self.init(runtime: try FlowRuntime(specs: specs, partners: partners, store: store, clock: clock, ids: ids),
                   receiptSigner: receiptSigner, steps: steps, onQueued: onQueued, metrics: metrics)
     }
 
@@ -117,13 +120,13 @@ public struct InboundPipeline: Sendable {
             throw GatewayError(.schemaInvalid, "The message has no idempotency key at \(message.spec.idempotencyKey).")
         }
         let context = context(at: now)
-        let step = steps[message.spec.key]
+        let step = steps[StepKey(record: message.spec.record, role: partner.role)]
         // A retransmission is answered before the flow runs again.
         if let first = try await store.inbound(partner: partner.id, idempotencyKey: key) {
             return try await answer(toRepeated: first, digest: refusal.digest, step: step, context: context)
         }
         guard let step else {
-            throw GatewayError(ErrorCode("NOT_SUPPORTED", httpStatus: 501), "The gateway does not handle \(message.spec.key) yet.")
+            throw GatewayError(ErrorCode("NOT_SUPPORTED", httpStatus: 501), "The gateway does not handle \(message.spec.key) from a \(partner.role.rawValue) yet.")
         }
         let inboundId = ids.next()
         var attempt = 1

@@ -30,9 +30,13 @@ public struct OutboundMessages: Sendable {
         return try signer.sign(bytes)
     }
 
-    /// A signed synchronous answer in the partner's own format (an ASEAN ACK).
+    /// A synchronous answer in the partner's own format: signed (an ASEAN ACK) unless its format
+    /// is unsigned (BIDV's NotificationResult, which BIDV takes over its mutual TLS).
     public func answer(_ output: Translator.Output, for partner: String) throws(GatewayError) -> SynchronousAnswer {
-        SynchronousAnswer(contentType: contentType(of: output.spec), body: try signed(output.bytes, for: partner))
+        guard output.spec.signature.format != "none" else {
+            return SynchronousAnswer(contentType: output.spec.format == .xml ? "application/xml; charset=utf-8" : "application/json", body: output.bytes)
+        }
+        return SynchronousAnswer(contentType: contentType(of: output.spec), body: try signed(output.bytes, for: partner))
     }
 
     func stored(_ produced: ProducedMessage, causedBy cause: String, at now: Date) throws(GatewayError) -> StoredMessage {
@@ -41,7 +45,7 @@ public struct OutboundMessages: Sendable {
             id: id, direction: .outbound, partner: produced.partner, messageType: produced.output.spec.key, idempotencyKey: id,
             body: try signed(produced.output.bytes, for: produced.partner),
             contentType: partners.partner(produced.partner)?.endpoint?.contentType ?? contentType(of: produced.output.spec),
-            businessKey: produced.businessKey, status: "PENDING", causedBy: cause, createdAt: now)
+            record: String(decoding: JSONWriter.compact(produced.output.record), as: UTF8.self), businessKey: produced.businessKey, status: "PENDING", causedBy: cause, createdAt: now)
     }
 
     private func contentType(of spec: MessageSpec) -> String {

@@ -14,6 +14,6 @@ protocol PartnerConventions: Sendable {
 /// The conventions of each kind of partner that has its own.
 enum Conventions {
     static func of(_ partner: Partner) -> (any PartnerConventions)? {
-        partner.kind == "asean" ? AseanConventions() : nil
+        partner.role == .aseanNSW ? AseanConventions() : nil
     }
 }

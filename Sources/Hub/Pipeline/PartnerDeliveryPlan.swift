@@ -29,7 +29,8 @@ public struct PartnerDeliveryPlan: DeliveryPlan {
     }
 
     public func consequences(of outcome: DeliveryOutcome, for message: StoredMessage, at time: Date) async -> DeliveryConsequences {
-        guard let step = runtime.deliverySteps[message.messageType] else { return DeliveryConsequences() }
+        guard let record = runtime.specs.spec(message.messageType)?.spec.record, let receiver = partners.partner(message.partner),
+              let step = runtime.deliverySteps[StepKey(record: record, role: receiver.role)] else { return DeliveryConsequences() }
         let answer: DeliveryAnswer
         switch outcome {
         case .delivered(let status, let body): answer = DeliveryAnswer(accepted: true, httpStatus: status, body: body)

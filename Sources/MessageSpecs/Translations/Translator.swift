@@ -37,34 +37,56 @@ public struct Translator: Sendable {
         public let spec: MessageSpec
         public let envelope: MessageEnvelope
         public let bytes: [UInt8]
+        /// The canonical record the message was written from.
+        public let record: JSONValue
     }
 
     public func translate(_ message: ReadMessage, to target: String, inputs: Inputs = Inputs()) throws(GatewayError) -> [Output] {
-        guard let compiled = registry.spec(target) else {
-            throw GatewayError(.configurationInvalid, "No spec \(target) is loaded (known: \(registry.specs.map(\.key).sorted().joined(separator: ", "))).")
-        }
-        guard compiled.spec.isOutbound else {
-            throw GatewayError(.configurationInvalid, "\(target) is a message partners send to the gateway; the gateway does not write it.")
-        }
-        guard let route = Routes.all.first(where: { $0.from == message.spec.record && $0.to == compiled.spec.record }) else {
-            let possible = targets(of: message.spec).map(\.key).sorted()
+        try translate(message, toOneOf: [target], inputs: inputs)
+    }
+
+    /// `message` translated into the record of `targets` (messages of one partner, all of one
+    /// record), each record written as the first target that carries it.
+    public func translate(_ message: ReadMessage, toOneOf targets: [String], inputs: Inputs = Inputs()) throws(GatewayError) -> [Output] {
+        let compiled = try outbound(targets)
+        guard let route = Routes.all.first(where: { $0.from == message.spec.record && $0.to == compiled[0].spec.record }) else {
+            let possible = self.targets(of: message.spec).map(\.key).sorted()
             throw GatewayError(.configurationInvalid,
-                "There is no translation from \(message.spec.key) to \(target)\(possible.isEmpty ? "" : " (possible: \(possible.joined(separator: ", ")))").")
+                "There is no translation from \(message.spec.key) to \(targets.joined(separator: ", "))\(possible.isEmpty ? "" : " (possible: \(possible.joined(separator: ", ")))").")
         }
         var outputs: [Output] = []
         for (record, hints) in try route.derive(message, inputs, self) {
-            outputs.append(try write(record, with: compiled, envelope: hints))
+            outputs.append(try write(record, with: compiled.first { $0.spec.carries(record) } ?? compiled[0], envelope: hints))
         }
         return outputs
     }
 
-    /// Writes a record the gateway made itself (an ASEAN ACK refusing a message that could not
-    /// be read) as the message `target`, with a new id and send time.
+    /// Writes a record the gateway made itself (a licence's next record, an ASEAN ACK refusing a
+    /// message that could not be read) as the first of `targets` that carries it, with a new id and send time.
+    public func write<Record: CanonicalRecord>(_ record: Record, asOneOf targets: [String], envelope: MessageEnvelope) throws(GatewayError) -> Output {
+        let compiled = try outbound(targets)
+        let value = try TranslationInput.encode(record)
+        return try write(value, with: compiled.first { $0.spec.carries(value) } ?? compiled[0], envelope: envelope)
+    }
+
     public func write<Record: CanonicalRecord>(_ record: Record, as target: String, envelope: MessageEnvelope) throws(GatewayError) -> Output {
-        guard let compiled = registry.spec(target), compiled.spec.isOutbound else {
-            throw GatewayError(.configurationInvalid, "No spec \(target) that the gateway writes is loaded.")
+        try write(record, asOneOf: [target], envelope: envelope)
+    }
+
+    /// The specs of `targets`, each one the gateway writes; at least one.
+    private func outbound(_ targets: [String]) throws(GatewayError) -> [CompiledSpec] {
+        var compiled: [CompiledSpec] = []
+        for target in targets {
+            guard let spec = registry.spec(target) else {
+                throw GatewayError(.configurationInvalid, "No spec \(target) is loaded (known: \(registry.specs.map(\.key).sorted().joined(separator: ", "))).")
+            }
+            guard spec.spec.isOutbound else {
+                throw GatewayError(.configurationInvalid, "\(target) is a message partners send to the gateway; the gateway does not write it.")
+            }
+            compiled.append(spec)
         }
-        return try write(try TranslationInput.encode(record), with: compiled, envelope: envelope)
+        guard !compiled.isEmpty else { throw GatewayError(.configurationInvalid, "A translation needs a message to write.") }
+        return compiled
     }
 
     private func write(_ record: JSONValue, with compiled: CompiledSpec, envelope hints: MessageEnvelope) throws(GatewayError) -> Output {
@@ -82,7 +104,7 @@ public struct Translator: Sendable {
             throw GatewayError(.internalError, "The translation to \(compiled.spec.key) is not valid against its schema: \(errors[0].sentence)",
                                details: errors)
         }
-        return Output(spec: compiled.spec, envelope: envelope, bytes: bytes)
+        return Output(spec: compiled.spec, envelope: envelope, bytes: bytes, record: record)
     }
 
     var now: String { VietnamTime.timestamp(clock.now()) }

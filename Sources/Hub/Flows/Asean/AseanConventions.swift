@@ -30,7 +30,7 @@ struct AseanConventions: PartnerConventions {
             : error.details.prefix(20).map { Acknowledgement.Problem(code: code.rawValue, description: $0.message, location: $0.path.isEmpty ? nil : $0.path) }
         let ack = Acknowledgement(status: "REJECTED", documentReference: envelope.documentReference, errors: Array(problems))
         let header = MessageEnvelope(sender: Self.ownNSW, receiver: receiver, reference: reference)
-        guard let output = try? context.translator.write(ack, as: "asw/ACK", envelope: header),
+        guard let answers = partner.answers, let output = try? context.translator.write(ack, as: answers, envelope: header),
               let answer = try? context.outbound.answer(output, for: partner.id) else { return nil }
         return InboundAnswer(status: code.httpStatus, contentType: answer.contentType, body: answer.body)
     }

@@ -5,18 +5,23 @@ import Signatures
 import Store
 
 /// World §3 flow 3, inbound: a Form D or an ACDD from another ASEAN NSW. The synchronous
-/// answer is the signed `ACK` `RECEIVED`; the document goes to customs-core, and the sender gets
-/// the asynchronous `ACK` once customs-core answered (`AseanRecordDeliveredStep`). The ASW
+/// answer is the signed `ACK` `RECEIVED`; the document goes to customs, and the sender gets
+/// the asynchronous `ACK` once customs answered (`AseanRecordDeliveredStep`). The ASW
 /// README's asynchronous refusals — a document for another importing country
 /// (`IMPORTING_COUNTRY_MISMATCH`), a document number already accepted under another MessageID
-/// (`DUPLICATE_DOCUMENT`) — are an `ACK` `REJECTED` at once, and nothing goes to customs-core.
+/// (`DUPLICATE_DOCUMENT`) — are an `ACK` `REJECTED` at once, and nothing goes to customs.
 public struct AseanDocumentStep: FlowStep {
-    public let handles: String
     let document: AseanDocument
 
-    public init(message: String) {
-        handles = message
-        document = message == "asw/ACDD" ? .declaration : .certificate
+    public init(_ document: AseanDocument) {
+        self.document = document
+    }
+
+    public var record: String { document.record }
+    public var sender: PartnerRole { .aseanNSW }
+    public var routes: [FlowRoute] {
+        [FlowRoute(.senderAtOnce, Acknowledgement.recordName), FlowRoute(.sender, Acknowledgement.recordName),
+         FlowRoute(.role(.customs), document.record)]
     }
 
     public func handle(_ message: ReadMessage, signer: SignerIdentity, from partner: Partner,
@@ -26,8 +31,7 @@ public struct AseanDocumentStep: FlowStep {
         let key = "\(document.kind.rawValue)/\(number)"
         let status = try await context.store.timeline(kind: document.kind, key: number)?.status
         var outcome = FlowOutcome(businessKey: key, conditions: [Reconsider.condition(kind: document.kind, key: number, status: status)])
-        let received = try context.translator.translate(message, to: "asw/ACK", inputs: Translator.Inputs(verdicts: [Verdict(status: "RECEIVED")]))
-        outcome.answer = try context.outbound.answer(received[0], for: partner.id)
+        outcome.answer = try context.answer(message, to: partner, inputs: Translator.Inputs(verdicts: [Verdict(status: "RECEIVED")]))
         let refusal: Verdict? = if importingCountry != AseanConventions.ownNSW {
             Verdict(status: "REJECTED", code: "IMPORTING_COUNTRY_MISMATCH",
                     text: "The document is for importing country \(importingCountry); this is the NSW of \(AseanConventions.ownNSW).")
@@ -49,14 +53,13 @@ public struct AseanDocumentStep: FlowStep {
                 outcome.events.append(document.event(number, status: .rejected, from: partner, signer: signer, at: context.now,
                                                      detail: "\(refusal.code ?? ""): \(refusal.text ?? "")"))
             }
-            outcome.produced += try context.translator.translate(message, to: "asw/ACK", inputs: Translator.Inputs(verdicts: [refusal]))
-                .map { ProducedMessage(partner: partner.id, output: $0, businessKey: key) }
+            outcome.produced += try context.translate(message, into: Acknowledgement.recordName, for: partner,
+                                                      inputs: Translator.Inputs(verdicts: [refusal]), businessKey: key)
             return outcome
         }
         outcome.events.append(document.event(number, status: .received, from: partner, signer: signer, at: context.now,
                                              detail: "from \(partner.id)"))
-        outcome.produced += try context.translator.translate(message, to: document.record)
-            .map { ProducedMessage(partner: "customs-core", output: $0, businessKey: key) }
+        outcome.produced += try context.translate(message, into: document.record, for: .customs, businessKey: key)
         return outcome
     }
 }
@@ -72,13 +75,13 @@ enum HarmonizedSystem {
 }
 
 /// The two documents ASEAN NSWs send to Viet Nam, as the hub tracks them.
-enum AseanDocument: Sendable {
+public enum AseanDocument: Sendable {
     case certificate, declaration
 
     var kind: CaseKind { self == .certificate ? .certificate : .exportDeclaration }
     var name: String { self == .certificate ? "Certificate of origin" : "Export declaration" }
-    /// The customs-core record made from it.
-    var record: String { self == .certificate ? "customs-core/CertificateOfOriginRecord" : "customs-core/AseanExportDeclarationRecord" }
+    /// Its canonical record, which customs receives as it came.
+    var record: String { self == .certificate ? CertificateOfOrigin.recordName : AseanDeclaration.recordName }
 
     /// What the hub checks of a document: its number, countries and goods lines.
     struct Content {
@@ -107,33 +110,37 @@ enum AseanDocument: Sendable {
     }
 }
 
-/// World §3 flow 3, inbound step 3: customs-core's answer to the record decides the
-/// asynchronous `ACK` to the sending NSW — `ACCEPTED` for a 202, `REJECTED`
-/// (`DOCUMENT_REJECTED_BY_CUSTOMS`) for a refusal.
+/// World §3 flow 3, inbound step 3: customs' answer to the record decides the asynchronous
+/// `ACK` to the sending NSW — `ACCEPTED` for a 202, `REJECTED` (`DOCUMENT_REJECTED_BY_CUSTOMS`)
+/// for a refusal.
 public struct AseanRecordDeliveredStep: DeliveryStep {
-    public let follows: String
+    let document: AseanDocument
 
-    public init(record: String) {
-        follows = record
+    public init(_ document: AseanDocument) {
+        self.document = document
     }
+
+    public var record: String { document.record }
+    public var receiver: PartnerRole { .customs }
 
     public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         guard let cause = message.causedBy, let inbound = try await context.store.message(cause),
               let sender = context.partners.partner(inbound.partner) else {
             throw GatewayError(.internalError, "\(message.id) was not caused by a message of an ASEAN NSW.")
         }
-        let document = try context.specs.read(inbound.body)
-        let kind: AseanDocument = document.spec.key == "asw/ACDD" ? .declaration : .certificate
-        let number = try kind.read(document).number
+        let sent = try context.specs.read(inbound.body)
+        let kind = document
+        let number = try kind.read(sent).number
         let verdict = answer.accepted
             ? Verdict(status: "ACCEPTED")
             : Verdict(status: "REJECTED", code: "DOCUMENT_REJECTED_BY_CUSTOMS", text: Self.reason(answer))
-        let acks = try context.translator.translate(document, to: "asw/ACK", inputs: Translator.Inputs(verdicts: [verdict]))
+        let acks = try context.translate(sent, into: Acknowledgement.recordName, for: sender, inputs: Translator.Inputs(verdicts: [verdict]),
+                                         businessKey: message.businessKey ?? "\(kind.kind.rawValue)/\(number)")
         return FlowOutcome(
             businessKey: message.businessKey,
-            produced: acks.map { ProducedMessage(partner: sender.id, output: $0, businessKey: message.businessKey ?? "\(kind.kind.rawValue)/\(number)") },
+            produced: acks,
             events: [kind.event(number, status: answer.accepted ? .accepted : .rejected, from: sender, signer: nil, at: context.now,
-                                detail: verdict.code.map { "\($0): \(verdict.text ?? "")" } ?? "customs-core took the record")])
+                                detail: verdict.code.map { "\($0): \(verdict.text ?? "")" } ?? "customs took the record")])
     }
 
     /// customs-core's own words, from its JSON error body.

@@ -4,13 +4,15 @@ import MessageSpecs
 import Signatures
 import Store
 
-/// World §3 flow 3, outbound step 1–2: a certificate MOIT issued goes as a Form D to the NSW of
-/// the importing country, when that NSW is connected (a partner of kind `asean` for the
-/// country); otherwise the certificate is `NOT_ROUTABLE` and nothing is sent. A routed certificate
+/// World §3 flow 3, outbound step 1–2: a certificate a ministry issued goes as a Form D to the
+/// NSW of the importing country, when that NSW is connected (a partner of kind `asean` for the
+/// country that receives certificates); otherwise the certificate is `NOT_ROUTABLE` and nothing is sent. A routed certificate
 /// has no status until the partner NSW answers (world §1.5 has none for a Form D on its way). A
 /// certificate number accepted before under another MessageId is `DUPLICATE_CERTIFICATE`.
 public struct CertificateIssuedStep: FlowStep {
-    public let handles = "moit/CertificateOfOriginIssued"
+    public let record = CertificateOfOrigin.recordName
+    public let sender = PartnerRole.licensingAuthority
+    public let routes = [FlowRoute(.role(.aseanNSW), CertificateOfOrigin.recordName, required: false)]
 
     public init() {}
 
@@ -22,16 +24,15 @@ public struct CertificateIssuedStep: FlowStep {
         let new = CaseCondition(kind: .certificate, key: number, allowed: [nil],
                                 refusal: GatewayError(ErrorCode(rawValue: "DUPLICATE_CERTIFICATE"),
                                                       "Certificate \(number) was already accepted under another MessageId.",
-                                                      path: "/CertificateOfOriginIssued/CertificateNumber"))
+                                                      path: message.spec.documentPath(ofField: "certificateNumber")))
         let country = certificate.importingCountry
-        guard let nsw = context.partners.partners.values.first(where: { $0.kind == "asean" && $0.country == country }) else {
+        guard let nsw = context.partners.destinations(.aseanNSW, receiving: record, in: context.specs, where: { $0.country == country }).first?.partner else {
             return FlowOutcome(businessKey: key, events: [
                 CaseEvent(kind: .certificate, key: number, event: "not-routable", status: .notRoutable, partner: partner.id, messageId: nil,
                           signer: signer.subject, at: context.now, detail: "the NSW of \(country) is not connected"),
             ], conditions: [new])
         }
-        let formD = try context.translator.translate(message, to: "asw/FORM_D")
-        return FlowOutcome(businessKey: key, produced: formD.map { ProducedMessage(partner: nsw.id, output: $0, businessKey: key) },
+        return FlowOutcome(businessKey: key, produced: try context.translate(message, into: record, for: nsw, businessKey: key),
                            events: [CaseEvent(kind: .certificate, key: number, event: "issued", status: nil, partner: partner.id,
                                               messageId: nil, signer: signer.subject, at: context.now, detail: "Form D for \(nsw.id)")],
                            conditions: [new])
@@ -42,7 +43,8 @@ public struct CertificateIssuedStep: FlowStep {
 /// makes the certificate `FORWARDED`, `REJECTED` makes it `PARTNER_REJECTED`. The ASW README
 /// says to act on the ACK's status, not on the HTTP status.
 public struct FormDDeliveredStep: DeliveryStep {
-    public let follows = "asw/FORM_D"
+    public let record = CertificateOfOrigin.recordName
+    public let receiver = PartnerRole.aseanNSW
 
     public init() {}
 
@@ -67,7 +69,8 @@ public struct FormDDeliveredStep: DeliveryStep {
 /// sent — `PARTNER_ACCEPTED` or `PARTNER_REJECTED`. An ACK of a message the gateway never sent to
 /// that NSW is `409 REFERENCE_NOT_FOUND`. ACKs are not acknowledged with an ACK: the answer is 202.
 public struct AseanAcknowledgementStep: FlowStep {
-    public let handles = "asw/ACK"
+    public let record = Acknowledgement.recordName
+    public let sender = PartnerRole.aseanNSW
 
     public init() {}
 
