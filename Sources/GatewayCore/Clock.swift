@@ -28,6 +28,30 @@ public struct FixedClock: GatewayClock {
     public func now() -> Date { date }
 }
 
+/// A test environment's clock: it starts at a chosen time and runs forward with the system
+/// clock from there, so a replay of exchanges dated in the past (the world's 2025 examples)
+/// sees signatures valid, licences expire and timestamps advance as they did then.
+public struct SimulatedClock: GatewayClock {
+    public let start: Date
+    private let began: ContinuousClock.Instant
+
+    public init(startingAt start: Date) {
+        self.start = start
+        began = ContinuousClock.now
+    }
+
+    /// A clock started at an ISO 8601 time such as `2025-03-12T09:00:00+07:00`; nil if it is not one.
+    public init?(startingAt text: String) {
+        guard let date = FixedClock(text)?.date else { return nil }
+        self.init(startingAt: date)
+    }
+
+    public func now() -> Date {
+        let elapsed = (ContinuousClock.now - began).components
+        return start.addingTimeInterval(Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+    }
+}
+
 /// Timestamps as the NSW writes them: RFC 3339 in Viet Nam time (`+07:00`), whole seconds.
 public enum VietnamTime {
     public static let offset = TimeZone(secondsFromGMT: 7 * 3600) ?? .gmt

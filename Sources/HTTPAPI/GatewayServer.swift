@@ -17,10 +17,12 @@ public struct ServerConfiguration: Sendable {
 /// The gateway's HTTP face: routes and middleware, and nothing that decides business outcomes.
 public enum GatewayServer {
     /// The routes; without a pipeline (tools, tests of the HTTP layer alone) only `GET /health`.
+    /// `warning` is shown on `GET /health` (a simulated clock).
     public static func router(pipeline: InboundPipeline? = nil, adminToken: String? = nil, requestTimeout: Duration = .seconds(9),
-                              metrics: PrometheusCollectorRegistry? = nil, onReplay: (@Sendable () -> Void)? = nil) -> Router<BasicRequestContext> {
+                              metrics: PrometheusCollectorRegistry? = nil, onReplay: (@Sendable () -> Void)? = nil,
+                              warning: String? = nil) -> Router<BasicRequestContext> {
         let router = Router()
-        HealthRoutes().register(on: router)
+        HealthRoutes(warning: warning).register(on: router)
         if let pipeline {
             PartnerMessageRoutes(pipeline: pipeline, timeout: requestTimeout).register(on: router)
             MessageRoutes(store: pipeline.store, adminToken: adminToken, onReplay: onReplay).register(on: router)
@@ -34,9 +36,9 @@ public enum GatewayServer {
 
     public static func application(_ configuration: ServerConfiguration, pipeline: InboundPipeline?, adminToken: String? = nil,
                                    metrics: PrometheusCollectorRegistry? = nil, onReplay: (@Sendable () -> Void)? = nil,
-                                   logger: Logger) -> some ApplicationProtocol {
+                                   warning: String? = nil, logger: Logger) -> some ApplicationProtocol {
         Application(
-            router: router(pipeline: pipeline, adminToken: adminToken, metrics: metrics, onReplay: onReplay),
+            router: router(pipeline: pipeline, adminToken: adminToken, metrics: metrics, onReplay: onReplay, warning: warning),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "single-window-gateway"),
             logger: logger
         )

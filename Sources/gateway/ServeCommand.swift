@@ -43,9 +43,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The folder of the gateway's own receipt key (key.pem, cert.pem, chain.pem).")
     var receiptKey = "Certificates/demo/gateway"
 
+    @Option(name: .long, help: "TEST ENVIRONMENTS ONLY: start the gateway's clock at this time (2025-03-12T09:00:00+07:00) and let it run forward from there.")
+    var simulatedTime: String?
+
+    func validate() throws {
+        if let simulatedTime, SimulatedClock(startingAt: simulatedTime) == nil {
+            throw ValidationError("--simulated-time takes an ISO 8601 time with its offset, such as 2025-03-12T09:00:00+07:00, not \(simulatedTime).")
+        }
+    }
+
     func run() async throws {
         var logger = Logger(label: "gateway")
         logger.logLevel = .info
+        let clock: any GatewayClock = simulatedTime.flatMap { SimulatedClock(startingAt: $0) } ?? SystemClock()
+        let warning = simulatedTime.map { "The gateway runs on a simulated clock started at \($0): signatures, expiry and timestamps follow it. Not for production." }
+        if let warning { logger.warning("\(warning)") }
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let store: GatewayStore
@@ -59,11 +71,11 @@ struct ServeCommand: AsyncParsableCommand {
             let signer = try MessageSigner(keyFile: "\(receiptKey)/key.pem", certificateFile: "\(receiptKey)/cert.pem",
                                            chainFile: FileManager.default.fileExists(atPath: chain) ? chain : nil)
             // Pending deliveries of an earlier run (stopped or killed) resume with the first round.
-            let runtime = try FlowRuntime(specs: registry, partners: partnerRegistry, store: store)
+            let runtime = try FlowRuntime(specs: registry, partners: partnerRegistry, store: store, clock: clock)
             let filled = try await LicenceFactsBackfill(runtime: runtime).run()
             if !filled.isEmpty { logger.info("Filled the case facts of \(filled.count) licences from their history (once, after the upgrade)") }
             let outboxWorker = OutboxWorker(store: store, plan: PartnerDeliveryPlan(runtime: runtime),
-                                            threads: DeliveryThreads(count: deliveryThreads))
+                                            threads: DeliveryThreads(count: deliveryThreads), clock: clock)
             worker = outboxWorker
             pipeline = try InboundPipeline(runtime: runtime, receiptSigner: signer, onQueued: { outboxWorker.wake() })
             logger.info("Loaded \(registry.specs.count) message specs and \(partnerRegistry.partners.count) partners; store \(store.location); memory allocator \(MemoryAllocator.description)")
@@ -73,7 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let application = GatewayServer.application(ServerConfiguration(host: host, port: port), pipeline: pipeline,
                                                     adminToken: ProcessInfo.processInfo.environment["GATEWAY_ADMIN_TOKEN"],
-                                                    metrics: metrics, onReplay: { worker.wake() }, logger: logger)
+                                                    metrics: metrics, onReplay: { worker.wake() }, warning: warning, logger: logger)
         let delivering = Task { await worker.run() }
         let log = logger
         let expiring = Task {

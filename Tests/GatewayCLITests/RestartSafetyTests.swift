@@ -14,9 +14,9 @@ import TestSupport
         let process = Process()
         let port = FreePort.next()
 
-        init(database: String, moitURL: String) throws {
+        init(database: String, moitURL: String, arguments: [String] = []) throws {
             process.executableURL = URL(fileURLWithPath: GatewayBinary.path)
-            process.arguments = ["serve", "--port", String(port), "--database", database]
+            process.arguments = ["serve", "--port", String(port), "--database", database] + arguments
             process.currentDirectoryURL = URL(fileURLWithPath: RepositoryPaths.root)
             process.environment = ProcessInfo.processInfo.environment.merging(["GATEWAY_PARTNER_MOIT_URL": moitURL]) { $1 }
             let log = temporaryDirectory("serve") + "/serve.log"
@@ -36,11 +36,15 @@ import TestSupport
         }
 
         func post(_ body: [UInt8], as partner: String) async throws -> Int {
+            try await answer(body, as: partner).status
+        }
+
+        func answer(_ body: [UInt8], as partner: String) async throws -> (status: Int, body: Data) {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/partners/\(partner)/messages")!)
             request.httpMethod = "POST"
             request.httpBody = Data(body)
-            let (_, response) = try await URLSession.shared.data(for: request)
-            return (response as? HTTPURLResponse)?.statusCode ?? 0
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
         }
 
         func kill(_ signal: Int32) {

@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import GatewayCore
 import Hub
@@ -59,6 +60,49 @@ final class MovableClock: GatewayClock {
         clock.set(try #require(ISO8601DateFormatter().date(from: "2028-01-01T00:00:00+07:00")))
         #expect(try await expiry.sweep().isEmpty)
         #expect(try await status() == "REVOKED")
+        await gateway.store.close()
+    }
+
+    /// The world's flow 1 chain (§4) at its own dates, as `gateway serve --simulated-time` runs
+    /// it: the demo signatures verify in 2025, every step is followed by an expiry sweep, and the
+    /// licence expires the day after its amended validity, then is revoked.
+    @Test func theWorldsExampleChainReplaysAtItsOwnDatesWithExpiryOn() async throws {
+        let partners = try await FakePartner.start(answering: [202])
+        defer { partners.stop() }
+        let february = try #require(SimulatedClock(startingAt: "2025-02-25T09:00:00+07:00"))
+        let gateway = try await G.start(endpoints: ["moit": partners, "customs-core": partners], clock: february)
+        let expiry = LicenceExpiry(runtime: gateway.pipeline.runtime)
+        for (partner, sample) in [
+            ("customs-core", "customs-core/ImportApplication.v2/samples/ImportApplication-01.json"),
+            ("moit", "moit/LicenceDecision.v1/samples/LicenceDecision-01.xml"),
+            ("customs-core", "customs-core/LicenceUsage.v2/samples/LicenceUsage-01.json"),
+            ("moit", "moit/LicenceAmendment.v1/samples/LicenceAmendment-01.xml"),
+            ("moit", "moit/LicenceAmendment.v1/samples/LicenceAmendment-02.xml"),
+        ] {
+            let answer = await gateway.pipeline.receive(from: partner, try G.signed(sample, by: partner))
+            #expect(answer.status == 202, "\(sample): \(String(decoding: answer.body, as: UTF8.self))")
+            try await gateway.deliverAll()
+            #expect(try await expiry.sweep().isEmpty, "nothing expires in February 2025")
+        }
+        // November 2025: the validity amended to 2025-10-31 is over; MOIT then revokes the licence.
+        let november = try #require(SimulatedClock(startingAt: "2025-11-01T00:00:00+07:00"))
+        let later = try InboundPipeline(specs: G.specs, partners: gateway.pipeline.partners, store: gateway.store,
+                                        receiptSigner: try G.signer("gateway"), clock: november)
+        #expect(try await LicenceExpiry(runtime: later.runtime).sweep() == ["00125/2025/GPNK-BCT"])
+        #expect(await later.receive(from: "moit", try G.signed("moit/LicenceRevocation.v1/samples/LicenceRevocation-01.xml", by: "moit")).status == 202)
+        let worker = OutboxWorker(store: gateway.store, plan: PartnerDeliveryPlan(runtime: later.runtime), threads: G.threads, clock: november, lease: 60)
+        while try await worker.deliverDue() > 0 {}
+
+        let records = partners.deliveries.filter { (try? G.members($0.body)["messageType"] as? String) == "LicenceRecord" }
+        #expect(records.count == 4)
+        for (index, record) in records.enumerated() {
+            try G.expectSameMembers(record.body, as: "customs-core/LicenceRecord.v2/samples/LicenceRecord-0\(index + 1).json", except: ["messageId", "sentAt"])
+            #expect((try G.members(record.body)["sentAt"] as? String)?.hasPrefix("2025-") == true, "the records are stamped with the simulated time")
+        }
+        let timeline = try #require(try await gateway.store.timeline(kind: .application, key: "IA-2025-000418"))
+        var entered: [String] = []
+        for event in timeline.events where entered.last != event.status?.rawValue { entered.append(event.status?.rawValue ?? "") }
+        #expect(entered == ["APPLIED", "APPROVED", "DELIVERED_TO_CUSTOMS", "IN_USE", "EXPIRED", "REVOKED"])
         await gateway.store.close()
     }
 }
