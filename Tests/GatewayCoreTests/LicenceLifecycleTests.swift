@@ -164,15 +164,48 @@ import Testing
         #expect(LicenceLifecycle.expire(status: revoked.status, facts: revoked.facts, today: "2026-01-01") == nil, "a revoked licence does not expire")
     }
 
-    static func permit(_ status: String, rev: Int, number: String = "2418/2025/BVTV-KDNK") -> PhytosanitaryPermit {
-        PhytosanitaryPermit(
-            permitNumber: number, revision: rev, status: status,
-            licenceStatus: ["ISSUED": "ACTIVE", "CANCELLED": "REVOKED"][status], issuedOn: "2025-03-01",
-            holder: Trader(taxCode: "0301234567", name: "Công ty Nông sản", address: "TP HCM"),
-            validFrom: status == "REFUSED" ? nil : "2025-03-01", validUntil: status == "REFUSED" ? nil : "2025-06-30",
-            originCountry: "AU", entryPoint: "VNCLI",
-            commodities: [.init(lineNo: 1, hsCode: "10019910", quantity: 500, unit: "TNE", commonName: "Lúa mì", scientificName: nil, description: "Lúa mì")],
-            conditions: nil, reason: status == "ISSUED" ? nil : "pests", officer: "Officer", decidedAt: "2025-03-01T08:00:00+07:00")
+    /// A MARD permit as its spec reads it: ISSUED grants (and re-issues), CANCELLED revokes at the same revision.
+    static func permit(_ status: String, rev: Int, number: String = "2418/2025/BVTV-KDNK") -> Permit {
+        Permit(permitNumber: number, revision: rev, decision: ["ISSUED": "GRANTED", "CANCELLED": "REVOKED", "REFUSED": "REFUSED"][status] ?? status,
+               permitStatus: status, issuingAuthority: "MARD", licenceType: "PHYTOSANITARY_IMPORT", amendedBy: "GRANTED", revocationRevision: "SAME",
+               holder: Trader(taxCode: "0301234567", name: "Công ty Nông sản", address: "TP HCM"), issueDate: "2025-03-01",
+               validFrom: status == "REFUSED" ? nil : "2025-03-01", validUntil: status == "REFUSED" ? nil : "2025-06-30",
+               goods: [.init(lineNo: 1, hsCode: "10019910", description: "Lúa mì", quantity: 500, unit: "TNE")],
+               reason: status == "ISSUED" ? nil : "pests", decidedAt: "2025-03-01T08:00:00+07:00", declarationReference: nil)
+    }
+
+    /// A MOH permit as its spec reads it: ISSUED grants, AMENDED amends and REVOKED revokes, each at the next revision.
+    static func foodPermit(_ status: String, rev: Int) -> Permit {
+        var permit = permit(status, rev: rev, number: "1846/2025/ATTP-NK")
+        permit.decision = ["ISSUED": "GRANTED", "AMENDED": "AMENDED", "REVOKED": "REVOKED"][status] ?? status
+        permit.issuingAuthority = "MOH"
+        permit.licenceType = "FOOD_SAFETY_IMPORT"
+        permit.amendedBy = "AMENDED"
+        permit.revocationRevision = "NEXT"
+        return permit
+    }
+
+    @Test func aFoodPermitIsIssuedAmendedAndRevokedEachAtTheNextRevision() throws {
+        let issued = try LicenceLifecycle.permit(Self.foodPermit("ISSUED", rev: 0), status: nil, facts: nil, today: "2025-05-15")
+        #expect(issued.status == .approved && issued.record?.issuingAuthority == "MOH" && issued.record?.licenceType == "FOOD_SAFETY_IMPORT")
+        let amended = try LicenceLifecycle.permit(Self.foodPermit("AMENDED", rev: 1), status: .inUse, facts: issued.facts, today: "2025-05-15")
+        #expect(amended.status == .inUse && amended.record?.recordVersion == 2 && amended.record?.amendmentNo == 1)
+        let revoked = try LicenceLifecycle.permit(Self.foodPermit("REVOKED", rev: 2), status: amended.status, facts: amended.facts, today: "2025-05-15")
+        #expect(revoked.status == .revoked && revoked.record?.status == "REVOKED" && revoked.record?.recordVersion == 3)
+        #expect(revoked.record?.amendmentNo == 1, "a revocation is not an amendment")
+        let refusals: [(String, CaseStatus?, LicenceFacts?, Permit)] = [
+            ("PERMIT_CLOSED", .revoked, revoked.facts, Self.foodPermit("AMENDED", rev: 3)),
+            ("UNKNOWN_PERMIT", nil, nil, Self.foodPermit("AMENDED", rev: 1)),
+            ("UNKNOWN_PERMIT", nil, nil, Self.foodPermit("REVOKED", rev: 1)),
+            ("REVISION_OUT_OF_SEQUENCE", nil, nil, Self.foodPermit("ISSUED", rev: 1)),
+            ("REVISION_OUT_OF_SEQUENCE", .approved, issued.facts, Self.foodPermit("ISSUED", rev: 1)),
+            ("REVISION_OUT_OF_SEQUENCE", .approved, issued.facts, Self.foodPermit("AMENDED", rev: 2)),
+            ("REVISION_OUT_OF_SEQUENCE", .approved, issued.facts, Self.foodPermit("REVOKED", rev: 0)),
+        ]
+        for (code, status, facts, permit) in refusals {
+            #expect(Self.code { () throws(GatewayError) in try LicenceLifecycle.permit(permit, status: status, facts: facts, today: "2025-05-15") }
+                    == code, "\(code)")
+        }
     }
 
     @Test func aPermitIsIssuedReissuedAndCancelledInRevisionOrder() throws {
@@ -185,7 +218,7 @@ import Testing
         let refused = try LicenceLifecycle.permit(Self.permit("REFUSED", rev: 0, number: "1/2025/BVTV-KDNK"), status: nil, facts: nil, today: "2025-03-02")
         #expect(refused.status == .rejected && refused.record == nil && refused.facts == nil)
 
-        let refusals: [(String, CaseStatus?, LicenceFacts?, PhytosanitaryPermit)] = [
+        let refusals: [(String, CaseStatus?, LicenceFacts?, Permit)] = [
             ("PERMIT_CLOSED", .revoked, cancelled.facts, Self.permit("ISSUED", rev: 2)),
             ("PERMIT_CLOSED", .rejected, nil, Self.permit("ISSUED", rev: 0)),
             ("UNKNOWN_PERMIT", nil, nil, Self.permit("CANCELLED", rev: 0)),

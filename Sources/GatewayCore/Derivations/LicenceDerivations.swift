@@ -65,20 +65,21 @@ extension Licence {
         return next
     }
 
-    /// World §3, 4a: a MARD permit as a licence record; `recordVersion` counts the records already
-    /// sent for the permit (1 for the first).
-    public init(permit: PhytosanitaryPermit, recordVersion: Int) throws(GatewayError) {
-        guard let status = permit.licenceStatus, let validFrom = permit.validFrom, let validUntil = permit.validUntil else {
-            throw GatewayError(ErrorCode(rawValue: "VALIDITY_MISSING"),
-                               "A \(permit.status) permit without validity produces no licence record.")
+    /// World §3, 4a and 5a: a ministry's permit as a licence record. `previous` is the last record
+    /// sent for the permit (nil for its first): the new one counts on from its version, and a
+    /// revocation keeps its amendment number (a revocation is not an amendment).
+    public init(permit: Permit, previous: Licence?) throws(GatewayError) {
+        guard let validFrom = permit.validFrom, let validUntil = permit.validUntil else {
+            throw GatewayError(ErrorCode(rawValue: "VALIDITY_MISSING"), "A \(permit.permitStatus) permit without validity produces no licence record.")
         }
-        let revoked = status == "REVOKED"
-        self.init(licenceNumber: permit.permitNumber, issuingAuthority: "MARD", licenceType: "PHYTOSANITARY_IMPORT",
+        let revoked = permit.decided == .revoked
+        self.init(licenceNumber: permit.permitNumber, issuingAuthority: permit.issuingAuthority, licenceType: permit.licenceType,
                   applicationId: nil, holderTaxCode: permit.holder.taxCode, holderName: permit.holder.name,
-                  issueDate: permit.issuedOn, validFrom: validFrom, validUntil: validUntil, status: status,
-                  amendmentNo: permit.revision, recordVersion: recordVersion,
+                  issueDate: permit.issueDate, validFrom: validFrom, validUntil: validUntil, status: revoked ? "REVOKED" : "ACTIVE",
+                  amendmentNo: revoked ? previous?.amendmentNo ?? permit.revision : permit.revision,
+                  recordVersion: (previous?.recordVersion ?? 0) + 1,
                   revokedAt: revoked ? permit.decidedAt : nil, revocationReason: revoked ? permit.reason : nil,
-                  goodsLines: permit.commodities.map {
+                  goodsLines: permit.goods.map {
                       GoodsLine(lineNo: $0.lineNo, hsCode: $0.hsCode, description: $0.description, approvedQuantity: $0.quantity, unit: $0.unit)
                   })
     }

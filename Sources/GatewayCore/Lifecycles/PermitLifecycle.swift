@@ -1,47 +1,58 @@
-/// World §3 flow 4: a MARD phytosanitary permit, always sent whole at its revision. An issue
-/// (rev 0) is APPROVED and the permit's first LicenceRecord; a re-issue (rev + 1) the next record,
-/// as an amendment; a cancellation (same rev) the REVOKED record; a refusal is REJECTED and sends
-/// nothing. Refused in the mard README's order: `PERMIT_CLOSED`, `UNKNOWN_PERMIT`,
-/// `REVISION_OUT_OF_SEQUENCE`.
+/// World §3 flows 4 and 5: a ministry's permit, always sent whole at its revision. An issue
+/// (revision 0) is APPROVED and the permit's first LicenceRecord; a change (a MARD re-issue, a MOH
+/// amendment) at the next revision is the next record, as an amendment; a revocation the REVOKED
+/// record (at the same revision for MARD, the next for MOH: the permit's `revocationRevision`); a
+/// refusal is REJECTED and sends nothing. Refused in the ministries' order: `PERMIT_CLOSED`,
+/// `UNKNOWN_PERMIT`, `REVISION_OUT_OF_SEQUENCE`.
 extension LicenceLifecycle {
-    public static func permit(_ permit: PhytosanitaryPermit, status: CaseStatus?, facts: LicenceFacts?,
+    public static func permit(_ permit: Permit, status: CaseStatus?, facts: LicenceFacts?,
                               today: String) throws(GatewayError) -> Transition {
         let number = permit.permitNumber
         if let status, status.isFinal {
             throw refusal("PERMIT_CLOSED", "Permit \(number) is closed (\(status.rawValue)).", field: "permitNumber")
         }
-        if permit.status == "CANCELLED", facts == nil {
-            throw refusal("UNKNOWN_PERMIT", "Permit \(number) was never received as ISSUED.", field: "permitNumber")
+        guard let decision = permit.decided else {
+            throw GatewayError(.configurationInvalid, "The spec maps the permit status \(permit.permitStatus) to \(permit.decision), which is no permit decision.")
         }
-        let lastRevision = facts?.revision
-        let inSequence = switch permit.status {
-        case "ISSUED": permit.revision == (lastRevision.map { $0 + 1 } ?? 0)
-        case "REFUSED": permit.revision == 0 && status == nil
-        default: permit.revision == lastRevision
+        // A change of an issued permit: a revocation, an amendment, or — where the ministry re-issues
+        // (MARD) — a grant of a permit it already issued.
+        let changes = decision == .revoked || (decision.rawValue == permit.amendedBy && (decision == .amended || facts != nil))
+        if changes, facts == nil {
+            throw refusal("UNKNOWN_PERMIT", "Permit \(number) was never received as issued.", field: "permitNumber")
         }
-        guard inSequence else {
+        let last = facts?.revision
+        let expected: Int? = switch decision {
+        case .refused: status == nil ? 0 : nil
+        case .revoked: permit.revocationRevision == "SAME" ? last : last.map { $0 + 1 }
+        case _ where changes: last.map { $0 + 1 }
+        case .granted: facts == nil ? 0 : nil
+        case .amended: nil
+        }
+        guard permit.revision == expected else {
             throw refusal("REVISION_OUT_OF_SEQUENCE",
-                          "A \(permit.status) permit \(number) with rev \(permit.revision) is out of sequence (last accepted rev: \(lastRevision.map(String.init) ?? "none")).",
+                          "A \(permit.permitStatus) permit \(number) with revision \(permit.revision) is out of sequence (last accepted: \(last.map(String.init) ?? "none")).",
                           field: "revision")
         }
-        if permit.status == "REFUSED" {
+        let detail = ["revision \(permit.revision)", permit.declarationReference.map { "for declaration \($0)" }].compactMap { $0 }.joined(separator: ", ")
+        if decision == .refused {
             return Transition(status: .rejected, facts: nil, entries: [TimelineEntry("refused", .rejected, permit.reason ?? "refused")])
         }
-        let record = try Licence(permit: permit, recordVersion: (facts?.record.recordVersion ?? 0) + 1)
+        let record = try Licence(permit: permit, previous: facts?.record)
         guard var facts else {
             return Transition(status: .approved, facts: LicenceFacts(record: record, revision: permit.revision),
-                              entries: [TimelineEntry("issued", .approved, "rev 0")], record: record)
+                              entries: [TimelineEntry("issued", .approved, detail)], record: record)
         }
-        if permit.status == "CANCELLED" {
+        if decision == .revoked {
             facts.record = record
-            return Transition(status: .revoked, facts: facts, entries: [TimelineEntry("cancelled", .revoked, permit.reason ?? "cancelled")],
+            facts.revision = permit.revision
+            return Transition(status: .revoked, facts: facts, entries: [TimelineEntry("revoked", .revoked, permit.reason ?? "revoked")],
                               record: record)
         }
         let after = statusAfterChange(to: record, status: status, facts: facts, today: today)
         facts.record = record
         facts.revision = permit.revision
         if after != .expired { facts.statusBeforeExpiry = nil }
-        return Transition(status: after, facts: facts, entries: [TimelineEntry("reissued", after, "rev \(permit.revision)")], record: record)
+        return Transition(status: after, facts: facts, entries: [TimelineEntry("amended", after, detail)], record: record)
     }
 
     /// World §3 flow 4b: a quarantine result is recorded against a permit received as ISSUED;

@@ -4,7 +4,7 @@ public struct Licence: CanonicalRecord {
     public static let recordName = "Licence"
 
     public var licenceNumber: String
-    /// `MOIT` or `MARD`.
+    /// The authority that issued it (`MOIT`, `MARD`, `MOH`).
     public var issuingAuthority: String
     public var licenceType: String
     public var applicationId: String?

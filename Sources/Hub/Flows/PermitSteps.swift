@@ -4,11 +4,12 @@ import MessageSpecs
 import Signatures
 import Store
 
-/// World §3 flow 4: MARD's phytosanitary import permits, each a permit case keyed by its number
-/// (`LicenceLifecycle.permit`): issued, re-issued and cancelled permits become LicenceRecords
-/// for customs-core; a refused one is REJECTED and sends nothing, and stays trackable by its number.
+/// World §3 flows 4 and 5: a ministry's permits (MARD's phytosanitary, MOH's food-safety), each a
+/// permit case keyed by its number (`LicenceLifecycle.permit`): issued, changed and revoked
+/// permits become LicenceRecords for customs; a refused one is REJECTED and sends nothing, and
+/// stays trackable by its number.
 public struct PermitStep: FlowStep {
-    public let record = PhytosanitaryPermit.recordName
+    public let record = Permit.recordName
     public let sender = PartnerRole.licensingAuthority
     public let routes = [FlowRoute(.role(.customs), Licence.recordName)]
 
@@ -16,7 +17,7 @@ public struct PermitStep: FlowStep {
 
     public func handle(_ message: ReadMessage, signer: SignerIdentity, from partner: Partner,
                        context: FlowContext) async throws(GatewayError) -> FlowOutcome {
-        let permit = try message.decode(PhytosanitaryPermit.self)
+        let permit = try message.decode(Permit.self)
         let number = permit.permitNumber
         let permitCase = try await LicenceCase.load(.permit, number, context: context)
         let transition = try deciding(message) { () throws(GatewayError) in

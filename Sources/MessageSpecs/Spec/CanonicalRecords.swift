@@ -4,7 +4,7 @@ import GatewayCore
 public enum CanonicalRecords {
     public static let all: [any CanonicalRecord.Type] = [
         LicenceApplication.self, LicenceDecision.self, LicenceAmendment.self, LicenceRevocation.self, Licence.self,
-        LicenceUsage.self, PhytosanitaryPermit.self, QuarantineResult.self, TaxNotice.self, Payment.self,
+        LicenceUsage.self, Permit.self, QuarantineResult.self, TaxNotice.self, Payment.self,
         BankNotification.self, PaymentOutcome.self, NotificationResult.self, CertificateOfOrigin.self,
         AseanDeclaration.self, Acknowledgement.self,
     ]

@@ -32,12 +32,11 @@ enum Routes {
             let previous = try lastRecord(of: revocation.licenceNumber, inputs)
             return [(try TranslationInput.encode(previous.revoked(by: revocation)), MessageEnvelope())]
         },
-        // 4a: a permit decision → the permit's next licence record.
-        Route(from: PhytosanitaryPermit.recordName, to: Licence.recordName,
+        // 4a, 5a: a ministry's permit at a revision → the permit's next licence record.
+        Route(from: Permit.recordName, to: Licence.recordName,
               needs: "the last LicenceRecord sent for the permit, if any") { message, inputs, _ throws(GatewayError) in
-            let permit = try message.decode(PhytosanitaryPermit.self)
-            let previous = try? lastRecord(of: permit.permitNumber, inputs)
-            let licence = try Licence(permit: permit, recordVersion: (previous?.recordVersion ?? 0) + 1)
+            let permit = try message.decode(Permit.self)
+            let licence = try Licence(permit: permit, previous: try? lastRecord(of: permit.permitNumber, inputs))
             return [(try TranslationInput.encode(licence), MessageEnvelope())]
         },
         // 2a: a bank's confirmation → the payment record.
