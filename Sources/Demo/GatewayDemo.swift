@@ -32,7 +32,7 @@ public struct GatewayDemo {
         }
         let specs = try SpecRegistry(directory: root + "/MessageSpecs")
         var signers: [String: MessageSigner] = [:]
-        for partner in ["moit", "mard", "bank-vcb", "bank-bidv", "customs-core", "asw-th", "asw-sg"] {
+        for partner in ["moit", "mard", "moh", "bank-vcb", "bank-bidv", "customs-core", "asw-th", "asw-sg"] {
             let folder = "\(root)/Certificates/demo/\(partner)"
             signers[partner] = try MessageSigner(keyFile: "\(folder)/key.pem", certificateFile: "\(folder)/cert.pem",
                                                  chainFile: "\(folder)/chain.pem", jwsScheme: partner == "bank-vcb" ? .ps256 : nil)

@@ -29,9 +29,11 @@ struct ValidateCommand: ParsableCommand {
         var allValid = true
         for file in files {
             let label = files.count > 1 ? " (\(file))" : ""
-            do {
+            do throws(GatewayError) {
                 let input = try MessageInput.read(file)
                 let message = try registry.read(input.bytes)
+                // Without a case to check first, a rule checked after it is a rule like the others.
+                if let refusal = message.refusalAfterCase { throw refusal }
                 print("OK \(message.spec.key)\(label)\(input.wasJWS ? " — the JWS payload; its signature is not checked here" : "")")
             } catch {
                 allValid = false

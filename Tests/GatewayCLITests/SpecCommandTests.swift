@@ -99,7 +99,8 @@ import TestSupport
     @Test func specsListsEveryLoadedSpecAndTranslation() {
         let result = gateway(["specs"])
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardOutput.hasPrefix("22 message specs in "))
+        #expect(result.standardOutput.hasPrefix("23 message specs in "))
+        #expect(result.standardOutput.contains("moh/FoodImportPermit → customs-core/LicenceRecord"))
         #expect(result.standardOutput.contains("moit/LicenceDecision"))
         #expect(result.standardOutput.contains("moit/CertificateOfOriginIssued → asw/FORM_D"))
     }

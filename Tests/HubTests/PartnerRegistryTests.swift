@@ -32,7 +32,7 @@ import TestSupport
 
     @Test func theShippedPartnersLoad() throws {
         let registry = try PartnerRegistry(directory: Self.shipped, specs: Self.specs, environment: [:])
-        #expect(Set(registry.partners.keys) == ["moit", "mard", "bank-vcb", "bank-bidv", "asw-th", "asw-sg", "customs-core"])
+        #expect(Set(registry.partners.keys) == ["moit", "mard", "moh", "bank-vcb", "bank-bidv", "asw-th", "asw-sg", "customs-core"])
         let moit = try #require(registry.partner("moit"))
         #expect(moit.sends.contains("moit/LicenceDecision"))
         #expect(moit.receives == ["moit/ImportLicenceApplication"])

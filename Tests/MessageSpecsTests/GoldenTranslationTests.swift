@@ -68,6 +68,12 @@ import TestSupport
         Case(table: "3c", source: "ACDD-02-TH-to-VN.xml", target: "customs-core/AseanExportDeclarationRecord", expected: "AseanExportDeclarationRecord-02.json"),
         Case(table: "3d", source: "FORM_D-03-SG-to-VN.xml", target: "asw/ACK", verdicts: ["ACCEPTED"], expected: "ACK-04-VN-ACCEPTED.xml"),
         Case(table: "4a", source: "phyto_imp_permit-01.xml", target: "customs-core/LicenceRecord", expected: "LicenceRecord-05.json"),
+        Case(table: "5a", source: "FoodImportPermit-01.xml", target: "customs-core/LicenceRecord", expected: "LicenceRecord-06.json"),
+        Case(table: "5a", source: "FoodImportPermit-02.xml", target: "customs-core/LicenceRecord", context: ["LicenceRecord-06.json"],
+             expected: "LicenceRecord-07.json"),
+        Case(table: "5a", source: "FoodImportPermit-03.xml", target: "customs-core/LicenceRecord",
+             context: ["LicenceRecord-06.json", "LicenceRecord-07.json"], expected: "LicenceRecord-08.json"),
+        Case(table: "5a", source: "FoodImportPermit-04.xml", target: "customs-core/LicenceRecord", expected: "LicenceRecord-09.json"),
     ]
 
     @Test(arguments: cases)

@@ -52,7 +52,8 @@ extension LicenceLifecycle {
         facts.record = record
         facts.revision = permit.revision
         if after != .expired { facts.statusBeforeExpiry = nil }
-        return Transition(status: after, facts: facts, entries: [TimelineEntry("amended", after, detail)], record: record)
+        return Transition(status: after, facts: facts, entries: [TimelineEntry("amended", after, [detail, permit.reason].compactMap { $0 }.joined(separator: ": "))],
+                          record: record)
     }
 
     /// World §3 flow 4b: a quarantine result is recorded against a permit received as ISSUED;

@@ -143,6 +143,7 @@ public struct InboundPipeline: Sendable {
                         from partner: Partner, step: any FlowStep, context: FlowContext) async throws(GatewayError) -> InboundAnswer {
         let signer = verified.signature.signer
         let outcome = try await step.handle(message, signer: signer, from: partner, context: context)
+        if let refusal = message.refusalAfterCase { throw refusal }
         var outbound: [StoredMessage] = []
         for produced in outcome.produced {
             outbound.append(try context.outbound.stored(produced, causedBy: inboundId, at: context.now))

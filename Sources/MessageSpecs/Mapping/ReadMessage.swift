@@ -11,6 +11,9 @@ public struct ReadMessage: Sendable {
     public let record: JSONValue
     /// The idempotency key's value (world §1.4).
     public let idempotencyKey: String?
+    /// The refusal of a rule checked after the case's own (`after: case`), for the flow to answer
+    /// when the case does not refuse the message first.
+    public var refusalAfterCase: GatewayError? = nil
 
     public func decode<T: CanonicalRecord>(_ type: T.Type) throws(GatewayError) -> T {
         guard T.recordName == spec.record else {
@@ -76,12 +79,18 @@ extension SpecRegistry {
             throw GatewayError(.schemaInvalid, "The \(spec.message) cannot be read: \(reading.errors[0].sentence)", details: reading.errors)
         }
         let violations = RuleChecker(spec: spec).check(reading.record, root: cursor.location)
-        if let first = violations.first {
-            let sameCode = violations.filter { $0.code == first.code }.map(\.detail)
-            throw GatewayError(first.code, "The \(spec.message) breaks a rule of \(spec.partner): \(sameCode[0].sentence)", details: sameCode)
-        }
-        return ReadMessage(spec: spec, envelope: reading.envelope, record: .object(reading.record),
-                           idempotencyKey: cursor.value(spec.idempotencyKey)?.0.text)
+        if let refusal = Self.refusal(violations.filter { !$0.afterCase }, of: spec) { throw refusal }
+        var message = ReadMessage(spec: spec, envelope: reading.envelope, record: .object(reading.record),
+                                  idempotencyKey: cursor.value(spec.idempotencyKey)?.0.text)
+        message.refusalAfterCase = Self.refusal(violations.filter(\.afterCase), of: spec)
+        return message
+    }
+
+    /// The first violated rule's code, with every violation of that code.
+    private static func refusal(_ violations: [RuleChecker.Violation], of spec: MessageSpec) -> GatewayError? {
+        guard let first = violations.first else { return nil }
+        let sameCode = violations.filter { $0.code == first.code }.map(\.detail)
+        return GatewayError(first.code, "The \(spec.message) breaks a rule of \(spec.partner): \(sameCode[0].sentence)", details: sameCode)
     }
 }
 

@@ -9,12 +9,16 @@ struct RuleChecker {
     struct Violation {
         let code: ErrorCode
         let detail: ErrorDetail
+        /// Of a rule checked after the case's own refusals.
+        var afterCase = false
     }
 
     func check(_ record: JSONObject, root: String) -> [Violation] {
         var violations: [Violation] = []
         let base = root + (spec.recordPath.isEmpty ? "" : "/\(spec.recordPath)")
         for rule in spec.rules {
+            let before = violations.count
+            defer { for index in before..<violations.count { violations[index].afterCase = rule.afterCase } }
             if let group = rule.each {
                 let field = spec.fields.first { $0.name == group }
                 let items = record.value(at: group)?.arrayValue ?? []

@@ -127,5 +127,8 @@ public struct RuleSpec: Sendable {
     public let forbid: [String]
     /// The first field's value may not come after the second's (dates compare as text).
     public let notAfter: (String, String)?
+    /// Checked after the case's own refusals (`after: case`): the partner's README lists the
+    /// refusals that depend on the case first (MOH: `PERMIT_CLOSED` before `REASON_MISSING`).
+    public let afterCase: Bool
     let location: SpecLocation
 }

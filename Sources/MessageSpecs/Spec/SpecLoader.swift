@@ -171,7 +171,9 @@ enum SpecLoader {
         guard let items = node.items else { throw node.location.error("\"rules\" must be a list") }
         var result: [RuleSpec] = []
         for item in items {
-            _ = try item.mapping(allowing: ["code", "each", "when", "require", "forbid", "notAfter"])
+            _ = try item.mapping(allowing: ["code", "each", "when", "require", "forbid", "notAfter", "after"])
+            let after = try item.optionalString("after")
+            guard after == nil || after == "case" else { throw item.location.error("after takes one value: case") }
             let conditions = conditions(item["when"])
             let order = try item.strings("notAfter")
             guard order.isEmpty || order.count == 2 else { throw item.location.error("notAfter names two fields") }
@@ -182,6 +184,7 @@ enum SpecLoader {
                 require: try item.strings("require"),
                 forbid: try item.strings("forbid"),
                 notAfter: order.count == 2 ? (order[0], order[1]) : nil,
+                afterCase: after == "case",
                 location: item.location
             ))
         }
