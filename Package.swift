@@ -26,12 +26,15 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        // A wrapper for SQLite's variadic configuration call (sqlite-nio's SQLite, linked by the Store).
-        .systemLibrary(name: "CSQLiteConfiguration"),
+        // The system's SQLite, for the store's own connections (a shim for its variadic configuration call).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The gateway's memory allocator (see Sources/gateway/MemoryAllocator.swift).
         .systemLibrary(name: "CJemalloc", pkgConfig: "jemalloc", providers: [.apt(["libjemalloc-dev"])]),
 
         .target(name: "GatewayCore"),
+        // The store's own SQLite connections, apart from SQLiteKit: sqlite-nio's copy of SQLite
+        // declares the same C types, and one Swift module cannot see both.
+        .target(name: "EmbeddedSQLite", dependencies: ["CSQLite"]),
         .target(name: "HardenedXML", dependencies: ["GatewayCore", "CLibXML2"]),
         .target(name: "Signatures", dependencies: ["GatewayCore", "HardenedXML", "CLibXML2", "COpenSSL", "CXMLSec"]),
         .target(
@@ -41,7 +44,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "GatewayCore", "COpenSSL", "CSQLiteConfiguration",
+                "GatewayCore", "COpenSSL", "EmbeddedSQLite",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -58,7 +61,7 @@ let package = Package(
             dependencies: ["GatewayCore", "Signatures", "MessageSpecs", "Store", "Delivery", "HardenedXML", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics")]
         ),
-        .target(name: "HTTPAPI", dependencies: ["GatewayCore", "Hub", .product(name: "Hummingbird", package: "hummingbird"),
+        .target(name: "HTTPAPI", dependencies: ["GatewayCore", "Hub", "Store", .product(name: "Hummingbird", package: "hummingbird"),
                                                 .product(name: "Prometheus", package: "swift-prometheus")]),
         .target(
             name: "Demo",

@@ -1,3 +1,4 @@
+import EmbeddedSQLite
 import Foundation
 import GatewayCore
 import Logging

@@ -1,5 +1,4 @@
 import Foundation
-import SQLiteKit
 import Store
 import Testing
 import TestSupport
@@ -24,9 +23,9 @@ import TestSupport
     static func execute(_ sql: String, in location: DatabaseLocation) async throws {
         switch location {
         case .sqlite(let path):
-            let connection = try await SQLiteConnection.open(storage: .file(path: path))
-            try await connection.sql().raw(SQLQueryString(sql)).run()
-            try await connection.close()
+            // From outside the process, as an intruder would, with Debian's sqlite3.
+            let result = Command.run("/usr/bin/sqlite3", [path, sql])
+            #expect(result.status == 0, "\(result.standardError)")
         case .postgres(let url):
             let name = String(url.split(separator: "/").last?.split(separator: "?").first ?? "")
             let server = try TestPostgres.shared.get()
