@@ -57,18 +57,18 @@ enum Cases {
         let stored: (any SQLRow)?
         if update.expectedVersion == 0 {
             stored = try await db.raw("""
-                INSERT INTO cases (kind, case_key, status, state, version, licence_number, valid_until, updated_at)
+                INSERT INTO cases (kind, case_key, status, state, version, alias, valid_until, updated_at)
                 VALUES (\(bind: kind), \(bind: update.key), \(bind: update.status?.rawValue), \(bind: update.facts), 1,
-                        \(bind: update.licenceNumber), \(bind: update.validUntil), \(bind: at))
+                        \(bind: update.alias), \(bind: update.validUntil), \(bind: at))
                 ON CONFLICT (kind, case_key) DO UPDATE SET status = excluded.status, state = excluded.state, version = cases.version + 1,
-                    licence_number = excluded.licence_number, valid_until = excluded.valid_until, updated_at = excluded.updated_at
+                    alias = excluded.alias, valid_until = excluded.valid_until, updated_at = excluded.updated_at
                 WHERE cases.version = 0
                 RETURNING version
                 """).first()
         } else {
             stored = try await db.raw("""
                 UPDATE cases SET status = \(bind: update.status?.rawValue), state = \(bind: update.facts), version = version + 1,
-                    licence_number = \(bind: update.licenceNumber), valid_until = \(bind: update.validUntil), updated_at = \(bind: at)
+                    alias = \(bind: update.alias), valid_until = \(bind: update.validUntil), updated_at = \(bind: at)
                 WHERE kind = \(bind: kind) AND case_key = \(bind: update.key) AND version = \(bind: update.expectedVersion)
                 RETURNING version
                 """).first()
@@ -144,11 +144,15 @@ extension GatewayStore {
         }
     }
 
-    /// The case of a licence or permit, found by its number.
-    public func licenceCase(_ number: String) async throws(GatewayError) -> StoredCase? {
-        try await read("reading the case of licence \(number)") { db in
-            try await db.raw("SELECT \(unsafeRaw: Cases.columns) FROM cases WHERE licence_number = \(bind: number) ORDER BY kind LIMIT 1")
-                .first().flatMap(Cases.decode)
+    /// The case of one of `kinds` found by another number of it (a licence's number, the
+    /// declaration of a tax notice).
+    public func storedCase(_ kinds: [CaseKind], alias: String) async throws(GatewayError) -> StoredCase? {
+        guard !kinds.isEmpty else { return nil }
+        return try await read("reading the case of \(alias)") { db in
+            try await db.raw("""
+                SELECT \(unsafeRaw: Cases.columns) FROM cases WHERE alias = \(bind: alias) AND kind IN \(Self.list(kinds.map(\.rawValue)))
+                ORDER BY kind LIMIT 1
+                """).first().flatMap(Cases.decode)
         }
     }
 
@@ -190,7 +194,7 @@ extension GatewayStore {
                 SELECT DISTINCT business_key FROM messages m
                 WHERE direction = 'outbound' AND message_type = \(bind: type) AND business_key IS NOT NULL
                     AND NOT EXISTS (SELECT 1 FROM cases c
-                                    WHERE c.state IS NOT NULL AND CAST(\(bind: keyPrefix) AS TEXT) || c.licence_number = m.business_key)
+                                    WHERE c.state IS NOT NULL AND CAST(\(bind: keyPrefix) AS TEXT) || c.alias = m.business_key)
                 ORDER BY business_key
                 """).all().map { try $0.decode(column: "business_key", as: String.self) }
         }

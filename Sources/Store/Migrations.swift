@@ -118,12 +118,13 @@ enum Migrations {
                 "CREATE INDEX messages_cause ON messages (caused_by)",
             ]
         },
-        Migration(version: 4, name: "typed case state: facts, version for compare-and-set, licence number, validity end; counted items") { backend in
+        Migration(version: 4, name: "typed case state: facts, version for compare-and-set, the number a case is found by, validity end; counted items") { backend in
             caseState(backend)
         },
     ]
 
-    /// A case's facts and version; the licence number it is found by; the validity end the expiry
+    /// A case's facts and version; the other number it is found by (a licence's number, a tax
+    /// notice's declaration); the validity end the expiry
     /// sweep looks up; a status that may be absent (an outbound certificate before its partner
     /// answered). SQLite cannot drop a NOT NULL, so its two tables are copied into new ones.
     private static func caseState(_ backend: SQLBackend) -> [String] {
@@ -132,7 +133,7 @@ enum Migrations {
             statements = [
                 "ALTER TABLE cases ALTER COLUMN status DROP NOT NULL",
                 "ALTER TABLE cases ADD COLUMN version BIGINT NOT NULL DEFAULT 0",
-                "ALTER TABLE cases ADD COLUMN licence_number TEXT",
+                "ALTER TABLE cases ADD COLUMN alias TEXT",
                 "ALTER TABLE cases ADD COLUMN valid_until TEXT",
                 "ALTER TABLE case_events ALTER COLUMN status DROP NOT NULL",
             ]
@@ -145,7 +146,7 @@ enum Migrations {
                     status TEXT,
                     state TEXT,
                     version BIGINT NOT NULL DEFAULT 0,
-                    licence_number TEXT,
+                    alias TEXT,
                     valid_until TEXT,
                     updated_at BIGINT NOT NULL,
                     PRIMARY KEY (kind, case_key)
@@ -179,8 +180,8 @@ enum Migrations {
         }
         statements += [
             // A permit case is found by its own number, refused permits too.
-            "UPDATE cases SET licence_number = case_key WHERE kind = 'permit'",
-            "CREATE INDEX cases_licence ON cases (licence_number)",
+            "UPDATE cases SET alias = case_key WHERE kind = 'permit'",
+            "CREATE INDEX cases_alias ON cases (alias, kind)",
             "CREATE INDEX cases_validity ON cases (valid_until)",
             """
             CREATE TABLE case_items (

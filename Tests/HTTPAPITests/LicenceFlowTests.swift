@@ -209,7 +209,7 @@ import TestSupport
             #expect(try await partner.post("customs-core", L.customsCore(L.usageSample)).status == 202)
         }
         // The cases as schema 3 left them: a status, no facts, no counted declarations.
-        let erase = Command.run("/usr/bin/sqlite3", [path, "UPDATE cases SET state = NULL, version = 0, licence_number = NULL, valid_until = NULL; DELETE FROM case_items;"])
+        let erase = Command.run("/usr/bin/sqlite3", [path, "UPDATE cases SET state = NULL, version = 0, alias = NULL, valid_until = NULL; DELETE FROM case_items;"])
         #expect(erase.status == 0, "\(erase.standardError)")
         let backfill = LicenceFactsBackfill(runtime: gateway.pipeline.runtime)
         #expect(try await backfill.run() == [L.licence])

@@ -25,19 +25,19 @@ public struct CaseUpdate: Sendable, Equatable {
     public let expectedVersion: Int
     public let status: CaseStatus?
     public let facts: String?
-    /// The licence or permit number the case can also be found by.
-    public let licenceNumber: String?
+    /// Another number the case is found by: a licence's or permit's number, a tax notice's declaration.
+    public let alias: String?
     /// The last day of validity while the licence can still expire (ISO date), else nil.
     public let validUntil: String?
 
     public init(kind: CaseKind, key: String, expectedVersion: Int, status: CaseStatus?, facts: String?,
-                licenceNumber: String? = nil, validUntil: String? = nil) {
+                alias: String? = nil, validUntil: String? = nil) {
         self.kind = kind
         self.key = key
         self.expectedVersion = expectedVersion
         self.status = status
         self.facts = facts
-        self.licenceNumber = licenceNumber
+        self.alias = alias
         self.validUntil = validUntil
     }
 }

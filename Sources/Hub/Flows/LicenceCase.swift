@@ -27,7 +27,7 @@ struct LicenceCase {
 
     /// The case of licence or permit `number`, nil when the gateway knows none.
     static func find(_ number: String, context: FlowContext) async throws(GatewayError) -> LicenceCase? {
-        guard let stored = try await context.store.licenceCase(number) else { return nil }
+        guard let stored = try await context.store.storedCase([.application, .permit], alias: number) else { return nil }
         return try LicenceCase(kind: stored.kind, key: stored.key, stored: stored)
     }
 
@@ -48,7 +48,7 @@ struct LicenceCase {
             return facts.record.validUntil
         }
         let update = CaseUpdate(kind: kind, key: key, expectedVersion: version, status: transition.status, facts: try facts?.encoded(),
-                                licenceNumber: facts?.record.licenceNumber ?? number, validUntil: expires)
+                                alias: facts?.record.licenceNumber ?? number, validUntil: expires)
         let events = transition.entries.map {
             CaseEvent(kind: kind, key: key, event: $0.event, status: $0.status, partner: partner, messageId: messageId, signer: signer,
                       at: context.now, detail: $0.detail)
