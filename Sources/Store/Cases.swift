@@ -200,15 +200,6 @@ extension GatewayStore {
         }
     }
 
-    /// The cases of a kind with an event whose detail contains `text` (the tax notice of a declaration).
-    public func cases(kind: CaseKind, detailContaining text: String) async throws(GatewayError) -> [String] {
-        try await read("searching \(kind.rawValue) cases") { db in
-            try await db.raw("""
-                SELECT DISTINCT case_key FROM case_events WHERE kind = \(bind: kind.rawValue) AND detail LIKE \(bind: "%\(text)%") ORDER BY case_key
-                """).all().map { try $0.decode(column: "case_key", as: String.self) }
-        }
-    }
-
     /// Walks the audit chain: intact, or the first event edited or removed.
     public func verifyAudit() async throws(GatewayError) -> AuditVerification {
         try await run("verifying the audit chain") { db in try await AuditChain.verify(on: db) }

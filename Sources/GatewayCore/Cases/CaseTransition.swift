@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a lifecycle decided about one message: the case's new status and facts, the lines it
 /// adds to the case's timeline, what goes out, and what the case counts from now on.
 public struct CaseTransition<Facts: Sendable & Equatable>: Sendable, Equatable {
@@ -15,6 +17,17 @@ public struct CaseTransition<Facts: Sendable & Equatable>: Sendable, Equatable {
         self.entries = entries
         self.record = record
         self.counted = counted
+    }
+}
+
+extension CaseTransition {
+    /// The transition's timeline lines as events of case `kind`/`key`, by `partner` at `time`.
+    public func events(of kind: CaseKind, _ key: String, by partner: String, signer: String?, messageId: String? = nil,
+                       at time: Date) -> [CaseEvent] {
+        entries.map {
+            CaseEvent(kind: kind, key: key, event: $0.event, status: $0.status, partner: partner, messageId: messageId, signer: signer,
+                      at: time, detail: $0.detail)
+        }
     }
 }
 

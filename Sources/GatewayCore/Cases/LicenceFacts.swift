@@ -2,7 +2,7 @@ import Foundation
 
 /// What the hub knows of a licence (MOIT) or a permit (MARD), kept with its case and changed by
 /// each message about it — so that no message re-reads the licence's history.
-public struct LicenceFacts: Codable, Sendable, Equatable {
+public struct LicenceFacts: CaseFacts {
     /// The last LicenceRecord sent to customs-core: the licence as it now stands.
     public var record: Licence
     /// customs-core took the first record (before that, the licence is unknown to it).
@@ -48,23 +48,3 @@ public struct LicenceFacts: Codable, Sendable, Equatable {
     }
 }
 
-extension LicenceFacts {
-    /// The facts as the store keeps them: JSON with sorted keys.
-    public func encoded() throws(GatewayError) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            return String(decoding: try encoder.encode(self), as: UTF8.self)
-        } catch {
-            throw GatewayError(.internalError, "The facts of licence \(record.licenceNumber) cannot be written: \(error)")
-        }
-    }
-
-    public static func decoded(_ json: String) throws(GatewayError) -> LicenceFacts {
-        do {
-            return try JSONDecoder().decode(LicenceFacts.self, from: Data(json.utf8))
-        } catch {
-            throw GatewayError(.internalError, "Stored licence facts cannot be read back: \(error)")
-        }
-    }
-}

@@ -49,10 +49,7 @@ struct LicenceCase {
         }
         let update = CaseUpdate(kind: kind, key: key, expectedVersion: version, status: transition.status, facts: try facts?.encoded(),
                                 alias: facts?.record.licenceNumber ?? number, validUntil: expires)
-        let events = transition.entries.map {
-            CaseEvent(kind: kind, key: key, event: $0.event, status: $0.status, partner: partner, messageId: messageId, signer: signer,
-                      at: context.now, detail: $0.detail)
-        }
+        let events = transition.events(of: kind, key, by: partner, signer: signer, messageId: messageId, at: context.now)
         let produced = try transition.record.map { record throws(GatewayError) in
             try context.write(record, for: .customs, businessKey: Self.businessKey(record.licenceNumber))
         } ?? []

@@ -16,15 +16,12 @@ public struct TaxNoticeStep: FlowStep {
                        context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         let notice = try message.decode(TaxNotice.self)
         let number = notice.taxNoticeNumber
-        let new = CaseCondition(kind: .taxNotice, key: number, allowed: [nil],
-                                refusal: GatewayError(ErrorCode(rawValue: "DUPLICATE_TAX_NOTICE"),
-                                                      "Tax notice \(number) was already received under another messageId.",
-                                                      path: message.spec.documentPath(ofField: "taxNoticeNumber")))
-        return FlowOutcome(businessKey: "taxnotice/\(number)", events: [
-            CaseEvent(kind: .taxNotice, key: number, event: "received", status: .open, partner: partner.id, messageId: nil,
-                      signer: signer.subject, at: context.now,
-                      detail: "declaration \(notice.declarationNumber), \(notice.amountDue.json) \(notice.currency) due \(notice.dueDate)"),
-        ], conditions: [new])
+        let stored = try await context.store.storedCase(kind: .taxNotice, key: number)
+        let transition = try deciding(message) { () throws(GatewayError) in try PaymentLifecycle.notice(notice, known: stored != nil) }
+        return FlowOutcome(businessKey: "taxnotice/\(number)",
+                           events: transition.events(of: .taxNotice, number, by: partner.id, signer: signer.subject, at: context.now),
+                           updates: [CaseUpdate(kind: .taxNotice, key: number, expectedVersion: 0, status: transition.status,
+                                                facts: try transition.facts?.encoded(), alias: notice.declarationNumber)])
     }
 }
 
@@ -45,7 +42,7 @@ public struct PaymentConfirmationStep: FlowStep {
         var matching = PaymentMatching(context: context, bank: partner.id)
         let decision = try await matching.decide(payment)
         let answerKey = "payment/\(payment.transactionRef)"
-        var outcome = FlowOutcome(businessKey: answerKey, events: decision.events, conditions: decision.conditions)
+        var outcome = FlowOutcome(businessKey: answerKey, events: decision.events, updates: decision.updates)
         if decision.matched {
             outcome.produced += try context.translate(message, into: record, for: .customs, businessKey: "taxnotice/\(payment.taxNoticeNumber)")
         }
@@ -81,7 +78,7 @@ public struct BankNotificationStep: FlowStep {
             decisions.append(try await matching.decide(entry))
         }
         var outcome = FlowOutcome(businessKey: "notification/\(notification.messageId)",
-                                  events: decisions.flatMap(\.events), conditions: decisions.flatMap(\.conditions))
+                                  events: decisions.flatMap(\.events), updates: decisions.flatMap(\.updates))
         if decisions.contains(where: \.matched) {
             // One payment record per entry, entry by entry for each customs partner.
             let entries = notification.entries

@@ -101,18 +101,14 @@ public struct CaseTracking: Sendable {
 
     private func payment(_ ref: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
         guard let timeline = try await context.store.timeline(kind: .payment, key: ref) else { return nil }
-        let notices = timeline.events.compactMap { event -> String? in
-            guard let detail = event.detail else { return nil }
-            return detail.split(separator: " ").first { $0.hasPrefix("TB-") }.map { String($0).trimmingCharacters(in: .punctuationCharacters) }
-        }
+        let facts = try await context.store.storedCase(kind: .payment, key: ref)?.facts.map(PaymentFacts.decoded)
         return TrackedCase(kind: CaseKind.payment.rawValue, key: ref, status: timeline.status, events: timeline.events, facts: [],
-                           related: Array(Set(notices)).sorted().map { Reference(kind: CaseKind.taxNotice.rawValue, key: $0) })
+                           related: facts.map { [Reference(kind: CaseKind.taxNotice.rawValue, key: $0.taxNoticeNumber)] } ?? [])
     }
 
     /// The tax notice of a customs declaration, when a person types the declaration number.
     private func taxNotice(declaration: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
-        let notices = try await context.store.cases(kind: .taxNotice, detailContaining: "declaration \(declaration),")
-        guard let number = notices.first, let notice = try await plain(.taxNotice, number, context) else { return nil }
-        return notice
+        guard let notice = try await context.store.storedCase([.taxNotice], alias: declaration) else { return nil }
+        return try await plain(.taxNotice, notice.key, context)
     }
 }
