@@ -52,11 +52,7 @@ struct TrackingPage {
               <h2>\(escape(found.key))</h2>
               <p class="status">Trạng thái · Status: <strong id="status">\(escape(found.status?.rawValue ?? Self.noStatus))</strong></p>
             """
-        if !found.facts.isEmpty {
-            html += "<dl>"
-            for fact in found.facts { html += "<dt>\(escape(fact.label))</dt><dd>\(escape(fact.value))</dd>" }
-            html += "</dl>"
-        }
+        html += facts(found.facts)
         if !found.related.isEmpty {
             html += "<p class=\"related\">"
             for reference in found.related {
@@ -102,7 +98,9 @@ struct TrackingPage {
         time { color: #555; font-variant-numeric: tabular-nums; }
         .detail, .signer, .message { font-size: .9rem; color: #333; word-break: break-word; }
         .missing { color: #8a1c1c; }
-        @media (max-width: 30rem) { dl { grid-template-columns: 1fr; } }
+        table.lines { border-collapse: collapse; width: 100%; font-size: .9rem; margin: .6rem 0; }
+        table.lines th, table.lines td { border-bottom: 1px solid #ddd; padding: .25rem .3rem; text-align: left; vertical-align: top; }
+        @media (max-width: 30rem) { dl { grid-template-columns: 1fr; } table.lines th:nth-child(2), table.lines td:nth-child(2) { display: none; } }
         </style>
         </head>
         <body>

@@ -17,14 +17,9 @@ struct TrackingRoutes {
         let key: String
         /// Absent while the case has no status yet.
         let status: CaseStatus?
-        let facts: [FactView]
+        let facts: TrackedFacts
         let related: [String]
         let timeline: [EventView]
-    }
-
-    struct FactView: Encodable {
-        let label: String
-        let value: String
     }
 
     struct EventView: Encodable {
@@ -66,7 +61,7 @@ struct TrackingRoutes {
 
     static func view(_ found: CaseTracking.TrackedCase) -> CaseView {
         CaseView(kind: found.kind, key: found.key, status: found.status,
-                 facts: found.facts.map { FactView(label: $0.label, value: $0.value) },
+                 facts: found.facts,
                  related: found.related.map { "\($0.kind)/\($0.key)" },
                  timeline: found.events.map {
                      EventView(at: VietnamTime.timestamp($0.at), event: $0.event, status: $0.status, partner: $0.partner,

@@ -19,14 +19,9 @@ public struct CaseTracking: Sendable {
         public let status: CaseStatus?
         public let events: [CaseEvent]
         /// Facts beside the timeline (the licence's current record, the tax notice a payment settled).
-        public let facts: [Fact]
+        public let facts: TrackedFacts
         /// Other cases it belongs with (the licence of an application, the notice of a payment).
         public let related: [Reference]
-    }
-
-    public struct Fact: Sendable, Equatable {
-        public let label: String
-        public let value: String
     }
 
     public struct Reference: Sendable, Equatable, Hashable {
@@ -63,7 +58,9 @@ public struct CaseTracking: Sendable {
 
     private func plain(_ kind: CaseKind, _ key: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
         guard let timeline = try await context.store.timeline(kind: kind, key: key) else { return nil }
-        return TrackedCase(kind: kind.rawValue, key: key, status: timeline.status, events: timeline.events, facts: [], related: [])
+        let stored = try await context.store.storedCase(kind: kind, key: key)
+        let facts = kind == .taxNotice ? try stored?.facts.map(TaxNoticeFacts.decoded).map(TrackedFacts.init) : nil
+        return TrackedCase(kind: kind.rawValue, key: key, status: timeline.status, events: timeline.events, facts: facts ?? TrackedFacts(), related: [])
     }
 
     /// A licence or permit by its number — refused and revoked ones too — with its current record
@@ -73,36 +70,24 @@ public struct CaseTracking: Sendable {
               let timeline = try await context.store.timeline(kind: licenceCase.kind, key: licenceCase.key) else {
             return nil
         }
-        var facts: [Fact] = []
-        var related: [Reference] = []
-        if let known = licenceCase.facts {
-            let current = known.record
-            facts = [
-                Fact(label: "Issued by", value: current.issuingAuthority),
-                Fact(label: "Holder", value: "\(current.holderName) (\(current.holderTaxCode))"),
-                Fact(label: "Valid", value: "\(current.validFrom) – \(current.validUntil)"),
-                Fact(label: "Record", value: "version \(current.recordVersion), amendment \(current.amendmentNo), \(current.status)"),
-            ]
-            for line in current.goodsLines {
-                facts.append(Fact(label: "Line \(line.lineNo) \(line.hsCode)",
-                                  value: "\(known.quantityUsed(line.lineNo).json) of \(line.approvedQuantity.json) \(line.unit) used — \(line.description)"))
-            }
-            related = current.applicationId.map { [Reference(kind: CaseKind.application.rawValue, key: $0)] } ?? []
-        }
-        return TrackedCase(kind: "licence", key: number, status: timeline.status, events: timeline.events, facts: facts, related: related)
+        let related = licenceCase.facts?.record.applicationId.map { [Reference(kind: CaseKind.application.rawValue, key: $0)] } ?? []
+        return TrackedCase(kind: "licence", key: number, status: timeline.status, events: timeline.events,
+                           facts: licenceCase.facts.map(TrackedFacts.init) ?? TrackedFacts(), related: related)
     }
 
     private func application(_ id: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
         guard let timeline = try await context.store.timeline(kind: .application, key: id) else { return nil }
-        let licence = try await LicenceCase.load(.application, id, context: context).facts?.record.licenceNumber
-        return TrackedCase(kind: CaseKind.application.rawValue, key: id, status: timeline.status, events: timeline.events, facts: [],
-                           related: licence.map { [Reference(kind: "licence", key: $0)] } ?? [])
+        let licence = try await LicenceCase.load(.application, id, context: context).facts
+        return TrackedCase(kind: CaseKind.application.rawValue, key: id, status: timeline.status, events: timeline.events,
+                           facts: licence.map(TrackedFacts.init) ?? TrackedFacts(),
+                           related: licence.map { [Reference(kind: "licence", key: $0.record.licenceNumber)] } ?? [])
     }
 
     private func payment(_ ref: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
         guard let timeline = try await context.store.timeline(kind: .payment, key: ref) else { return nil }
         let facts = try await context.store.storedCase(kind: .payment, key: ref)?.facts.map(PaymentFacts.decoded)
-        return TrackedCase(kind: CaseKind.payment.rawValue, key: ref, status: timeline.status, events: timeline.events, facts: [],
+        return TrackedCase(kind: CaseKind.payment.rawValue, key: ref, status: timeline.status, events: timeline.events,
+                           facts: facts.map(TrackedFacts.init) ?? TrackedFacts(),
                            related: facts.map { [Reference(kind: CaseKind.taxNotice.rawValue, key: $0.taxNoticeNumber)] } ?? [])
     }
 
