@@ -30,7 +30,7 @@ import Testing
     @Test func paymentsAreMatchedInTheWorldsOrderOfChecks() throws {
         let open = try #require(try PaymentLifecycle.notice(Self.notice, known: false).facts)
         let (accepted, settled) = PaymentLifecycle.match(Self.payment(), bank: "bank-vcb", notice: open)
-        #expect(accepted.verdict == "ACCEPTED" && settled?.settledBy == "VCB1")
+        #expect(accepted.verdict == .accepted && settled?.settledBy == "VCB1")
         let cases: [(String, Payment, TaxNoticeFacts?)] = [
             ("UNKNOWN_DECLARATION", Self.payment(), nil),
             ("UNKNOWN_DECLARATION", Self.payment(declaration: "106299990001", taxCode: "0000000000", amount: 1), open),
@@ -40,7 +40,7 @@ import Testing
         ]
         for (code, payment, notice) in cases {
             let (facts, settled) = PaymentLifecycle.match(payment, bank: "bank-vcb", notice: notice)
-            #expect(facts.verdict == "REJECTED" && facts.reasonCode == code && settled == nil, "\(code): \(facts)")
+            #expect(facts.verdict == .rejected && facts.reasonCode == code && settled == nil, "\(code): \(facts)")
         }
         let (duplicate, _) = PaymentLifecycle.match(Self.payment("VCB2"), bank: "bank-vcb", notice: settled)
         #expect(duplicate.reasonText == "Tax notice TB-2025-00004512 was already settled by transaction VCB1.")

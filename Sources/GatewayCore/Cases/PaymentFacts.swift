@@ -20,10 +20,10 @@ public struct PaymentFacts: CaseFacts {
     public var amount: DecimalNumber
     public var currency: String
     public var paidAt: String
-    /// `ACCEPTED`, or `REJECTED` with the reason code and text the bank was told.
-    public var verdict: String
+    /// Accepted, or rejected with the reason code and text the bank was told.
+    public var verdict: Verdict.Status
     public var reasonCode: String?
     public var reasonText: String?
 
-    public var decision: Verdict { Verdict(status: verdict, code: reasonCode, text: reasonText) }
+    public var decision: Verdict { Verdict(verdict, code: reasonCode, text: reasonText) }
 }

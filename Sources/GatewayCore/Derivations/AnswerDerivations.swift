@@ -3,20 +3,30 @@ import Foundation
 /// What the gateway decided about something a partner sent: accepted, received, or rejected
 /// with a code and a text. The hub's business rules decide; these values carry the decision.
 public struct Verdict: Sendable, Hashable {
-    public var status: String
+    /// The words the partners' answers use (`ACCEPTED`, `RECEIVED`, `REJECTED`).
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
+        case accepted = "ACCEPTED"
+        case received = "RECEIVED"
+        case rejected = "REJECTED"
+    }
+
+    public var status: Status
     public var code: String?
     public var text: String?
 
-    public init(status: String, code: String? = nil, text: String? = nil) {
+    public init(_ status: Status, code: String? = nil, text: String? = nil) {
         self.status = status
         self.code = code
         self.text = text
     }
 
+    public static let accepted = Verdict(.accepted)
+    public static let received = Verdict(.received)
+
     /// `ACCEPTED`, `RECEIVED`, or `REJECTED CODE: text` (the form the command line takes).
     public init?(_ description: String) {
         let parts = description.split(separator: " ", maxSplits: 1).map(String.init)
-        guard let status = parts.first, ["ACCEPTED", "RECEIVED", "REJECTED"].contains(status) else { return nil }
+        guard let word = parts.first, let status = Status(rawValue: word) else { return nil }
         self.status = status
         guard parts.count > 1 else { return }
         let reason = parts[1].split(separator: ":", maxSplits: 1).map(String.init)
@@ -28,8 +38,8 @@ public struct Verdict: Sendable, Hashable {
 extension PaymentOutcome {
     /// World §3, 2d: the acknowledgement or rejection a bank receives for one payment.
     public init(payment: Payment, verdict: Verdict, decidedAt: String) {
-        let accepted = verdict.status == "ACCEPTED"
-        self.init(transactionRef: payment.transactionRef, status: accepted ? "ACCEPTED" : "REJECTED",
+        let accepted = verdict.status == .accepted
+        self.init(transactionRef: payment.transactionRef, status: (accepted ? Verdict.Status.accepted : .rejected).rawValue,
                   declarationNumber: accepted ? payment.declarationNumber : nil,
                   taxNoticeNumber: accepted ? payment.taxNoticeNumber : nil,
                   amount: accepted ? payment.amount : nil,
@@ -41,8 +51,8 @@ extension NotificationResult {
     /// World §3, 2d: one result per BIDV entry, in entry order.
     public init(notification: BankNotification, verdicts: [Verdict]) {
         self.init(messageId: notification.messageId, results: zip(notification.entries, verdicts).map { entry, verdict in
-            let accepted = verdict.status == "ACCEPTED"
-            return EntryResult(endToEndId: entry.transactionRef, status: accepted ? "ACCEPTED" : "REJECTED",
+            let accepted = verdict.status == .accepted
+            return EntryResult(endToEndId: entry.transactionRef, status: (accepted ? Verdict.Status.accepted : .rejected).rawValue,
                                reasonCode: accepted ? nil : verdict.code, reasonText: accepted ? nil : verdict.text)
         })
     }
@@ -51,10 +61,10 @@ extension NotificationResult {
 extension Acknowledgement {
     /// World §3, 3d: the NSW's ACK of a certificate or declaration it received.
     public init(of documentReference: String?, verdict: Verdict) {
-        let problems = verdict.status == "REJECTED"
+        let problems = verdict.status == .rejected
             ? [Problem(code: verdict.code ?? "BUSINESS_RULE_VIOLATION", description: verdict.text ?? "The document was rejected.")]
             : nil
-        self.init(status: verdict.status, documentReference: documentReference, errors: problems)
+        self.init(status: verdict.status.rawValue, documentReference: documentReference, errors: problems)
     }
 }
 

@@ -20,29 +20,28 @@ public enum PaymentLifecycle {
         let facts = PaymentFacts(bank: bank, taxNoticeNumber: payment.taxNoticeNumber, declarationNumber: payment.declarationNumber,
                                  taxpayerTaxCode: payment.taxpayerTaxCode, amount: payment.amount, currency: payment.currency,
                                  paidAt: payment.paidAt, verdict: verdict.status, reasonCode: verdict.code, reasonText: verdict.text)
-        guard verdict.status == CaseStatus.accepted.rawValue, var settled = notice else { return (facts, nil) }
+        guard verdict.status == .accepted, var settled = notice else { return (facts, nil) }
         settled.settledBy = payment.transactionRef
         return (facts, settled)
     }
 
     private static func verdict(for payment: Payment, notice facts: TaxNoticeFacts?) -> Verdict {
-        let rejected = CaseStatus.rejected.rawValue
         guard let notice = facts?.notice, notice.declarationNumber == payment.declarationNumber else {
-            return Verdict(status: rejected, code: "UNKNOWN_DECLARATION",
+            return Verdict(.rejected, code: "UNKNOWN_DECLARATION",
                            text: "No open tax notice \(payment.taxNoticeNumber) for declaration \(payment.declarationNumber).")
         }
         guard notice.taxpayerTaxCode == payment.taxpayerTaxCode else {
-            return Verdict(status: rejected, code: "TAXPAYER_MISMATCH",
+            return Verdict(.rejected, code: "TAXPAYER_MISMATCH",
                            text: "Tax notice \(notice.taxNoticeNumber) belongs to tax code \(notice.taxpayerTaxCode), not \(payment.taxpayerTaxCode).")
         }
         if let settledBy = facts?.settledBy {
-            return Verdict(status: rejected, code: "DUPLICATE",
+            return Verdict(.rejected, code: "DUPLICATE",
                            text: "Tax notice \(notice.taxNoticeNumber) was already settled by transaction \(settledBy).")
         }
         guard notice.amountDue == payment.amount, notice.currency == payment.currency else {
-            return Verdict(status: rejected, code: "AMOUNT_MISMATCH",
+            return Verdict(.rejected, code: "AMOUNT_MISMATCH",
                            text: "Paid amount \(payment.amount.json) \(payment.currency) differs from amount due \(notice.amountDue.json) \(notice.currency) on tax notice \(notice.taxNoticeNumber).")
         }
-        return Verdict(status: CaseStatus.accepted.rawValue)
+        return .accepted
     }
 }

@@ -26,7 +26,7 @@ struct PaymentMatching {
         let repeated: Bool
         var events: [CaseEvent] = []
         var updates: [CaseUpdate] = []
-        var matched: Bool { verdict.status == CaseStatus.accepted.rawValue && !repeated }
+        var matched: Bool { verdict.status == .accepted && !repeated }
     }
 
     mutating func decide(_ payment: Payment) async throws(GatewayError) -> Decision {
@@ -39,7 +39,7 @@ struct PaymentMatching {
         let notice = try await notice(number)
         let (facts, settled) = PaymentLifecycle.match(payment, bank: bank, notice: notice.facts)
         let verdict = facts.decision
-        let status = CaseStatus(rawValue: facts.verdict)
+        let status: CaseStatus = facts.verdict == .accepted ? .accepted : .rejected
         var decision = Decision(verdict: verdict, repeated: false)
         decision.updates = [CaseUpdate(kind: .payment, key: ref, expectedVersion: 0, status: status, facts: try facts.encoded())]
         decision.events = [CaseEvent(kind: .payment, key: ref, event: settled == nil ? "rejected" : "matched", status: status, partner: bank,
@@ -78,6 +78,6 @@ struct PaymentMatching {
     /// from its status alone.
     static func verdict(of payment: StoredCase) throws(GatewayError) -> Verdict {
         if let facts = try payment.facts.map(PaymentFacts.decoded) { return facts.decision }
-        return Verdict(status: (payment.status ?? .rejected).rawValue)
+        return Verdict(payment.status == .accepted ? .accepted : .rejected)
     }
 }

@@ -54,8 +54,8 @@ enum Routes {
         Route(from: Payment.recordName, to: PaymentOutcome.recordName,
               needs: "the verdict (ACCEPTED, or REJECTED CODE: text)") { message, inputs, translator throws(GatewayError) in
             let payment = try message.decode(Payment.self)
-            let verdict = inputs.verdicts.first ?? Verdict(status: "ACCEPTED")
-            guard verdict.status != "REJECTED" || verdict.code != nil else {
+            let verdict = inputs.verdicts.first ?? .accepted
+            guard verdict.status != .rejected || verdict.code != nil else {
                 throw GatewayError(.configurationInvalid, "A rejected payment needs the reason: REJECTED CODE: text.")
             }
             return [(try TranslationInput.encode(PaymentOutcome(payment: payment, verdict: verdict, decidedAt: translator.now)), MessageEnvelope())]

@@ -31,18 +31,18 @@ public struct AseanDocumentStep: FlowStep {
         let key = "\(document.kind.rawValue)/\(number)"
         let status = try await context.store.timeline(kind: document.kind, key: number)?.status
         var outcome = FlowOutcome(businessKey: key, conditions: [Reconsider.condition(kind: document.kind, key: number, status: status)])
-        outcome.answer = try context.answer(message, to: partner, inputs: Translator.Inputs(verdicts: [Verdict(status: "RECEIVED")]))
+        outcome.answer = try context.answer(message, to: partner, inputs: Translator.Inputs(verdicts: [.received]))
         let refusal: Verdict? = if importingCountry != AseanConventions.ownNSW {
-            Verdict(status: "REJECTED", code: "IMPORTING_COUNTRY_MISMATCH",
+            Verdict(.rejected, code: "IMPORTING_COUNTRY_MISMATCH",
                     text: "The document is for importing country \(importingCountry); this is the NSW of \(AseanConventions.ownNSW).")
         } else if status == .received || status == .accepted {
-            Verdict(status: "REJECTED", code: "DUPLICATE_DOCUMENT",
+            Verdict(.rejected, code: "DUPLICATE_DOCUMENT",
                     text: "\(document.name) \(number) was already accepted under another MessageID.")
         } else if let (item, hsCode) = read.lines.first(where: { !HarmonizedSystem.isValid($0.hsCode) }) {
-            Verdict(status: "REJECTED", code: "INVALID_HS_CODE",
+            Verdict(.rejected, code: "INVALID_HS_CODE",
                     text: "Item \(item): HS code \(hsCode) is not a heading of the Harmonized System that Viet Nam's tariff (AHTN) follows.")
         } else if let sender = message.envelope.sender, read.exportingCountry != sender {
-            Verdict(status: "REJECTED", code: "BUSINESS_RULE_VIOLATION",
+            Verdict(.rejected, code: "BUSINESS_RULE_VIOLATION",
                     text: "The document's exporting country is \(read.exportingCountry ?? "missing"); it was sent by the NSW of \(sender).")
         } else {
             nil
@@ -132,8 +132,8 @@ public struct AseanRecordDeliveredStep: DeliveryStep {
         let kind = document
         let number = try kind.read(sent).number
         let verdict = answer.accepted
-            ? Verdict(status: "ACCEPTED")
-            : Verdict(status: "REJECTED", code: "DOCUMENT_REJECTED_BY_CUSTOMS", text: Self.reason(answer))
+            ? .accepted
+            : Verdict(.rejected, code: "DOCUMENT_REJECTED_BY_CUSTOMS", text: Self.reason(answer))
         let acks = try context.translate(sent, into: Acknowledgement.recordName, for: sender, inputs: Translator.Inputs(verdicts: [verdict]),
                                          businessKey: message.businessKey ?? "\(kind.kind.rawValue)/\(number)")
         return FlowOutcome(
