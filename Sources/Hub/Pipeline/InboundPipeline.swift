@@ -109,7 +109,7 @@ public struct InboundPipeline: Sendable {
         guard partner.acceptedSigners.accepts(signer) else {
             throw GatewayError(.notAllowed, "\(signer.subject) (sha256 \(signer.fingerprintSHA256)) is not an accepted signer of \(partner.id).")
         }
-        try Conventions.of(partner)?.check(verified.content, signer: signer, from: partner)
+        try Conventions.of(partner)?.check(verified.content, signer: signer, from: partner, specs: specs)
         let message = try specs.read(verified.content)
         refusal.messageType = message.spec.key
         refusal.idempotencyKey = message.idempotencyKey

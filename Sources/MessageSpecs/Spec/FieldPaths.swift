@@ -27,6 +27,16 @@ extension MessageSpec {
     }
 }
 
+extension MessageSpec {
+    /// Where an envelope field (the message id, the sender, the message answered) sits in this
+    /// partner's document.
+    public func documentPath(of field: EnvelopeField) -> String {
+        let root = format == .xml ? "/" + (recognition.element ?? "") : ""
+        guard let path = envelope[field] else { return root }
+        return path.absolute ? root + path.description : root + "/" + path.description
+    }
+}
+
 extension GatewayError {
     /// The error with each detail's path, a record field, turned into `spec`'s document path.
     public func locatingFields(in spec: MessageSpec) -> GatewayError {

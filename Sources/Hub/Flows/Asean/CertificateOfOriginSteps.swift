@@ -81,7 +81,7 @@ public struct AseanAcknowledgementStep: FlowStep {
         guard let sent = try await context.store.message(reference), sent.direction == .outbound, sent.partner == partner.id,
               let key = sent.businessKey, key.hasPrefix("certificate/") else {
             throw GatewayError(AseanCodes.referenceNotFound, "The gateway sent no message \(reference) to \(partner.id).",
-                               path: "/ASWMessage/MessageHeader/ReferenceMessageID")
+                               path: message.spec.documentPath(of: .reference))
         }
         let number = String(key.dropFirst("certificate/".count))
         let status: CaseStatus? = switch ack.status {
