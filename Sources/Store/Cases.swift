@@ -11,21 +11,6 @@ public struct CaseTimeline: Sendable, Equatable {
 }
 
 enum Cases {
-    static func check(_ condition: CaseCondition, on db: any SQLDatabase, dialect: SQLBackend.Dialect) async throws {
-        if dialect == .postgres {
-            // Messages about one case take turns until their transactions end.
-            try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "\(condition.kind.rawValue)/\(condition.key)")))").run()
-        }
-        let row = try await db.raw("SELECT status FROM cases WHERE kind = \(bind: condition.kind.rawValue) AND case_key = \(bind: condition.key)").first()
-        // A case without a status yet is a case all the same: only "no case" matches nil.
-        let allowed = if let row {
-            try row.decode(column: "status", as: String?.self).flatMap { CaseStatus(rawValue: $0) }.map { condition.allowed.contains($0) } ?? false
-        } else {
-            condition.allowed.contains(nil)
-        }
-        guard allowed else { throw condition.refusal }
-    }
-
     static func auditEvent(_ event: CaseEvent) -> AuditChain.Event {
         AuditChain.Event(kind: "case.\(event.event)", subject: "\(event.kind.rawValue)/\(event.key)",
                          detail: "\(event.status?.rawValue ?? "no status") by \(event.partner) \(event.messageId ?? "")\(event.detail.map { " (\($0))" } ?? "")",
@@ -176,11 +161,9 @@ extension GatewayStore {
 
     /// Records case changes that no message caused (a licence expiring with the calendar), in one
     /// transaction with their audit events, when the cases are still as the step read them.
-    public func append(_ events: [CaseEvent], updates: [CaseUpdate] = [], items: [CaseItem] = [], conditions: [CaseCondition] = [],
-                       at time: Date) async throws(GatewayError) {
+    public func append(_ events: [CaseEvent], updates: [CaseUpdate] = [], items: [CaseItem] = [], at time: Date) async throws(GatewayError) {
         let dialect = backend.dialect
         try await run("recording \(events.count) case events") { db in
-            for condition in conditions { try await Cases.check(condition, on: db, dialect: dialect) }
             let audit = try await Cases.store(updates: updates, items: items, events: events, at: time, on: db)
             try await AuditChain.append(audit, on: db, dialect: dialect)
         }

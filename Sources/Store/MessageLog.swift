@@ -18,18 +18,11 @@ extension GatewayStore {
     /// the version the step read), the case events, and an audit event for each. An idempotency
     /// key already used by this partner stores nothing.
     public func accept(_ inbound: StoredMessage, producing outbound: [StoredMessage] = [],
-                       events: [CaseEvent] = [], updates: [CaseUpdate] = [], items: [CaseItem] = [], conditions: [CaseCondition] = [],
-                       counts: [MessageCountCondition] = []) async throws(GatewayError) -> Acceptance {
+                       events: [CaseEvent] = [], updates: [CaseUpdate] = [], items: [CaseItem] = []) async throws(GatewayError) -> Acceptance {
         let dialect = backend.dialect
         return try await run("storing message \(inbound.id)") { db in
             if let first = try await Self.message(direction: .inbound, partner: inbound.partner, key: inbound.idempotencyKey, on: db) {
                 return first.digest == inbound.digest ? .duplicate(first) : .conflict(first)
-            }
-            for condition in conditions {
-                try await Cases.check(condition, on: db, dialect: dialect)
-            }
-            for condition in counts {
-                try await Self.check(condition, on: db, dialect: dialect)
             }
             try await Self.insert(inbound, on: db)
             var audit = [AuditChain.Event(kind: "message.received", subject: inbound.id,
@@ -148,18 +141,6 @@ extension GatewayStore {
 }
 
 extension GatewayStore {
-    static func check(_ condition: MessageCountCondition, on db: any SQLDatabase, dialect: SQLBackend.Dialect) async throws {
-        if dialect == .postgres {
-            try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "message/\(condition.businessKey)")))").run()
-        }
-        let count = try await db.raw("""
-            SELECT COUNT(*) AS n FROM messages
-            WHERE direction = \(bind: condition.direction.rawValue) AND message_type = \(bind: condition.messageType)
-                AND business_key = \(bind: condition.businessKey)
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
-        guard count == condition.count else { throw condition.refusal }
-    }
-
     /// Every message of a type about a business object, oldest first (the usages of a licence).
     public func messages(_ direction: MessageDirection, type: String, businessKey: String) async throws(GatewayError) -> [StoredMessage] {
         try await read("reading the \(type) of \(businessKey)") { db in

@@ -60,22 +60,3 @@ public struct StoredMessage: Sendable, Equatable {
         self.createdAt = createdAt
     }
 }
-
-/// The messages of a type about a business object must still be the ones a decision was taken
-/// on — as many as then (the licence records an amendment follows, the usages a quantity adds
-/// to) — checked in the transaction that stores the message.
-public struct MessageCountCondition: Sendable {
-    public let direction: MessageDirection
-    public let messageType: String
-    public let businessKey: String
-    public let count: Int
-    public let refusal: GatewayError
-
-    public init(direction: MessageDirection, messageType: String, businessKey: String, count: Int, refusal: GatewayError) {
-        self.direction = direction
-        self.messageType = messageType
-        self.businessKey = businessKey
-        self.count = count
-        self.refusal = refusal
-    }
-}

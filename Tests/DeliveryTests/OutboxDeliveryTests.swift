@@ -88,7 +88,7 @@ final class SteppingClock: GatewayClock {
         setup.clock.advance(3600)
         #expect(try await setup.worker.deliverDue() == 0)
         #expect(try await setup.store.attempts(of: message.id).first?.error?.contains("HTTP 409") == true)
-        #expect(try await setup.store.timeline(kind: .application, key: "IA-2025-000418") == nil, "no APPLIED without MOIT's 202")
+        #expect(try await setup.store.timeline(kind: .application, key: "IA-2025-000418")?.status == nil, "no APPLIED without MOIT's 202")
         await setup.store.close()
     }
 

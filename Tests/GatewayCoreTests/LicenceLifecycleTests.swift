@@ -72,6 +72,25 @@ import Testing
         } == "LINE_MISMATCH")
     }
 
+    @Test func anApplicationIsFiledOnceAndAgainOnlyAfterASupplementWasAskedFor() throws {
+        let filed = try LicenceLifecycle.file(Self.application, exists: false, status: nil, facts: nil)
+        #expect(filed.status == nil && filed.facts?.submitted == 1, "no status until the authority takes it")
+        var second = Self.application
+        second.submissionNo = 2
+        let refusals: [(Bool, CaseStatus?, ApplicationFacts?, LicenceApplication)] = [
+            (false, nil, nil, second),
+            (true, .applied, filed.facts, second),
+            (true, .supplementRequired, filed.facts, Self.application),
+        ]
+        for (exists, status, facts, application) in refusals {
+            #expect(Self.code { () throws(GatewayError) in try LicenceLifecycle.file(application, exists: exists, status: status, facts: facts) }
+                    == "SUBMISSION_OUT_OF_SEQUENCE")
+        }
+        let again = try LicenceLifecycle.file(second, exists: true, status: .supplementRequired, facts: filed.facts)
+        #expect(again.status == .supplementRequired && again.facts?.submitted == 2 && again.facts?.application.submissionNo == 2)
+        #expect(LicenceLifecycle.applied(facts: again.facts).status == .applied)
+    }
+
     @Test func customsTakingTheFirstRecordDeliversTheLicenceOnce() throws {
         let approved = try LicenceLifecycle.decide(Self.decision(), application: Self.application, status: .applied)
         #expect(LicenceLifecycle.delivered(recordVersion: 2, status: .approved, facts: approved.facts) == nil)

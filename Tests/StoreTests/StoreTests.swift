@@ -162,15 +162,13 @@ import TestSupport
 
     /// Concurrent accepts are committed together on SQLite, yet each is taken on the state the
     /// ones before it left, and one that fails leaves nothing behind while those committed with
-    /// it land: of the decisions that each demand that no decision on IA-1 came before, one is
+    /// it land: of the decisions that each create case IA-1 (compare-and-set on its version), one is
     /// accepted; of the messages that each produce the outbound message LR-1, the first lands and
     /// the others fail on its identifier after their own inbound message was written.
     @Test(arguments: Backend.allCases)
     func concurrentAcceptsAreTakenOneAfterAnotherAndAFailureLeavesNothing(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store, _ in
-            let refusal = GatewayError(ErrorCode("CASE_CHANGED", httpStatus: 409), "A decision on IA-1 was accepted meanwhile.")
-            let firstDecision = MessageCountCondition(direction: .inbound, messageType: "moit/LicenceDecision",
-                                                      businessKey: "application/IA-1", count: 0, refusal: refusal)
+            let firstDecision = CaseUpdate(kind: .application, key: "IA-1", expectedVersion: 0, status: .approved, facts: nil)
             let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<90 {
                     group.addTask {
@@ -178,9 +176,9 @@ import TestSupport
                         case 0:
                             do {
                                 _ = try await store.accept(Self.inbound("d-\(index)"), producing: [Self.outbound("do-\(index)")],
-                                                           counts: [firstDecision])
+                                                           updates: [firstDecision])
                                 return "decision accepted"
-                            } catch let error as GatewayError where error.code == refusal.code {
+                            } catch let error as GatewayError where error.code == .caseChanged {
                                 return "decision refused"
                             }
                         case 1:

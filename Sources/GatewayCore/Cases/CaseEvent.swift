@@ -34,25 +34,6 @@ public struct CaseEvent: Sendable, Equatable {
     }
 }
 
-/// A state a case must be in for a message to be accepted, checked in the transaction that
-/// stores the message — so two messages racing for one case cannot both pass (a second final
-/// decision is refused even when it arrives at the same moment as the first).
-public struct CaseCondition: Sendable {
-    public let kind: CaseKind
-    public let key: String
-    /// The statuses the case may have; `nil` in the set stands for "no case yet".
-    public let allowed: Set<CaseStatus?>
-    /// The answer when the case is in another status.
-    public let refusal: GatewayError
-
-    public init(kind: CaseKind, key: String, allowed: Set<CaseStatus?>, refusal: GatewayError) {
-        self.kind = kind
-        self.key = key
-        self.allowed = allowed
-        self.refusal = refusal
-    }
-}
-
 extension ErrorCode {
     /// A case changed between the moment a step read it and the moment its message was stored:
     /// the step is run again on the case as it now is (never an answer a partner sees while

@@ -50,21 +50,15 @@ public struct FlowOutcome: Sendable {
     public var updates: [CaseUpdate] = []
     /// What the cases count once from now on (the declaration a usage came from).
     public var items: [CaseItem] = []
-    /// What the cases must still be when the message is stored.
-    public var conditions: [CaseCondition] = []
-    /// The stored messages the decision was taken on, which must not have grown meanwhile.
-    public var counts: [MessageCountCondition] = []
     public var answer: SynchronousAnswer?
 
     public init(businessKey: String?, produced: [ProducedMessage] = [], events: [CaseEvent] = [], updates: [CaseUpdate] = [],
-                items: [CaseItem] = [], conditions: [CaseCondition] = [], counts: [MessageCountCondition] = [], answer: SynchronousAnswer? = nil) {
+                items: [CaseItem] = [], answer: SynchronousAnswer? = nil) {
         self.businessKey = businessKey
         self.produced = produced
         self.events = events
         self.updates = updates
         self.items = items
-        self.conditions = conditions
-        self.counts = counts
         self.answer = answer
     }
 }
@@ -111,20 +105,4 @@ public protocol DeliveryStep: Sendable {
     var record: String { get }
     var receiver: PartnerRole { get }
     func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome
-}
-
-/// The refusal a step uses when the state it decided on changed before its message was stored:
-/// the pipeline runs the step again on the new state (a payment's DUPLICATE is a decision, not a 409).
-public enum Reconsider {
-    public static let code = ErrorCode.caseChanged
-
-    public static func count(_ direction: MessageDirection, _ type: String, about businessKey: String, is count: Int) -> MessageCountCondition {
-        MessageCountCondition(direction: direction, messageType: type, businessKey: businessKey, count: count,
-                              refusal: GatewayError(code, "The \(type) messages of \(businessKey) changed while the message was handled; it is handled again."))
-    }
-
-    public static func condition(kind: CaseKind, key: String, status: CaseStatus?) -> CaseCondition {
-        CaseCondition(kind: kind, key: key, allowed: [status],
-                      refusal: GatewayError(code, "The \(kind.rawValue) \(key) changed while the message was handled; it is handled again."))
-    }
 }

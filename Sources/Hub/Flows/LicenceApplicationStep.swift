@@ -21,27 +21,20 @@ public struct LicenceApplicationStep: FlowStep {
         let application = try message.decode(LicenceApplication.self)
         let id = application.applicationId
         let key = "application/\(id)"
-        let earlier = try await context.store.messages(.inbound, type: message.spec.key, businessKey: key)
-        var last = 0
-        for stored in earlier {
-            guard let record = stored.record else { continue }
-            last = max(last, try context.specs.decode(LicenceApplication.self, fromRecord: record).submissionNo)
+        let applicationCase = try await TypedCase<ApplicationFacts>.load(.application, id, context: context)
+        var facts = applicationCase.facts
+        if applicationCase.exists, facts == nil {
+            // A case of an earlier release: its last submission is the last one customs filed.
+            facts = try await context.store.latestInbound(types: [message.spec.key], businessKey: key)?.record
+                .map { record throws(GatewayError) in try context.specs.decode(LicenceApplication.self, fromRecord: record) }
+                .map { ApplicationFacts(application: $0) }
         }
-        let status = try await context.store.timeline(kind: .application, key: id)?.status
-        let inSequence = earlier.isEmpty ? application.submissionNo == 1
-                                         : status == .supplementRequired && application.submissionNo == last + 1
-        guard inSequence else {
-            throw GatewayError(ErrorCode(rawValue: "SUBMISSION_OUT_OF_SEQUENCE"),
-                               earlier.isEmpty
-                                   ? "Application \(id) is new: its submissionNo must be 1, not \(application.submissionNo)."
-                                   : "Application \(id) takes submission \(last + 1) only after SUPPLEMENT_REQUIRED (it is \(status?.rawValue ?? "not yet applied")); this is submission \(application.submissionNo).",
-                               path: message.spec.documentPath(ofField: "submissionNo"))
+        let filing = try deciding(message) { () throws(GatewayError) in
+            try LicenceLifecycle.file(application, exists: applicationCase.exists, status: applicationCase.status, facts: facts)
         }
         let produced = try context.translate(message, into: record, for: .licensingAuthority, businessKey: key) {
             $0.licenceTypes.contains(application.licenceType)
         }
-        return FlowOutcome(businessKey: key, produced: produced,
-                           conditions: [Reconsider.condition(kind: .application, key: id, status: status)],
-                           counts: [Reconsider.count(.inbound, message.spec.key, about: key, is: earlier.count)])
+        return FlowOutcome(businessKey: key, produced: produced, updates: [try applicationCase.update(filing.status, filing.facts)])
     }
 }

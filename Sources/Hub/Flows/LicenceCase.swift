@@ -10,6 +10,8 @@ struct LicenceCase {
     let key: String
     let status: CaseStatus?
     let facts: LicenceFacts?
+    /// A MOIT case's application around the licence; nil for a permit.
+    private(set) var application: ApplicationFacts?
     /// 0 while the case has no typed state.
     let version: Int
 
@@ -17,8 +19,29 @@ struct LicenceCase {
         self.kind = kind
         self.key = key
         status = stored?.status
-        facts = try stored?.facts.map(LicenceFacts.decoded)
+        if kind == .application {
+            application = try stored?.facts.map(ApplicationFacts.decoded)
+            facts = application?.licence
+        } else {
+            application = nil
+            facts = try stored?.facts.map(LicenceFacts.decoded)
+        }
         version = stored?.version ?? 0
+    }
+
+    /// The case with the application its facts were missing (a case of an earlier release).
+    func with(application: ApplicationFacts) -> LicenceCase {
+        var filled = self
+        filled.application = application
+        return filled
+    }
+
+    /// The case's facts as stored: the licence's, inside its application's for a MOIT case.
+    func stored(_ licence: LicenceFacts?) throws(GatewayError) -> String? {
+        guard kind == .application else { return try licence?.encoded() }
+        guard var application else { return nil }
+        application.licence = licence
+        return try application.encoded()
     }
 
     static func load(_ kind: CaseKind, _ key: String, context: FlowContext) async throws(GatewayError) -> LicenceCase {
@@ -47,7 +70,7 @@ struct LicenceCase {
             guard facts.record.status == "ACTIVE", let status = transition.status, status != .expired, !status.isFinal else { return nil }
             return facts.record.validUntil
         }
-        let update = CaseUpdate(kind: kind, key: key, expectedVersion: version, status: transition.status, facts: try facts?.encoded(),
+        let update = CaseUpdate(kind: kind, key: key, expectedVersion: version, status: transition.status, facts: try stored(facts),
                                 alias: facts?.record.licenceNumber ?? number, validUntil: expires)
         let events = transition.events(of: kind, key, by: partner, signer: signer, messageId: messageId, at: context.now)
         let produced = try transition.record.map { record throws(GatewayError) in

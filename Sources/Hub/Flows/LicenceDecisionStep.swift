@@ -19,23 +19,31 @@ public struct LicenceDecisionStep: FlowStep {
                        context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         let decision = try message.decode(LicenceDecision.self)
         let key = "application/\(decision.applicationId)"
-        let applications = context.partners.specs(of: partner, receiving: LicenceApplication.recordName, in: context.specs)
-        guard let submitted = try await context.store.latestSent(types: applications, businessKey: key),
-              submitted.state == .delivered else {
-            throw GatewayError(ErrorCode(rawValue: "UNKNOWN_APPLICATION"),
-                               "No application \(decision.applicationId) was submitted to and accepted by \(partner.id).",
-                               path: message.spec.documentPath(ofField: "applicationId"))
-        }
-        // The application as customs filed it (1a copies it whole): its stored record, not the
-        // signed XML sent to the authority parsed and validated once more.
-        guard let causeType = submitted.causeType, let record = submitted.causeRecord else {
-            throw GatewayError(.internalError, "The application \(decision.applicationId) sent to \(partner.id) has no stored cause.")
-        }
-        let application = try context.specs.stored(record: record, of: causeType).decode(LicenceApplication.self)
-        let licenceCase = try await LicenceCase.load(.application, decision.applicationId, context: context)
+        var licenceCase = try await LicenceCase.load(.application, decision.applicationId, context: context)
+        // The outbox says whether the authority took the last submission: one indexed lookup.
+        let application = try await Self.submitted(decision, message: message, by: partner, context: context)
+        if licenceCase.application == nil { licenceCase = licenceCase.with(application: ApplicationFacts(application: application)) }
         let transition = try deciding(message) { () throws(GatewayError) in
             try LicenceLifecycle.decide(decision, application: application, status: licenceCase.status)
         }
         return try licenceCase.outcome(transition, number: nil, businessKey: key, partner: partner.id, signer: signer.subject, context: context)
+    }
+
+    static func unknown(_ decision: LicenceDecision, _ message: ReadMessage, _ partner: Partner) -> GatewayError {
+        GatewayError(ErrorCode(rawValue: "UNKNOWN_APPLICATION"), "No application \(decision.applicationId) was submitted to and accepted by \(partner.id).",
+                     path: message.spec.documentPath(ofField: "applicationId"))
+    }
+
+    /// The last application sent to the authority, if it took it, as customs filed it (its stored
+    /// record, not the signed XML sent parsed and validated again).
+    static func submitted(_ decision: LicenceDecision, message: ReadMessage, by partner: Partner,
+                          context: FlowContext) async throws(GatewayError) -> LicenceApplication {
+        let types = context.partners.specs(of: partner, receiving: LicenceApplication.recordName, in: context.specs)
+        guard let submitted = try await context.store.latestSent(types: types, businessKey: "application/\(decision.applicationId)"),
+              submitted.state == .delivered else { throw unknown(decision, message, partner) }
+        guard let causeType = submitted.causeType, let record = submitted.causeRecord else {
+            throw GatewayError(.internalError, "The application \(decision.applicationId) sent to \(partner.id) has no stored cause.")
+        }
+        return try context.specs.stored(record: record, of: causeType).decode(LicenceApplication.self)
     }
 }

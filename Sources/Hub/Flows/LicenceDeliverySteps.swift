@@ -13,10 +13,12 @@ public struct ApplicationDeliveredStep: DeliveryStep {
 
     public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         guard answer.accepted, let key = message.businessKey, key.hasPrefix("application/") else { return FlowOutcome(businessKey: nil) }
-        return FlowOutcome(businessKey: key, events: [
-            CaseEvent(kind: .application, key: String(key.dropFirst("application/".count)), event: "applied", status: .applied,
-                      partner: message.partner, messageId: message.id, signer: nil, at: context.now),
-        ])
+        let id = String(key.dropFirst("application/".count))
+        let applicationCase = try await TypedCase<ApplicationFacts>.load(.application, id, context: context)
+        let transition = LicenceLifecycle.applied(facts: applicationCase.facts)
+        return FlowOutcome(businessKey: key,
+                           events: transition.events(of: .application, id, by: message.partner, signer: nil, messageId: message.id, at: context.now),
+                           updates: [try applicationCase.update(transition.status, transition.facts)])
     }
 }
 

@@ -29,14 +29,17 @@ public struct LicenceFactsBackfill: Sendable {
         return filled
     }
 
-    /// The messages a licence's history is in: the licence records sent and the usages received.
+    /// The messages a licence's history is in: the licence records sent, the usages received and
+    /// the applications filed.
     struct Types {
         let records: [String]
         let usages: [String]
+        let applications: [String]
 
         init(specs: SpecRegistry) {
             records = specs.specs.filter { $0.isOutbound && $0.record == Licence.recordName }.map(\.key)
             usages = specs.specs.filter { $0.isInbound && $0.record == LicenceUsage.recordName }.map(\.key)
+            applications = specs.specs.filter { $0.isInbound && $0.record == LicenceApplication.recordName }.map(\.key)
         }
     }
 
@@ -55,8 +58,13 @@ public struct LicenceFactsBackfill: Sendable {
         let kind: CaseKind = current.applicationId == nil ? .permit : .application
         var facts = LicenceFacts(record: current, revision: kind == .permit ? current.amendmentNo : nil)
         facts.deliveredToCustoms = delivered
-        let licenceCase = try LicenceCase(kind: kind, key: current.applicationId ?? number,
+        var licenceCase = try LicenceCase(kind: kind, key: current.applicationId ?? number,
                                           stored: try await context.store.storedCase(kind: kind, key: current.applicationId ?? number))
+        if kind == .application, licenceCase.application == nil,
+           let record = try await context.store.latestInbound(types: types.applications, businessKey: "application/\(licenceCase.key)")?.record {
+            let application = try context.specs.decode(LicenceApplication.self, fromRecord: record)
+            licenceCase = licenceCase.with(application: ApplicationFacts(application: application))
+        }
         var items: [CaseItem] = []
         var usages: [StoredMessage] = []
         for type in types.usages { usages += try await context.store.messages(.inbound, type: type, businessKey: businessKey) }

@@ -133,7 +133,7 @@ public struct InboundPipeline: Sendable {
         while true {
             do {
                 return try await accept(message, body: body, id: inboundId, key: key, verified: verified, from: partner, step: step, context: context)
-            } catch where error.code == Reconsider.code && attempt < Self.reconsiderations {
+            } catch where error.code == .caseChanged && attempt < Self.reconsiderations {
                 attempt += 1
             }
         }
@@ -161,7 +161,7 @@ public struct InboundPipeline: Sendable {
         }
         inbound.receipt = answer.body
         switch try await store.accept(inbound, producing: outbound, events: outcome.events.map { $0.caused(by: inboundId) },
-                                      updates: outcome.updates, items: outcome.items, conditions: outcome.conditions, counts: outcome.counts) {
+                                      updates: outcome.updates, items: outcome.items) {
         case .accepted:
             if !outbound.isEmpty { onQueued?() }
             return InboundAnswer(status: 202, contentType: answer.contentType, body: answer.body)

@@ -29,8 +29,10 @@ public struct AseanDocumentStep: FlowStep {
         let read = try document.read(message)
         let (number, importingCountry) = (read.number, read.importingCountry)
         let key = "\(document.kind.rawValue)/\(number)"
-        let status = try await context.store.timeline(kind: document.kind, key: number)?.status
-        var outcome = FlowOutcome(businessKey: key, conditions: [Reconsider.condition(kind: document.kind, key: number, status: status)])
+        let documentCase = try await TypedCase<DocumentFacts>.load(document.kind, number, context: context)
+        let status = documentCase.status
+        let facts = try document.facts(of: message, from: partner)
+        var outcome = FlowOutcome(businessKey: key)
         outcome.answer = try context.answer(message, to: partner, inputs: Translator.Inputs(verdicts: [.received]))
         let refusal: Verdict? = if importingCountry != AseanConventions.ownNSW {
             Verdict(.rejected, code: "IMPORTING_COUNTRY_MISMATCH",
@@ -50,15 +52,17 @@ public struct AseanDocumentStep: FlowStep {
         if let refusal {
             // A duplicate leaves the accepted document's case as it is.
             if refusal.code != "DUPLICATE_DOCUMENT" {
-                outcome.events.append(document.event(number, status: .rejected, from: partner, signer: signer, at: context.now,
-                                                     detail: "\(refusal.code ?? ""): \(refusal.text ?? "")"))
+                let detail = "\(refusal.code ?? ""): \(refusal.text ?? "")"
+                outcome.events.append(documentCase.event("rejected", .rejected, by: partner.id, signer: signer.subject, at: context.now, detail: detail))
+                outcome.updates.append(try documentCase.update(.rejected, facts.answered(DocumentFacts.Answer(by: "gateway", status: .rejected, detail: detail))))
             }
             outcome.produced += try context.translate(message, into: Acknowledgement.recordName, for: partner,
                                                       inputs: Translator.Inputs(verdicts: [refusal]), businessKey: key)
             return outcome
         }
-        outcome.events.append(document.event(number, status: .received, from: partner, signer: signer, at: context.now,
-                                             detail: "from \(partner.id)"))
+        outcome.events.append(documentCase.event("received", .received, by: partner.id, signer: signer.subject, at: context.now,
+                                                 detail: "from \(partner.id)"))
+        outcome.updates.append(try documentCase.update(.received, facts))
         outcome.produced += try context.translate(message, into: document.record, for: .customs, businessKey: key)
         return outcome
     }
@@ -104,9 +108,12 @@ public enum AseanDocument: Sendable {
         }
     }
 
-    func event(_ number: String, status: CaseStatus, from partner: Partner, signer: SignerIdentity?, at time: Date, detail: String?) -> CaseEvent {
-        CaseEvent(kind: kind, key: number, event: status.rawValue.lowercased(), status: status, partner: partner.id, messageId: nil,
-                  signer: signer?.subject, at: time, detail: detail)
+    /// The document as its case keeps it, from the NSW that sent it.
+    func facts(of message: ReadMessage, from partner: Partner) throws(GatewayError) -> DocumentFacts {
+        switch self {
+        case .certificate: DocumentFacts(certificate: try message.decode(CertificateOfOrigin.self), nsw: partner.id)
+        case .declaration: DocumentFacts(declaration: try message.decode(AseanDeclaration.self), nsw: partner.id)
+        }
     }
 }
 
@@ -136,11 +143,15 @@ public struct AseanRecordDeliveredStep: DeliveryStep {
             : Verdict(.rejected, code: "DOCUMENT_REJECTED_BY_CUSTOMS", text: Self.reason(answer))
         let acks = try context.translate(sent, into: Acknowledgement.recordName, for: sender, inputs: Translator.Inputs(verdicts: [verdict]),
                                          businessKey: message.businessKey ?? "\(kind.kind.rawValue)/\(number)")
+        let documentCase = try await TypedCase<DocumentFacts>.load(kind.kind, number, context: context)
+        let status: CaseStatus = answer.accepted ? .accepted : .rejected
+        let detail = verdict.code.map { "\($0): \(verdict.text ?? "")" } ?? "customs took the record"
         return FlowOutcome(
             businessKey: message.businessKey,
             produced: acks,
-            events: [kind.event(number, status: answer.accepted ? .accepted : .rejected, from: sender, signer: nil, at: context.now,
-                                detail: verdict.code.map { "\($0): \(verdict.text ?? "")" } ?? "customs took the record")])
+            events: [documentCase.event(status.rawValue.lowercased(), status, by: sender.id, signer: nil, at: context.now, detail: detail)],
+            updates: [try documentCase.update(status, documentCase.facts?.answered(DocumentFacts.Answer(by: message.partner, status: verdict.status,
+                                                                                                         detail: detail)))])
     }
 
     /// customs-core's own words, from its JSON error body.

@@ -21,21 +21,22 @@ public struct CertificateIssuedStep: FlowStep {
         let certificate = try message.decode(CertificateOfOrigin.self)
         let number = certificate.certificateNumber
         let key = "certificate/\(number)"
-        let new = CaseCondition(kind: .certificate, key: number, allowed: [nil],
-                                refusal: GatewayError(ErrorCode(rawValue: "DUPLICATE_CERTIFICATE"),
-                                                      "Certificate \(number) was already accepted under another MessageId.",
-                                                      path: message.spec.documentPath(ofField: "certificateNumber")))
+        let certificateCase = try await TypedCase<DocumentFacts>.load(.certificate, number, context: context)
+        guard !certificateCase.exists else {
+            throw GatewayError(ErrorCode(rawValue: "DUPLICATE_CERTIFICATE"), "Certificate \(number) was already accepted under another MessageId.",
+                               path: message.spec.documentPath(ofField: "certificateNumber"))
+        }
         let country = certificate.importingCountry
         guard let nsw = context.partners.destinations(.aseanNSW, receiving: record, in: context.specs, where: { $0.country == country }).first?.partner else {
             return FlowOutcome(businessKey: key, events: [
-                CaseEvent(kind: .certificate, key: number, event: "not-routable", status: .notRoutable, partner: partner.id, messageId: nil,
-                          signer: signer.subject, at: context.now, detail: "the NSW of \(country) is not connected"),
-            ], conditions: [new])
+                certificateCase.event("not-routable", .notRoutable, by: partner.id, signer: signer.subject, at: context.now,
+                                      detail: "the NSW of \(country) is not connected"),
+            ], updates: [try certificateCase.update(.notRoutable, DocumentFacts(certificate: certificate, nsw: nil))])
         }
         return FlowOutcome(businessKey: key, produced: try context.translate(message, into: record, for: nsw, businessKey: key),
-                           events: [CaseEvent(kind: .certificate, key: number, event: "issued", status: nil, partner: partner.id,
-                                              messageId: nil, signer: signer.subject, at: context.now, detail: "Form D for \(nsw.id)")],
-                           conditions: [new])
+                           events: [certificateCase.event("issued", nil, by: partner.id, signer: signer.subject, at: context.now,
+                                                          detail: "Form D for \(nsw.id)")],
+                           updates: [try certificateCase.update(nil, DocumentFacts(certificate: certificate, nsw: nsw.id))])
     }
 }
 
@@ -50,18 +51,19 @@ public struct FormDDeliveredStep: DeliveryStep {
 
     public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         guard let key = message.businessKey, key.hasPrefix("certificate/") else { return FlowOutcome(businessKey: nil) }
-        let number = String(key.dropFirst("certificate/".count))
+        let certificateCase = try await TypedCase<DocumentFacts>.load(.certificate, String(key.dropFirst("certificate/".count)), context: context)
         let ack = try? AseanAcknowledgementStep.read(answer.body, from: message.partner, context: context)
-        let (status, detail): (CaseStatus, String) = switch (ack?.status, answer.accepted) {
-        case ("RECEIVED", _), ("ACCEPTED", _): (.forwarded, "ACK \(ack?.status ?? "")")
-        case ("REJECTED", _): (.partnerRejected, AseanAcknowledgementStep.describe(ack?.errors))
-        case (_, true): (.forwarded, "HTTP \(answer.httpStatus ?? 0) without a readable ACK")
-        case (_, false): (.partnerRejected, "HTTP \(answer.httpStatus ?? 0) without a readable ACK")
+        let (status, said, detail): (CaseStatus, Verdict.Status, String) = switch (ack?.status, answer.accepted) {
+        case ("RECEIVED", _), ("ACCEPTED", _): (.forwarded, .received, "ACK \(ack?.status ?? "")")
+        case ("REJECTED", _): (.partnerRejected, .rejected, AseanAcknowledgementStep.describe(ack?.errors))
+        case (_, true): (.forwarded, .received, "HTTP \(answer.httpStatus ?? 0) without a readable ACK")
+        case (_, false): (.partnerRejected, .rejected, "HTTP \(answer.httpStatus ?? 0) without a readable ACK")
         }
+        let facts = certificateCase.facts?.answered(DocumentFacts.Answer(by: message.partner, status: said, detail: detail))
         return FlowOutcome(businessKey: key, events: [
-            CaseEvent(kind: .certificate, key: number, event: status.rawValue.lowercased(), status: status, partner: message.partner,
-                      messageId: message.id, signer: nil, at: context.now, detail: detail),
-        ])
+            certificateCase.event(status.rawValue.lowercased(), status, by: message.partner, signer: nil, messageId: message.id, at: context.now,
+                                  detail: detail),
+        ], updates: [try certificateCase.update(status, facts)])
     }
 }
 
@@ -83,17 +85,18 @@ public struct AseanAcknowledgementStep: FlowStep {
             throw GatewayError(AseanCodes.referenceNotFound, "The gateway sent no message \(reference) to \(partner.id).",
                                path: message.spec.documentPath(of: .reference))
         }
-        let number = String(key.dropFirst("certificate/".count))
-        let status: CaseStatus? = switch ack.status {
-        case "ACCEPTED": .partnerAccepted
-        case "REJECTED": .partnerRejected
-        default: nil  // a RECEIVED sent afterwards changes nothing
+        let certificateCase = try await TypedCase<DocumentFacts>.load(.certificate, String(key.dropFirst("certificate/".count)), context: context)
+        let (status, said): (CaseStatus?, Verdict.Status?) = switch Verdict.Status(rawValue: ack.status) {
+        case .accepted: (.partnerAccepted, .accepted)
+        case .rejected: (.partnerRejected, .rejected)
+        default: (nil, nil)  // a RECEIVED sent afterwards changes nothing
         }
-        guard let status else { return FlowOutcome(businessKey: key) }
+        guard let status, let said else { return FlowOutcome(businessKey: key) }
+        let detail = said == .rejected ? Self.describe(ack.errors) : "ACK ACCEPTED"
+        let facts = certificateCase.facts?.answered(DocumentFacts.Answer(by: partner.id, status: said, detail: detail))
         return FlowOutcome(businessKey: key, events: [
-            CaseEvent(kind: .certificate, key: number, event: status.rawValue.lowercased(), status: status, partner: partner.id, messageId: nil,
-                      signer: signer.subject, at: context.now, detail: ack.status == "REJECTED" ? Self.describe(ack.errors) : "ACK ACCEPTED"),
-        ])
+            certificateCase.event(status.rawValue.lowercased(), status, by: partner.id, signer: signer.subject, at: context.now, detail: detail),
+        ], updates: [try certificateCase.update(status, facts)])
     }
 
     /// An ACK a partner NSW answered with, verified against that NSW's trust.
