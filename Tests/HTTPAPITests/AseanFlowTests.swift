@@ -71,6 +71,12 @@ import TestSupport
         #expect(envelope.reference == Self.formDMessageId)
         #expect(try await gateway.status(.certificate, "SG25-D-0007731") == "ACCEPTED")
         #expect(customs.deliveries.count == 1 && singapore.deliveries.count == 1)
+        // The certificate's facts, as an officer tracks it: its parties, countries, goods and answers.
+        let tracked = try #require(try await CaseTracking(runtime: gateway.pipeline.runtime).find("certificate", "SG25-D-0007731"))
+        #expect(tracked.facts.parties.map(\.role) == ["exporter", "consignee"])
+        #expect(tracked.facts.codes.contains { $0.label == "exportingCountry" && $0.value == "SG" })
+        #expect(tracked.facts.codes.contains { $0.label == "lastAnswer" && $0.value.hasPrefix("customs-core: ACCEPTED") })
+        #expect(!tracked.facts.lines.isEmpty && tracked.facts.lines.allSatisfy { $0.value != nil })
         await gateway.store.close()
     }
 

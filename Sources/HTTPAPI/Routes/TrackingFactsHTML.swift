@@ -14,6 +14,10 @@ extension TrackingPage {
         "recordStatus": "Trạng thái bản ghi · Record status", "recordVersion": "Phiên bản · Record version",
         "amendmentNo": "Lần sửa đổi · Amendment", "declarationNumber": "Số tờ khai · Declaration",
         "settledBy": "Thanh toán bởi · Settled by", "taxNoticeNumber": "Số thông báo thuế · Tax notice", "reasonCode": "Lý do · Reason",
+        "exporter": "Người xuất khẩu · Exporter", "consignee": "Người nhận hàng · Consignee", "importer": "Người nhập khẩu · Importer",
+        "departureDate": "Ngày khởi hành · Departure", "exportDate": "Ngày xuất khẩu · Exported",
+        "exportingCountry": "Nước xuất khẩu · Exporting country", "importingCountry": "Nước nhập khẩu · Importing country",
+        "nsw": "Cơ chế một cửa đối tác · Partner NSW", "lastAnswer": "Trả lời gần nhất · Last answer",
     ]
 
     static func facts(_ facts: TrackedFacts) -> String {
@@ -30,9 +34,14 @@ extension TrackingPage {
         for code in facts.codes { html += row(code.label, code.value) }
         html += "</dl>"
         guard !facts.lines.isEmpty else { return html }
-        html += "<table class=\"lines\"><thead><tr><th>Dòng · Line</th><th>HS</th><th>Hàng hóa · Goods</th><th>Đã dùng · Used</th></tr></thead><tbody>"
+        html += "<table class=\"lines\"><thead><tr><th>Dòng · Line</th><th>HS</th><th>Hàng hóa · Goods</th><th>Số lượng · Quantity</th></tr></thead><tbody>"
         for line in facts.lines {
-            let used = "\(DecimalNumber(line.used.value).json) of \(DecimalNumber(line.approved.value).json) \(line.approved.unit) used"
+            let used = switch (line.approved, line.used, line.value) {
+            case (let approved?, let used?, _): "\(DecimalNumber(used.value).json) of \(DecimalNumber(approved.value).json) \(approved.unit) used"
+            case (let quantity?, nil, let value?): "\(DecimalNumber(quantity.value).json) \(quantity.unit), \(grouped(value.value)) \(value.currency)"
+            case (nil, _, let value?): "\(grouped(value.value)) \(value.currency)"
+            default: ""
+            }
             html += "<tr><td>\(line.lineNo)</td><td>\(escape(line.hsCode))</td><td>\(escape(line.description))</td><td>\(escape(used))</td></tr>"
         }
         return html + "</tbody></table>"

@@ -59,7 +59,11 @@ public struct CaseTracking: Sendable {
     private func plain(_ kind: CaseKind, _ key: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
         guard let timeline = try await context.store.timeline(kind: kind, key: key) else { return nil }
         let stored = try await context.store.storedCase(kind: kind, key: key)
-        let facts = kind == .taxNotice ? try stored?.facts.map(TaxNoticeFacts.decoded).map(TrackedFacts.init) : nil
+        let facts: TrackedFacts? = switch kind {
+        case .taxNotice: try stored?.facts.map(TaxNoticeFacts.decoded).map(TrackedFacts.init)
+        case .certificate, .exportDeclaration: try stored?.facts.map(DocumentFacts.decoded).map(TrackedFacts.init)
+        default: nil
+        }
         return TrackedCase(kind: kind.rawValue, key: key, status: timeline.status, events: timeline.events, facts: facts ?? TrackedFacts(), related: [])
     }
 
