@@ -27,6 +27,23 @@ final class GatewayUnderTest {
         try process.run()
     }
 
+    /// The gateway with MOIT's and customs-core's endpoints simulated (each takes every delivery with 202).
+    static func withSimulatedMOITAndCustoms(gateway: String, root: String,
+                                            clients: Int) async throws -> (GatewayUnderTest, moit: SimulatedPartner, customs: SimulatedPartner) {
+        let moit = try await SimulatedPartner.start()
+        let customs = try await SimulatedPartner.start()
+        do {
+            let server = try GatewayUnderTest(gateway: gateway, root: root,
+                                              endpoints: ["GATEWAY_PARTNER_MOIT_URL": moit.url, "GATEWAY_PARTNER_CUSTOMS_CORE_URL": customs.url],
+                                              clients: clients)
+            return (server, moit, customs)
+        } catch {
+            moit.stop()
+            customs.stop()
+            throw error
+        }
+    }
+
     func stop() {
         client.threads.stop()
         process.terminate()

@@ -23,13 +23,8 @@ public struct LoadBenchmark {
     }
 
     public func run(report: (String) -> Void) async throws {
-        let moit = try await SimulatedPartner.start()
-        let customs = try await SimulatedPartner.start()
-        defer { moit.stop(); customs.stop() }
-        let server = try GatewayUnderTest(gateway: gateway, root: root, endpoints: ["GATEWAY_PARTNER_MOIT_URL": moit.url,
-                                                                                  "GATEWAY_PARTNER_CUSTOMS_CORE_URL": customs.url],
-                                          clients: concurrency)
-        defer { server.stop() }
+        let (server, moit, customs) = try await GatewayUnderTest.withSimulatedMOITAndCustoms(gateway: gateway, root: root, clients: concurrency)
+        defer { server.stop(); moit.stop(); customs.stop() }
 
         report("Signing \(count) applications (customs-core, P-256) and \(count) decisions (MOIT, RSA-2048)…")
         let (applications, decisions) = try messages()

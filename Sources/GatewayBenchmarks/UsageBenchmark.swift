@@ -22,13 +22,8 @@ public struct UsageBenchmark {
     static let window = 100
 
     public func run(report: (String) -> Void) async throws {
-        let moit = try await SimulatedPartner.start()
-        let customs = try await SimulatedPartner.start()
-        defer { moit.stop(); customs.stop() }
-        let server = try GatewayUnderTest(gateway: gateway, root: root, endpoints: ["GATEWAY_PARTNER_MOIT_URL": moit.url,
-                                                                                  "GATEWAY_PARTNER_CUSTOMS_CORE_URL": customs.url],
-                                          clients: 1)
-        defer { server.stop() }
+        let (server, moit, customs) = try await GatewayUnderTest.withSimulatedMOITAndCustoms(gateway: gateway, root: root, clients: 1)
+        defer { server.stop(); moit.stop(); customs.stop() }
         report("Signing \(count) LicenceUsages of licence 00125/2025/GPNK-BCT (customs-core, P-256)…")
         let customsSigner = try GatewayUnderTest.signer("customs-core", root: root)
         let usages = try self.usages(signer: customsSigner)

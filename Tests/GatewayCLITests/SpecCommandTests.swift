@@ -112,6 +112,6 @@ import TestSupport
         write(String(decoding: read(spec), as: UTF8.self).replacingOccurrences(of: "path: IssueDate,", with: "path: IssuedOn,"), to: spec)
         let result = Command.run(GatewayBinary.path, ["specs", "--specs", directory])
         #expect(result.status != 0)
-        #expect(result.standardError.contains("\(spec):23:"), "\(result.standardError)")
+        #expect(result.standardError.contains("\(spec):25:"), "\(result.standardError)")
     }
 }

@@ -18,7 +18,7 @@ import Testing
         ])
 
     static func decision(_ verdict: String = "APPROVED", lines: [(Int, String, DecimalNumber)] = [(1, "72085100", 600), (2, "72091600", 450)]) -> LicenceDecision {
-        LicenceDecision(applicationId: "IA-2025-000418", decision: verdict, licenceNumber: verdict == "APPROVED" ? number : nil,
+        LicenceDecision(issuingAuthority: "MOIT", applicationId: "IA-2025-000418", decision: verdict, licenceNumber: verdict == "APPROVED" ? number : nil,
                         issueDate: "2025-02-27", validFrom: "2025-03-01", validUntil: "2025-08-31",
                         approvedLines: lines.map { .init(lineNo: $0.0, hsCode: $0.1, approvedQuantity: $0.2, unit: "TNE") },
                         reason: verdict == "APPROVED" ? nil : "incomplete", officerName: "Officer", decisionTime: "2025-02-27T10:00:00+07:00")

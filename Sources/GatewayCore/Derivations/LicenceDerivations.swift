@@ -3,7 +3,7 @@
 extension Licence {
     /// World §3, 1b: an approved decision on the last application the NSW sent.
     public init(approving decision: LicenceDecision, application: LicenceApplication) throws(GatewayError) {
-        guard decision.decision == "APPROVED" else {
+        guard decision.outcome == .approved else {
             throw GatewayError(ErrorCode(rawValue: "DECISION_INCOMPLETE"), "A \(decision.decision) decision produces no licence record.")
         }
         guard decision.applicationId == application.applicationId else {
@@ -29,10 +29,10 @@ extension Licence {
             lines.append(GoodsLine(lineNo: line.lineNo, hsCode: line.hsCode, description: requested.description,
                                    approvedQuantity: line.approvedQuantity, unit: line.unit))
         }
-        self.init(licenceNumber: licenceNumber, issuingAuthority: "MOIT", licenceType: application.licenceType,
+        self.init(licenceNumber: licenceNumber, issuingAuthority: decision.issuingAuthority, licenceType: application.licenceType,
                   applicationId: decision.applicationId, holderTaxCode: application.applicant.taxCode,
                   holderName: application.applicant.name, issueDate: issueDate, validFrom: validFrom, validUntil: validUntil,
-                  status: "ACTIVE", amendmentNo: 0, recordVersion: 1, goodsLines: lines)
+                  status: Licence.active, amendmentNo: 0, recordVersion: 1, goodsLines: lines)
     }
 
     /// World §3, 1c: the previous record with the amendment's changes.
@@ -58,7 +58,7 @@ extension Licence {
     public func revoked(by revocation: LicenceRevocation) -> Licence {
         var next = self
         next.recordVersion += 1
-        next.status = "REVOKED"
+        next.status = Licence.revoked
         next.revokedAt = revocation.effectiveTime
         next.revocationReason = revocation.reason
         next.revocationReference = revocation.revocationDecisionNo
@@ -75,7 +75,7 @@ extension Licence {
         let revoked = permit.decided == .revoked
         self.init(licenceNumber: permit.permitNumber, issuingAuthority: permit.issuingAuthority, licenceType: permit.licenceType,
                   applicationId: nil, holderTaxCode: permit.holder.taxCode, holderName: permit.holder.name,
-                  issueDate: permit.issueDate, validFrom: validFrom, validUntil: validUntil, status: revoked ? "REVOKED" : "ACTIVE",
+                  issueDate: permit.issueDate, validFrom: validFrom, validUntil: validUntil, status: revoked ? Licence.revoked : Licence.active,
                   amendmentNo: revoked ? previous?.amendmentNo ?? permit.revision : permit.revision,
                   recordVersion: (previous?.recordVersion ?? 0) + 1,
                   revokedAt: revoked ? permit.decidedAt : nil, revocationReason: revoked ? permit.reason : nil,

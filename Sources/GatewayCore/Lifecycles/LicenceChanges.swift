@@ -5,7 +5,7 @@ extension LicenceLifecycle {
         guard let facts else {
             throw refusal("UNKNOWN_LICENCE", "No licence \(number) was approved.", field: "licenceNumber")
         }
-        guard facts.record.status != "REVOKED" else {
+        guard !facts.record.isRevoked else {
             throw refusal("LICENCE_REVOKED", "Licence \(number) was revoked.", field: "licenceNumber")
         }
         return facts
@@ -47,7 +47,7 @@ extension LicenceLifecycle {
     /// World §1.5: EXPIRED once the day after `validUntil` has begun in Viet Nam (`today` is
     /// that date) and the licence was not revoked; nil when nothing changes. Nothing is sent.
     public static func expire(status: CaseStatus?, facts: LicenceFacts?, today: String) -> Transition? {
-        guard var facts, facts.record.status == "ACTIVE", facts.record.validUntil < today,
+        guard var facts, facts.record.status == Licence.active, facts.record.validUntil < today,
               let status, status != .expired, !status.isFinal else { return nil }
         facts.statusBeforeExpiry = status
         return Transition(status: .expired, facts: facts, entries: [TimelineEntry("expired", .expired, "valid until \(facts.record.validUntil)")])

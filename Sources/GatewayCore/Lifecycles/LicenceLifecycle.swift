@@ -16,12 +16,12 @@ public enum LicenceLifecycle {
             throw refusal("DECISION_ALREADY_FINAL", "Application \(decision.applicationId) already has a final decision (\(status?.rawValue ?? "")).",
                           field: "decision")
         }
-        switch decision.decision {
-        case "APPROVED":
+        switch decision.outcome {
+        case .approved:
             let record = try Licence(approving: decision, application: application)
             return Transition(status: .approved, facts: LicenceFacts(record: record),
                               entries: [TimelineEntry("decision", .approved, "licence \(record.licenceNumber)")], record: record)
-        case "REJECTED":
+        case .rejected:
             return Transition(status: .rejected, facts: nil, entries: [TimelineEntry("decision", .rejected, decision.reason)])
         default:
             return Transition(status: .supplementRequired, facts: nil, entries: [TimelineEntry("decision", .supplementRequired, decision.reason)])
@@ -47,7 +47,7 @@ public enum LicenceLifecycle {
             throw refusal("UNKNOWN_LICENCE", "No LicenceRecord of \(usage.licenceNumber) was delivered to customs-core.", field: "licenceNumber")
         }
         let current = facts.record
-        guard current.status != "REVOKED" else {
+        guard !current.isRevoked else {
             throw refusal("LICENCE_REVOKED", "Licence \(usage.licenceNumber) was revoked.", field: "licenceNumber")
         }
         guard !declarationCounted else {

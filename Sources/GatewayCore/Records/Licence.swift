@@ -13,7 +13,7 @@ public struct Licence: CanonicalRecord {
     public var issueDate: String
     public var validFrom: String
     public var validUntil: String
-    /// `ACTIVE` or `REVOKED`.
+    /// `ACTIVE` or `REVOKED` (`Licence.active`, `Licence.revoked`).
     public var status: String
     public var amendmentNo: Int
     public var recordVersion: Int
@@ -21,6 +21,10 @@ public struct Licence: CanonicalRecord {
     public var revocationReason: String?
     public var revocationReference: String?
     public var goodsLines: [GoodsLine]
+
+    /// The record statuses customs-core knows.
+    public static let active = "ACTIVE", revoked = "REVOKED"
+    public var isRevoked: Bool { status == Self.revoked }
 
     public struct GoodsLine: Codable, Sendable, Hashable {
         public var lineNo: Int

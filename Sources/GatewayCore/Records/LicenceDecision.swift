@@ -2,8 +2,10 @@
 public struct LicenceDecision: CanonicalRecord {
     public static let recordName = "LicenceDecision"
 
+    /// The authority that decides, as customs-core knows it (`MOIT`): a constant of the ministry's spec.
+    public var issuingAuthority: String
     public var applicationId: String
-    /// `APPROVED`, `REJECTED` or `SUPPLEMENT_REQUIRED`.
+    /// An `Outcome`'s raw value.
     public var decision: String
     public var licenceNumber: String?
     public var issueDate: String?
@@ -13,6 +15,14 @@ public struct LicenceDecision: CanonicalRecord {
     public var reason: String?
     public var officerName: String
     public var decisionTime: String
+
+    public enum Outcome: String, Sendable {
+        case approved = "APPROVED"
+        case rejected = "REJECTED"
+        case supplementRequired = "SUPPLEMENT_REQUIRED"
+    }
+
+    public var outcome: Outcome? { Outcome(rawValue: decision) }
 
     public struct ApprovedLine: Codable, Sendable, Hashable {
         public var lineNo: Int

@@ -67,7 +67,7 @@ struct LicenceCase {
                  messageId: String? = nil, context: FlowContext) throws(GatewayError) -> FlowOutcome {
         let facts = transition.facts
         let expires = facts.flatMap { facts -> String? in
-            guard facts.record.status == "ACTIVE", let status = transition.status, status != .expired, !status.isFinal else { return nil }
+            guard facts.record.status == Licence.active, let status = transition.status, status != .expired, !status.isFinal else { return nil }
             return facts.record.validUntil
         }
         let update = CaseUpdate(kind: kind, key: key, expectedVersion: version, status: transition.status, facts: try stored(facts),
