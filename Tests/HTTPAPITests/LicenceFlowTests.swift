@@ -118,6 +118,34 @@ import TestSupport
         await gateway.store.close()
     }
 
+    /// Declarations clearing at once draw on one licence: each usage is decided on the case as
+    /// the others left it (compare-and-set), none is lost or counted twice, none is refused.
+    @Test(arguments: FlowGateway.Database.allCases)
+    func concurrentUsagesOfOneLicenceAreAllCounted(_ database: FlowGateway.Database) async throws {
+        let partners = try await FakePartner.start(answering: [202])
+        defer { partners.stop() }
+        let gateway = try await G.start(endpoints: ["moit": partners, "customs-core": partners], database: database)
+        for (partner, body) in [("customs-core", try Self.customsCore("ImportApplication.v2/samples/ImportApplication-01.json")),
+                                ("moit", try Self.moit("LicenceDecision.v1/samples/LicenceDecision-01.xml"))] {
+            #expect(await gateway.pipeline.receive(from: partner, body).status == 202)
+            try await gateway.deliverAll()
+        }
+        let usages = try (0..<24).map { index in
+            try Self.usage(String(format: "9f8fc76c-%04d-4337-adab-574bdf697c15", 2000 + index), declaration: String(format: "1062345%05d", index),
+                           lines: Self.line(1, "72085100", "10"))
+        }
+        let answers = await withTaskGroup(of: Int.self) { group in
+            for body in usages { group.addTask { await gateway.pipeline.receive(from: "customs-core", body).status } }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        print("concurrent usages of one licence on \(database): \(answers.filter { $0 == 202 }.count) accepted of \(answers.count), answers \(Set(answers))")
+        #expect(answers.allSatisfy { $0 == 202 }, "\(answers)")
+        let tracked = try #require(try await CaseTracking(runtime: gateway.pipeline.runtime).find("licence", Self.licence))
+        #expect(tracked.facts.lines.first?.used?.value == 240, "24 usages of 10 TNE each")
+        #expect(try await gateway.store.verifyAudit().isIntact)
+        await gateway.store.close()
+    }
+
     @Test func aSupplementRequiredApplicationIsSubmittedAgain() async throws {
         let moit = try await FakePartner.start(answering: [202])
         defer { moit.stop() }

@@ -36,7 +36,8 @@ public struct CaseEvent: Sendable, Equatable {
 
 extension ErrorCode {
     /// A case changed between the moment a step read it and the moment its message was stored:
-    /// the step is run again on the case as it now is (never an answer a partner sees while
-    /// the retries last).
-    public static let caseChanged = ErrorCode("CASE_CHANGED", httpStatus: 409)
+    /// the step is run again on the case as it now is. A partner sees it only when the case kept
+    /// changing through every retry, as a transient 503 (world §1.3: send it again), never as a
+    /// final 409 for a message that was not refused.
+    public static let caseChanged = ErrorCode("CASE_CHANGED", httpStatus: 503)
 }

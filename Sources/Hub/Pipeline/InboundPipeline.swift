@@ -19,8 +19,9 @@ public struct InboundPipeline: Sendable {
     let metrics: any MetricsFactory
 
     public static let maximumBytes = 5 * 1024 * 1024
-    /// How often a step is run again when the case it decided on changed before it was stored.
-    static let reconsiderations = 3
+    /// How often a step is run again when the case it decided on changed before it was stored:
+    /// enough for dozens of messages about one case at once; the request's deadline bounds it too.
+    static let reconsiderations = 64
 
     /// Refuses partner files that route a flow's records to a partner which does not receive them
     /// (`FlowRoutes.check`).
@@ -135,6 +136,10 @@ public struct InboundPipeline: Sendable {
                 return try await accept(message, body: body, id: inboundId, key: key, verified: verified, from: partner, step: step, context: context)
             } catch where error.code == .caseChanged && attempt < Self.reconsiderations {
                 attempt += 1
+                // Another message about the case was stored first: decide again on the case as it
+                // now is, after a pause that spreads out a crowd of them (many declarations
+                // drawing on one licence at once), so that each round lets one more through.
+                try? await Task.sleep(for: .microseconds(Int.random(in: 0...(250 * min(attempt, 40)))))
             }
         }
     }
