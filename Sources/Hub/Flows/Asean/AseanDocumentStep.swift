@@ -26,55 +26,24 @@ public struct AseanDocumentStep: FlowStep {
 
     public func handle(_ message: ReadMessage, signer: SignerIdentity, from partner: Partner,
                        context: FlowContext) async throws(GatewayError) -> FlowOutcome {
-        let read = try document.read(message)
-        let (number, importingCountry) = (read.number, read.importingCountry)
-        let key = "\(document.kind.rawValue)/\(number)"
-        let documentCase = try await TypedCase<DocumentFacts>.load(document.kind, number, context: context)
-        let status = documentCase.status
-        let facts = try document.facts(of: message, from: partner)
+        let content = try document.read(message)
+        let key = "\(document.kind.rawValue)/\(content.number)"
+        let documentCase = try await TypedCase<DocumentFacts>.load(document.kind, content.number, context: context)
         var outcome = FlowOutcome(businessKey: key)
         outcome.answer = try context.answer(message, to: partner, inputs: Translator.Inputs(verdicts: [.received]))
-        let refusal: Verdict? = if importingCountry != AseanConventions.ownNSW {
-            Verdict(.rejected, code: "IMPORTING_COUNTRY_MISMATCH",
-                    text: "The document is for importing country \(importingCountry); this is the NSW of \(AseanConventions.ownNSW).")
-        } else if status == .received || status == .accepted {
-            Verdict(.rejected, code: "DUPLICATE_DOCUMENT",
-                    text: "\(document.name) \(number) was already accepted under another MessageID.")
-        } else if let (item, hsCode) = read.lines.first(where: { !HarmonizedSystem.isValid($0.hsCode) }) {
-            Verdict(.rejected, code: "INVALID_HS_CODE",
-                    text: "Item \(item): HS code \(hsCode) is not a heading of the Harmonized System that Viet Nam's tariff (AHTN) follows.")
-        } else if let sender = message.envelope.sender, read.exportingCountry != sender {
-            Verdict(.rejected, code: "BUSINESS_RULE_VIOLATION",
-                    text: "The document's exporting country is \(read.exportingCountry ?? "missing"); it was sent by the NSW of \(sender).")
-        } else {
-            nil
+        let (refusal, transition) = DocumentLifecycle.received(content, from: message.envelope.sender, own: AseanConventions.ownNSW,
+                                                               status: documentCase.status, facts: try document.facts(of: message, from: partner))
+        if let transition {
+            outcome.events += transition.events(of: document.kind, content.number, by: partner.id, signer: signer.subject, at: context.now)
+            outcome.updates.append(try documentCase.update(transition.status, transition.facts))
         }
         if let refusal {
-            // A duplicate leaves the accepted document's case as it is.
-            if refusal.code != "DUPLICATE_DOCUMENT" {
-                let detail = "\(refusal.code ?? ""): \(refusal.text ?? "")"
-                outcome.events.append(documentCase.event("rejected", .rejected, by: partner.id, signer: signer.subject, at: context.now, detail: detail))
-                outcome.updates.append(try documentCase.update(.rejected, facts.answered(DocumentFacts.Answer(by: "gateway", status: .rejected, detail: detail))))
-            }
             outcome.produced += try context.translate(message, into: Acknowledgement.recordName, for: partner,
                                                       inputs: Translator.Inputs(verdicts: [refusal]), businessKey: key)
-            return outcome
+        } else {
+            outcome.produced += try context.translate(message, into: document.record, for: .customs, businessKey: key)
         }
-        outcome.events.append(documentCase.event("received", .received, by: partner.id, signer: signer.subject, at: context.now,
-                                                 detail: "from \(partner.id)"))
-        outcome.updates.append(try documentCase.update(.received, facts))
-        outcome.produced += try context.translate(message, into: document.record, for: .customs, businessKey: key)
         return outcome
-    }
-}
-
-/// The Harmonized System as far as the gateway can judge a code without the full tariff: the
-/// first two digits are a chapter, 01 to 97, and chapter 77 is reserved by the World Customs
-/// Organization for future use. Viet Nam's AHTN subdivides these chapters.
-enum HarmonizedSystem {
-    static func isValid(_ code: String) -> Bool {
-        guard code.count >= 6, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber), let chapter = Int(code.prefix(2)) else { return false }
-        return (1...97).contains(chapter) && chapter != 77
     }
 }
 
@@ -87,24 +56,19 @@ public enum AseanDocument: Sendable {
     /// Its canonical record, which customs receives as it came.
     var record: String { self == .certificate ? CertificateOfOrigin.recordName : AseanDeclaration.recordName }
 
-    /// What the hub checks of a document: its number, countries and goods lines.
-    struct Content {
-        let number: String
-        let importingCountry: String
-        let exportingCountry: String?
-        let lines: [(item: Int, hsCode: String)]
-    }
-
-    func read(_ message: ReadMessage) throws(GatewayError) -> Content {
+    /// What the lifecycle checks of a document: its number, countries and goods lines.
+    func read(_ message: ReadMessage) throws(GatewayError) -> DocumentLifecycle.Content {
         switch self {
         case .certificate:
             let certificate = try message.decode(CertificateOfOrigin.self)
-            return Content(number: certificate.certificateNumber, importingCountry: certificate.importingCountry,
-                           exportingCountry: certificate.exportingCountry, lines: certificate.goodsLines.map { ($0.lineNo, $0.hsCode) })
+            return DocumentLifecycle.Content(name: name, number: certificate.certificateNumber, importingCountry: certificate.importingCountry,
+                                             exportingCountry: certificate.exportingCountry,
+                                             lines: certificate.goodsLines.map { ($0.lineNo, $0.hsCode) })
         case .declaration:
             let declaration = try message.decode(AseanDeclaration.self)
-            return Content(number: declaration.exportDeclarationNumber, importingCountry: declaration.importingCountry,
-                           exportingCountry: declaration.exportingCountry, lines: declaration.goodsLines.map { ($0.lineNo, $0.hsCode) })
+            return DocumentLifecycle.Content(name: name, number: declaration.exportDeclarationNumber,
+                                             importingCountry: declaration.importingCountry, exportingCountry: declaration.exportingCountry,
+                                             lines: declaration.goodsLines.map { ($0.lineNo, $0.hsCode) })
         }
     }
 
@@ -138,23 +102,17 @@ public struct AseanRecordDeliveredStep: DeliveryStep {
         let sent = try context.specs.read(inbound.body)
         let kind = document
         let number = try kind.read(sent).number
-        let verdict = answer.accepted
-            ? .accepted
-            : Verdict(.rejected, code: "DOCUMENT_REJECTED_BY_CUSTOMS", text: Self.reason(answer))
+        let documentCase = try await TypedCase<DocumentFacts>.load(kind.kind, number, context: context)
+        let (verdict, transition) = DocumentLifecycle.customsAnswered(accepted: answer.accepted, reason: Self.reason(answer), by: message.partner,
+                                                                      facts: documentCase.facts)
         let acks = try context.translate(sent, into: Acknowledgement.recordName, for: sender, inputs: Translator.Inputs(verdicts: [verdict]),
                                          businessKey: message.businessKey ?? "\(kind.kind.rawValue)/\(number)")
-        let documentCase = try await TypedCase<DocumentFacts>.load(kind.kind, number, context: context)
-        let status: CaseStatus = answer.accepted ? .accepted : .rejected
-        let detail = verdict.code.map { "\($0): \(verdict.text ?? "")" } ?? "customs took the record"
-        return FlowOutcome(
-            businessKey: message.businessKey,
-            produced: acks,
-            events: [documentCase.event(status.rawValue.lowercased(), status, by: sender.id, signer: nil, at: context.now, detail: detail)],
-            updates: [try documentCase.update(status, documentCase.facts?.answered(DocumentFacts.Answer(by: message.partner, status: verdict.status,
-                                                                                                         detail: detail)))])
+        return FlowOutcome(businessKey: message.businessKey, produced: acks,
+                           events: transition.events(of: kind.kind, number, by: message.partner, signer: nil, messageId: message.id, at: context.now),
+                           updates: [try documentCase.update(transition.status, transition.facts)])
     }
 
-    /// customs-core's own words, from its JSON error body.
+    /// Customs' own words, from its error body (world §1.3).
     static func reason(_ answer: DeliveryAnswer) -> String {
         let body = try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
         let code = body?["error"] as? String

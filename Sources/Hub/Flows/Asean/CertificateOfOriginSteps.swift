@@ -22,21 +22,14 @@ public struct CertificateIssuedStep: FlowStep {
         let number = certificate.certificateNumber
         let key = "certificate/\(number)"
         let certificateCase = try await TypedCase<DocumentFacts>.load(.certificate, number, context: context)
-        guard !certificateCase.exists else {
-            throw GatewayError(ErrorCode(rawValue: "DUPLICATE_CERTIFICATE"), "Certificate \(number) was already accepted under another MessageId.",
-                               path: message.spec.documentPath(ofField: "certificateNumber"))
-        }
         let country = certificate.importingCountry
-        guard let nsw = context.partners.destinations(.aseanNSW, receiving: record, in: context.specs, where: { $0.country == country }).first?.partner else {
-            return FlowOutcome(businessKey: key, events: [
-                certificateCase.event("not-routable", .notRoutable, by: partner.id, signer: signer.subject, at: context.now,
-                                      detail: "the NSW of \(country) is not connected"),
-            ], updates: [try certificateCase.update(.notRoutable, DocumentFacts(certificate: certificate, nsw: nil))])
+        let nsw = context.partners.destinations(.aseanNSW, receiving: record, in: context.specs, where: { $0.country == country }).first?.partner
+        let transition = try deciding(message) { () throws(GatewayError) in
+            try DocumentLifecycle.issued(certificate, known: certificateCase.exists, nsw: nsw?.id)
         }
-        return FlowOutcome(businessKey: key, produced: try context.translate(message, into: record, for: nsw, businessKey: key),
-                           events: [certificateCase.event("issued", nil, by: partner.id, signer: signer.subject, at: context.now,
-                                                          detail: "Form D for \(nsw.id)")],
-                           updates: [try certificateCase.update(nil, DocumentFacts(certificate: certificate, nsw: nsw.id))])
+        return FlowOutcome(businessKey: key, produced: try nsw.map { nsw throws(GatewayError) in try context.translate(message, into: record, for: nsw, businessKey: key) } ?? [],
+                           events: transition.events(of: .certificate, number, by: partner.id, signer: signer.subject, at: context.now),
+                           updates: [try certificateCase.update(transition.status, transition.facts)])
     }
 }
 
@@ -52,18 +45,13 @@ public struct FormDDeliveredStep: DeliveryStep {
     public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         guard let key = message.businessKey, key.hasPrefix("certificate/") else { return FlowOutcome(businessKey: nil) }
         let certificateCase = try await TypedCase<DocumentFacts>.load(.certificate, String(key.dropFirst("certificate/".count)), context: context)
-        let ack = try? AseanAcknowledgementStep.read(answer.body, from: message.partner, context: context)
-        let (status, said, detail): (CaseStatus, Verdict.Status, String) = switch (ack?.status, answer.accepted) {
-        case ("RECEIVED", _), ("ACCEPTED", _): (.forwarded, .received, "ACK \(ack?.status ?? "")")
-        case ("REJECTED", _): (.partnerRejected, .rejected, AseanAcknowledgementStep.describe(ack?.errors))
-        case (_, true): (.forwarded, .received, "HTTP \(answer.httpStatus ?? 0) without a readable ACK")
-        case (_, false): (.partnerRejected, .rejected, "HTTP \(answer.httpStatus ?? 0) without a readable ACK")
-        }
-        let facts = certificateCase.facts?.answered(DocumentFacts.Answer(by: message.partner, status: said, detail: detail))
-        return FlowOutcome(businessKey: key, events: [
-            certificateCase.event(status.rawValue.lowercased(), status, by: message.partner, signer: nil, messageId: message.id, at: context.now,
-                                  detail: detail),
-        ], updates: [try certificateCase.update(status, facts)])
+        let ack = (try? AseanAcknowledgementStep.read(answer.body, from: message.partner, context: context)).flatMap(AseanAcknowledgementStep.verdict)
+        let transition = DocumentLifecycle.answered(ack: ack, httpAccepted: answer.accepted, httpStatus: answer.httpStatus, by: message.partner,
+                                                    facts: certificateCase.facts)
+        return FlowOutcome(businessKey: key,
+                           events: transition.events(of: .certificate, certificateCase.key, by: message.partner, signer: nil, messageId: message.id,
+                                                     at: context.now),
+                           updates: [try certificateCase.update(transition.status, transition.facts)])
     }
 }
 
@@ -86,17 +74,16 @@ public struct AseanAcknowledgementStep: FlowStep {
                                path: message.spec.documentPath(of: .reference))
         }
         let certificateCase = try await TypedCase<DocumentFacts>.load(.certificate, String(key.dropFirst("certificate/".count)), context: context)
-        let (status, said): (CaseStatus?, Verdict.Status?) = switch Verdict.Status(rawValue: ack.status) {
-        case .accepted: (.partnerAccepted, .accepted)
-        case .rejected: (.partnerRejected, .rejected)
-        default: (nil, nil)  // a RECEIVED sent afterwards changes nothing
-        }
-        guard let status, let said else { return FlowOutcome(businessKey: key) }
-        let detail = said == .rejected ? Self.describe(ack.errors) : "ACK ACCEPTED"
-        let facts = certificateCase.facts?.answered(DocumentFacts.Answer(by: partner.id, status: said, detail: detail))
-        return FlowOutcome(businessKey: key, events: [
-            certificateCase.event(status.rawValue.lowercased(), status, by: partner.id, signer: signer.subject, at: context.now, detail: detail),
-        ], updates: [try certificateCase.update(status, facts)])
+        guard let verdict = Self.verdict(ack),
+              let transition = DocumentLifecycle.acknowledged(verdict, by: partner.id, facts: certificateCase.facts) else { return FlowOutcome(businessKey: key) }
+        return FlowOutcome(businessKey: key,
+                           events: transition.events(of: .certificate, certificateCase.key, by: partner.id, signer: signer.subject, at: context.now),
+                           updates: [try certificateCase.update(transition.status, transition.facts)])
+    }
+
+    /// An ACK as a verdict: its status, and its problems as the text.
+    static func verdict(_ ack: Acknowledgement) -> Verdict? {
+        Verdict.Status(rawValue: ack.status).map { Verdict($0, text: describe(ack.errors)) }
     }
 
     /// An ACK a partner NSW answered with, verified against that NSW's trust.
