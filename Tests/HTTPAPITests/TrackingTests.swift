@@ -114,7 +114,8 @@ import TestSupport
     static func browse(_ url: String) async throws -> String {
         let profile = temporaryDirectory("chromium")
         let log = profile + "/out.html"
-        let arguments = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        // Bounded: a browser that hangs fails the test instead of holding the suite.
+        let arguments = ["timeout", "60", "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                          "--user-data-dir=\(profile)/profile", "--window-size=390,844", "--dump-dom", url]
         // waitpid blocks: it waits on a thread of its own, not on the cooperative pool serving the page.
         let output: String = try await withCheckedThrowingContinuation { continuation in
