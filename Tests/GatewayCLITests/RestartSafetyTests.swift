@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Store
 import Testing
 import TestSupport
@@ -28,23 +25,30 @@ import TestSupport
 
         func waitUntilHealthy() async throws {
             for _ in 0..<200 {
-                if let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health")!),
-                   (response as? HTTPURLResponse)?.statusCode == 200 { return }
+                if get("/health").status == 200 { return }
                 try await Task.sleep(for: .milliseconds(100))
             }
             Issue.record("gateway serve did not become healthy")
         }
+
+        /// A request with curl, each bounded in time (FoundationNetworking's URLSession can leave an
+        /// async request unanswered for good, which would hold the whole suite).
+        private func request(_ path: String, _ arguments: [String], input: [UInt8]? = nil) -> (status: Int, body: Data) {
+            let result = Command.run("curl", ["--silent", "--max-time", "20", "--write-out", "\n%{http_code}"] + arguments
+                                        + ["http://127.0.0.1:\(port)\(path)"], input: input)
+            let output = result.outputBytes
+            guard let newline = output.lastIndex(of: UInt8(ascii: "\n")) else { return (0, Data()) }
+            return (Int(String(decoding: output[(newline + 1)...], as: UTF8.self)) ?? 0, Data(output[..<newline]))
+        }
+
+        func get(_ path: String) -> (status: Int, body: Data) { request(path, []) }
 
         func post(_ body: [UInt8], as partner: String) async throws -> Int {
             try await answer(body, as: partner).status
         }
 
         func answer(_ body: [UInt8], as partner: String) async throws -> (status: Int, body: Data) {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/partners/\(partner)/messages")!)
-            request.httpMethod = "POST"
-            request.httpBody = Data(body)
-            let (data, response) = try await URLSession.shared.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+            request("/v1/partners/\(partner)/messages", ["--request", "POST", "--data-binary", "@-"], input: body)
         }
 
         func kill(_ signal: Int32) {

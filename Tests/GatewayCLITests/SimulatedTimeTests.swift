@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
 import TestSupport
 
@@ -17,7 +14,7 @@ import TestSupport
                                                    arguments: ["--simulated-time", "2025-02-25T09:00:00+07:00"])
         defer { server.kill(SIGTERM) }
         try await server.waitUntilHealthy()
-        let (health, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(server.port)/health")!)
+        let health = server.get("/health").body
         let status = try #require(try JSONSerialization.jsonObject(with: health) as? [String: String])
         #expect(status["status"] == "ok")
         #expect(status["warning"]?.contains("simulated clock started at 2025-02-25T09:00:00+07:00") == true, "\(status)")
