@@ -52,7 +52,7 @@ enum Cases {
                 """).first()
         } else {
             stored = try await db.raw("""
-                UPDATE cases SET status = \(bind: update.status?.rawValue), state = \(bind: update.facts), version = version + 1,
+                UPDATE cases SET status = \(bind: update.status?.rawValue), state = COALESCE(\(bind: update.facts), state), version = version + 1,
                     alias = \(bind: update.alias), valid_until = \(bind: update.validUntil), updated_at = \(bind: at)
                 WHERE kind = \(bind: kind) AND case_key = \(bind: update.key) AND version = \(bind: update.expectedVersion)
                 RETURNING version

@@ -1,13 +1,12 @@
-/// What the hub knows of a licence application (MOIT): the last submission filed and — once
-/// approved — the licence.
+/// What the hub knows of a licence application (MOIT): the number of the last submission filed
+/// and — once approved — the licence. The application itself is the record of the message
+/// customs filed it with, read from there when a decision needs it.
 public struct ApplicationFacts: CaseFacts {
-    public var application: LicenceApplication
     public var submitted: Int
     public var licence: LicenceFacts?
 
-    public init(application: LicenceApplication, licence: LicenceFacts? = nil) {
-        self.application = application
-        submitted = application.submissionNo
+    public init(submitted: Int, licence: LicenceFacts? = nil) {
+        self.submitted = submitted
         self.licence = licence
     }
 }

@@ -4,10 +4,10 @@ import Foundation
 public protocol CaseFacts: Codable, Sendable, Equatable {}
 
 extension CaseFacts {
-    /// The facts as the store keeps them: JSON with sorted keys.
+    /// The facts as the store keeps them: JSON.
     public func encoded() throws(GatewayError) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         do {
             return String(decoding: try encoder.encode(self), as: UTF8.self)
         } catch {

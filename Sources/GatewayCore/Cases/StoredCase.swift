@@ -19,6 +19,7 @@ public struct StoredCase: Sendable, Equatable {
 
 /// The new state of a case, stored only if the case is still at `expectedVersion` (0: the case
 /// has no facts yet, whether or not it exists), in the transaction of the message that caused it.
+/// Facts nil leave the case's facts as they are (a change of status alone).
 public struct CaseUpdate: Sendable, Equatable {
     public let kind: CaseKind
     public let key: String

@@ -13,7 +13,7 @@ extension LicenceLifecycle {
                 throw refusal("SUBMISSION_OUT_OF_SEQUENCE", "Application \(id) is new: its submissionNo must be 1, not \(application.submissionNo).",
                               field: "submissionNo")
             }
-            return Filing(status: nil, facts: ApplicationFacts(application: application), entries: [])
+            return Filing(status: nil, facts: ApplicationFacts(submitted: application.submissionNo), entries: [])
         }
         guard status == .supplementRequired, application.submissionNo == facts.submitted + 1 else {
             throw refusal("SUBMISSION_OUT_OF_SEQUENCE",
@@ -21,7 +21,6 @@ extension LicenceLifecycle {
                           field: "submissionNo")
         }
         var next = facts
-        next.application = application
         next.submitted = application.submissionNo
         return Filing(status: status, facts: next, entries: [])
     }

@@ -27,7 +27,7 @@ public struct LicenceApplicationStep: FlowStep {
             // A case of an earlier release: its last submission is the last one customs filed.
             facts = try await context.store.latestInbound(types: [message.spec.key], businessKey: key)?.record
                 .map { record throws(GatewayError) in try context.specs.decode(LicenceApplication.self, fromRecord: record) }
-                .map { ApplicationFacts(application: $0) }
+                .map { ApplicationFacts(submitted: $0.submissionNo) }
         }
         let filing = try deciding(message) { () throws(GatewayError) in
             try LicenceLifecycle.file(application, exists: applicationCase.exists, status: applicationCase.status, facts: facts)

@@ -22,7 +22,7 @@ public struct LicenceDecisionStep: FlowStep {
         var licenceCase = try await LicenceCase.load(.application, decision.applicationId, context: context)
         // The outbox says whether the authority took the last submission: one indexed lookup.
         let application = try await Self.submitted(decision, message: message, by: partner, context: context)
-        if licenceCase.application == nil { licenceCase = licenceCase.with(application: ApplicationFacts(application: application)) }
+        if licenceCase.application == nil { licenceCase = licenceCase.with(application: ApplicationFacts(submitted: application.submissionNo)) }
         let transition = try deciding(message) { () throws(GatewayError) in
             try LicenceLifecycle.decide(decision, application: application, status: licenceCase.status)
         }

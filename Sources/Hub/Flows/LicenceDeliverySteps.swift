@@ -14,11 +14,12 @@ public struct ApplicationDeliveredStep: DeliveryStep {
     public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         guard answer.accepted, let key = message.businessKey, key.hasPrefix("application/") else { return FlowOutcome(businessKey: nil) }
         let id = String(key.dropFirst("application/".count))
-        let applicationCase = try await TypedCase<ApplicationFacts>.load(.application, id, context: context)
-        let transition = LicenceLifecycle.applied(facts: applicationCase.facts)
+        // A change of status alone: the facts stay as they are, unread.
+        let version = try await context.store.storedCase(kind: .application, key: id)?.version ?? 0
+        let transition = LicenceLifecycle.applied(facts: nil)
         return FlowOutcome(businessKey: key,
                            events: transition.events(of: .application, id, by: message.partner, signer: nil, messageId: message.id, at: context.now),
-                           updates: [try applicationCase.update(transition.status, transition.facts)])
+                           updates: [CaseUpdate(kind: .application, key: id, expectedVersion: version, status: transition.status, facts: nil)])
     }
 }
 

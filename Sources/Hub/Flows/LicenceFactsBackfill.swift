@@ -63,7 +63,7 @@ public struct LicenceFactsBackfill: Sendable {
         if kind == .application, licenceCase.application == nil,
            let record = try await context.store.latestInbound(types: types.applications, businessKey: "application/\(licenceCase.key)")?.record {
             let application = try context.specs.decode(LicenceApplication.self, fromRecord: record)
-            licenceCase = licenceCase.with(application: ApplicationFacts(application: application))
+            licenceCase = licenceCase.with(application: ApplicationFacts(submitted: application.submissionNo))
         }
         var items: [CaseItem] = []
         var usages: [StoredMessage] = []
