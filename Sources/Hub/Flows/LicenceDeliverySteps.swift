@@ -34,6 +34,8 @@ public struct LicenceRecordDeliveredStep: DeliveryStep {
     public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         guard answer.accepted else { return FlowOutcome(businessKey: nil) }
         let sent = try context.record(Licence.self, of: message)
+        // Only the first record moves the case: a later one's answer reads no case.
+        guard sent.recordVersion == 1 else { return FlowOutcome(businessKey: nil) }
         let number = sent.licenceNumber
         guard let licenceCase = try await LicenceCase.find(number, context: context),
               let transition = LicenceLifecycle.delivered(recordVersion: sent.recordVersion, status: licenceCase.status, facts: licenceCase.facts) else {
