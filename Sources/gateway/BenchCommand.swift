@@ -8,6 +8,9 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure the gateway's hot paths.",
         subcommands: [SignaturesBenchCommand.self, SpecsBenchCommand.self, LoadBenchCommand.self, UsageBenchCommand.self]
     )
+
+    /// This gateway binary, which the benchmarks that drive `gateway serve` start.
+    static var thisBinary: String { URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path }
 }
 
 struct SignaturesBenchCommand: ParsableCommand {
@@ -78,9 +81,8 @@ struct LoadBenchCommand: AsyncParsableCommand {
     var root = FileManager.default.currentDirectoryPath
 
     func run() async throws {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         do {
-            try await LoadBenchmark(gateway: executable, root: root, count: count, concurrency: concurrency).run { print($0) }
+            try await LoadBenchmark(gateway: BenchCommand.thisBinary, root: root, count: count, concurrency: concurrency).run { print($0) }
         } catch {
             throw CommandFailure.exit(error)
         }
@@ -101,9 +103,8 @@ struct UsageBenchCommand: AsyncParsableCommand {
     var root = FileManager.default.currentDirectoryPath
 
     func run() async throws {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         do {
-            try await UsageBenchmark(gateway: executable, root: root, count: count).run { print($0) }
+            try await UsageBenchmark(gateway: BenchCommand.thisBinary, root: root, count: count).run { print($0) }
         } catch {
             throw CommandFailure.exit(error)
         }
