@@ -47,6 +47,11 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         for (key, value) in members { self[key] = value }
     }
 
+    /// Members whose keys the caller knows to be distinct (a tree the gateway built).
+    init(unique members: [(String, JSONValue)]) {
+        self.members = members.map { Member(key: $0.0, value: $0.1) }
+    }
+
     public var keys: [String] { members.map(\.key) }
     public var count: Int { members.count }
 

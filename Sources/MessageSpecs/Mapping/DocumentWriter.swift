@@ -123,18 +123,23 @@ final class JSONTree {
 
     func sort(by schema: SchemaNode?) {
         guard let schema = schema?.resolved else { return }
-        let order = schema.properties.map(\.0)
-        members = members.enumerated().sorted { lhs, rhs in
-            let left = order.firstIndex(of: lhs.element.0) ?? Int.max, right = order.firstIndex(of: rhs.element.0) ?? Int.max
-            return left == right ? lhs.offset < rhs.offset : left < right
-        }.map(\.element)
-        for (name, child) in members { child.sort(by: schema.property(name)) }
-        for item in items ?? [] { item.sort(by: schema.items) }
+        if members.count > 1 {
+            let properties = schema.properties
+            let ranked = members.enumerated().map { offset, member in
+                (rank: properties.firstIndex { $0.0 == member.0 } ?? Int.max, offset: offset, member: member)
+            }
+            members = ranked.sorted { $0.rank == $1.rank ? $0.offset < $1.offset : $0.rank < $1.rank }.map(\.member)
+        }
+        for (name, child) in members where child.items != nil || !child.members.isEmpty { child.sort(by: schema.property(name)) }
+        if let items, !items.isEmpty {
+            let element = schema.items
+            for item in items where item.items != nil || !item.members.isEmpty { item.sort(by: element) }
+        }
     }
 
     var value: JSONValue {
         if let items { return .array(items.map(\.value)) }
         if let scalar { return scalar }
-        return .object(JSONObject(members.map { ($0.0, $0.1.value) }))
+        return .object(JSONObject(unique: members.map { ($0.0, $0.1.value) }))
     }
 }

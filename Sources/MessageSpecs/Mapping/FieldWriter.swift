@@ -7,10 +7,16 @@ struct FieldWriter {
     let outline: XSDOutline?
     let jsonSchema: JSONSchema?
 
-    func write(_ record: JSONObject, envelope: MessageEnvelope) throws(GatewayError) -> [UInt8] {
+    /// A written document: XML as its bytes, JSON as the value its bytes will spell.
+    enum Document {
+        case xml([UInt8])
+        case json(JSONValue)
+    }
+
+    func write(_ record: JSONObject, envelope: MessageEnvelope) throws(GatewayError) -> Document {
         switch spec.format {
-        case .xml: try writeXML(record, envelope: envelope)
-        case .json: try writeJSON(record, envelope: envelope)
+        case .xml: .xml(try writeXML(record, envelope: envelope))
+        case .json: .json(try writeJSON(record, envelope: envelope))
         }
     }
 
@@ -61,14 +67,14 @@ struct FieldWriter {
         }
     }
 
-    private func writeJSON(_ record: JSONObject, envelope: MessageEnvelope) throws(GatewayError) -> [UInt8] {
+    private func writeJSON(_ record: JSONObject, envelope: MessageEnvelope) throws(GatewayError) -> JSONValue {
         let root = JSONTree()
         for (path, value) in envelopeValues(envelope) + spec.constants.map({ ($0.path, $0.value) }) {
             root.descend(path.steps).scalar = .string(value)
         }
         try writeJSON(spec.fields, from: record, into: root.descend(spec.recordPath.steps))
         root.sort(by: jsonSchema?.root)
-        return JSONWriter.pretty(root.value)
+        return root.value
     }
 
     private func writeJSON(_ fields: [FieldSpec], from record: JSONObject, into object: JSONTree) throws(GatewayError) {

@@ -9,7 +9,9 @@ enum RecordDecoder {
 }
 
 /// The keys that led to a value, kept as links and spelled out only for an error: building
-/// a coding path array for every value decoded was a large part of decoding a record.
+/// a coding path array for every value decoded was a large part of decoding a record. A link is
+/// only allocated where decoding descends into an object or a list; a leaf's key stays with
+/// the container that reads it.
 private final class CodingTrail {
     let parent: CodingTrail?
     let key: CodingKey?
@@ -21,10 +23,10 @@ private final class CodingTrail {
 
     static var root: CodingTrail { CodingTrail(parent: nil, key: nil) }
 
-    func appending(_ key: CodingKey) -> CodingTrail { CodingTrail(parent: self, key: key) }
+    func appending(_ key: CodingKey?) -> CodingTrail { key.map { CodingTrail(parent: self, key: $0) } ?? self }
 
-    var path: [CodingKey] {
-        var keys: [CodingKey] = []
+    func path(then last: CodingKey? = nil) -> [CodingKey] {
+        var keys: [CodingKey] = last.map { [$0] } ?? []
         var trail: CodingTrail? = self
         while let current = trail {
             if let key = current.key { keys.append(key) }
@@ -37,40 +39,46 @@ private final class CodingTrail {
 private struct ValueDecoder: Decoder {
     let value: JSONValue
     let trail: CodingTrail
-    var codingPath: [CodingKey] { trail.path }
+    /// The key of `value` in its container, not yet linked into `trail`.
+    let key: CodingKey?
+    var codingPath: [CodingKey] { trail.path(then: key) }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(value: JSONValue, trail: CodingTrail) {
+    init(value: JSONValue, trail: CodingTrail, key: CodingKey? = nil) {
         self.value = value
         self.trail = trail
+        self.key = key
     }
 
     /// Decodes `T` from `value`; a number the spec already read becomes a DecimalNumber as it is.
-    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, trail: CodingTrail) throws -> T {
-        if case .number(let number) = value, let decimal = number as? T { return decimal }
-        return try T(from: ValueDecoder(value: value, trail: trail))
+    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, trail: CodingTrail, key: CodingKey? = nil) throws -> T {
+        if T.self == DecimalNumber.self, case .number(let number) = value { return number as! T }
+        if T.self == String.self { return try Single.string(value, codingPath: { trail.path(then: key) }) as! T }
+        return try T(from: ValueDecoder(value: value, trail: trail, key: key))
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let object) = value else { throw mismatch("an object") }
-        return KeyedDecodingContainer(Keyed(object: object, trail: trail))
+        return KeyedDecodingContainer(Keyed(object: object, trail: trail.appending(key)))
     }
 
     func unkeyedContainer() throws -> UnkeyedDecodingContainer {
         guard case .array(let elements) = value else { throw mismatch("a list") }
-        return Unkeyed(elements: elements, trail: trail)
+        return Unkeyed(elements: elements, trail: trail.appending(key))
     }
 
-    func singleValueContainer() throws -> SingleValueDecodingContainer { Single(value: value, trail: trail) }
+    func singleValueContainer() throws -> SingleValueDecodingContainer { Single(value: value, trail: trail, key: key) }
 
-    func mismatch(_ expected: String) -> DecodingError {
+    func mismatch(_ expected: String) -> DecodingError { ValueDecoder.mismatch(expected, value, codingPath) }
+
+    static func mismatch(_ expected: String, _ value: JSONValue, _ codingPath: [CodingKey]) -> DecodingError {
         .typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected), found \(value.typeName)"))
     }
 
     struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let object: JSONObject
         let trail: CodingTrail
-        var codingPath: [CodingKey] { trail.path }
+        var codingPath: [CodingKey] { trail.path() }
         var allKeys: [Key] { object.keys.compactMap(Key.init(stringValue:)) }
 
         func contains(_ key: Key) -> Bool { object[key.stringValue] != nil }
@@ -80,29 +88,48 @@ private struct ValueDecoder: Decoder {
             return value == .null
         }
 
-        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        private func value(_ key: Key) throws -> JSONValue {
             guard let value = object[key.stringValue] else {
                 throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "\(key.stringValue) is missing"))
             }
-            return try ValueDecoder.decode(type, from: value, trail: trail.appending(key))
+            return value
+        }
+
+        func decode(_ type: String.Type, forKey key: Key) throws -> String {
+            try Single.string(value(key), codingPath: { trail.path(then: key) })
+        }
+
+        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+            try ValueDecoder.decode(type, from: value(key), trail: trail, key: key)
+        }
+
+        // One lookup instead of the default's three (contains, decodeNil, decode).
+        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+            guard let value = object[key.stringValue], value != .null else { return nil }
+            return try Single.string(value, codingPath: { trail.path(then: key) })
+        }
+
+        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+            guard let value = object[key.stringValue], value != .null else { return nil }
+            return try ValueDecoder.decode(type, from: value, trail: trail, key: key)
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-            try ValueDecoder(value: object[key.stringValue] ?? .null, trail: trail.appending(key)).container(keyedBy: type)
+            try ValueDecoder(value: object[key.stringValue] ?? .null, trail: trail, key: key).container(keyedBy: type)
         }
 
         func nestedUnkeyedContainer(forKey key: Key) throws -> UnkeyedDecodingContainer {
-            try ValueDecoder(value: object[key.stringValue] ?? .null, trail: trail.appending(key)).unkeyedContainer()
+            try ValueDecoder(value: object[key.stringValue] ?? .null, trail: trail, key: key).unkeyedContainer()
         }
 
         func superDecoder() throws -> Decoder { ValueDecoder(value: .object(object), trail: trail) }
-        func superDecoder(forKey key: Key) throws -> Decoder { ValueDecoder(value: object[key.stringValue] ?? .null, trail: trail.appending(key)) }
+        func superDecoder(forKey key: Key) throws -> Decoder { ValueDecoder(value: object[key.stringValue] ?? .null, trail: trail, key: key) }
     }
 
     struct Unkeyed: UnkeyedDecodingContainer {
         let elements: [JSONValue]
         let trail: CodingTrail
-        var codingPath: [CodingKey] { trail.path }
+        var codingPath: [CodingKey] { trail.path() }
         var currentIndex = 0
         var count: Int? { elements.count }
         var isAtEnd: Bool { currentIndex >= elements.count }
@@ -116,7 +143,7 @@ private struct ValueDecoder: Decoder {
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
             guard !isAtEnd else { throw DecodingError.valueNotFound(T.self, .init(codingPath: codingPath, debugDescription: "the list ended")) }
             defer { currentIndex += 1 }
-            return try ValueDecoder.decode(type, from: elements[currentIndex], trail: trail.appending(IndexKey(currentIndex)))
+            return try ValueDecoder.decode(type, from: elements[currentIndex], trail: trail, key: IndexKey(currentIndex))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
@@ -135,40 +162,39 @@ private struct ValueDecoder: Decoder {
     struct Single: SingleValueDecodingContainer {
         let value: JSONValue
         let trail: CodingTrail
-        var codingPath: [CodingKey] { trail.path }
+        let key: CodingKey?
+        var codingPath: [CodingKey] { trail.path(then: key) }
 
         func decodeNil() -> Bool { value == .null }
 
         func decode(_ type: Bool.Type) throws -> Bool {
-            guard case .bool(let flag) = value else { throw mismatch("true or false") }
+            guard case .bool(let flag) = value else { throw ValueDecoder.mismatch("true or false", value, codingPath) }
             return flag
         }
 
-        func decode(_ type: String.Type) throws -> String {
+        func decode(_ type: String.Type) throws -> String { try Single.string(value, codingPath: { codingPath }) }
+
+        static func string(_ value: JSONValue, codingPath: () -> [CodingKey]) throws -> String {
             switch value {
             case .string(let text): return text
             // DecimalNumber decodes itself from its text.
             case .number(let number): return number.lexical
-            default: throw mismatch("a text")
+            default: throw ValueDecoder.mismatch("a text", value, codingPath())
             }
         }
 
         func decode(_ type: Int.Type) throws -> Int {
-            guard case .number(let number) = value, let integer = number.intValue else { throw mismatch("a whole number") }
+            guard case .number(let number) = value, let integer = number.intValue else { throw ValueDecoder.mismatch("a whole number", value, codingPath) }
             return integer
         }
 
         func decode(_ type: Double.Type) throws -> Double {
-            guard case .number(let number) = value, let double = Double(number.json) else { throw mismatch("a number") }
+            guard case .number(let number) = value, let double = Double(number.json) else { throw ValueDecoder.mismatch("a number", value, codingPath) }
             return double
         }
 
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            try ValueDecoder.decode(type, from: value, trail: trail)
-        }
-
-        func mismatch(_ expected: String) -> DecodingError {
-            .typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected), found \(value.typeName)"))
+            try ValueDecoder.decode(type, from: value, trail: trail, key: key)
         }
     }
 }

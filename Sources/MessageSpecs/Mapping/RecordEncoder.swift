@@ -5,24 +5,40 @@ import GatewayCore
 enum RecordEncoder {
     static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
         let root = Slot()
-        try value.encode(to: ValueEncoder(slot: root, codingPath: []))
+        try ValueEncoder.encode(value, into: root, trail: [])
         return root.value
     }
 }
 
 /// A place being filled: the encoder's containers hand out slots and read them back at the end.
+/// A scalar member is stored as its value; only objects and lists need a slot of their own.
 private final class Slot {
+    enum Child {
+        case value(JSONValue)
+        case slot(Slot)
+
+        var value: JSONValue {
+            switch self {
+            case .value(let value): value
+            case .slot(let slot): slot.value
+            }
+        }
+    }
+
     var scalar: JSONValue = .null
-    var members: [(String, Slot)]?
-    var elements: [Slot]?
+    var members: [(String, Child)]?
+    var elements: [Child]?
 
     var value: JSONValue {
-        if let members { return .object(JSONObject(members.map { ($0.0, $0.1.value) })) }
+        // A Codable type encodes each key once.
+        if let members { return .object(JSONObject(unique: members.map { ($0.0, $0.1.value) })) }
         if let elements { return .array(elements.map(\.value)) }
         return scalar
     }
 }
 
+/// Canonical records never ask an encoder for its coding path, so it is kept as the keys of
+/// the containers only, not extended for every value.
 private struct ValueEncoder: Encoder {
     let slot: Slot
     let codingPath: [CodingKey]
@@ -40,27 +56,49 @@ private struct ValueEncoder: Encoder {
 
     func singleValueContainer() -> SingleValueEncodingContainer { Single(slot: slot, codingPath: codingPath) }
 
-    static func encode<T: Encodable>(_ value: T, into slot: Slot, codingPath: [CodingKey]) throws {
-        if let number = value as? DecimalNumber {
-            slot.scalar = .number(number)
+    /// The value of `value` when it is a scalar the tree holds as it is.
+    static func scalar<T: Encodable>(_ value: T) -> JSONValue? {
+        if T.self == String.self { return .string(value as! String) }
+        if T.self == DecimalNumber.self { return .number(value as! DecimalNumber) }
+        if T.self == Int.self { return .number(DecimalNumber(value as! Int)) }
+        if T.self == Bool.self { return .bool(value as! Bool) }
+        return nil
+    }
+
+    static func encode<T: Encodable>(_ value: T, into slot: Slot, trail: [CodingKey]) throws {
+        if let scalar = scalar(value) {
+            slot.scalar = scalar
         } else {
-            try value.encode(to: ValueEncoder(slot: slot, codingPath: codingPath))
+            try value.encode(to: ValueEncoder(slot: slot, codingPath: trail))
         }
+    }
+
+    /// `value` as a child of a container: a scalar directly, anything else in a slot of its own.
+    static func child<T: Encodable>(_ value: T, trail: [CodingKey], key: CodingKey) throws -> Slot.Child {
+        if let scalar = scalar(value) { return .value(scalar) }
+        let slot = Slot()
+        try value.encode(to: ValueEncoder(slot: slot, codingPath: trail + [key]))
+        return .slot(slot)
     }
 
     struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let slot: Slot
         let codingPath: [CodingKey]
 
+        private func append(_ key: Key, _ child: Slot.Child) { slot.members?.append((key.stringValue, child)) }
+
         private func child(_ key: Key) -> Slot {
             let child = Slot()
-            slot.members?.append((key.stringValue, child))
+            append(key, .slot(child))
             return child
         }
 
-        mutating func encodeNil(forKey key: Key) throws { child(key).scalar = .null }
+        mutating func encodeNil(forKey key: Key) throws { append(key, .value(.null)) }
+        mutating func encode(_ value: String, forKey key: Key) throws { append(key, .value(.string(value))) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { append(key, .value(.bool(value))) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { append(key, .value(.number(DecimalNumber(value)))) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            try ValueEncoder.encode(value, into: child(key), codingPath: codingPath + [key])
+            append(key, try ValueEncoder.child(value, trail: codingPath, key: key))
         }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
             ValueEncoder(slot: child(key), codingPath: codingPath + [key]).container(keyedBy: keyType)
@@ -79,13 +117,14 @@ private struct ValueEncoder: Encoder {
 
         private func child() -> Slot {
             let child = Slot()
-            slot.elements?.append(child)
+            slot.elements?.append(.slot(child))
             return child
         }
 
-        mutating func encodeNil() throws { child().scalar = .null }
+        mutating func encodeNil() throws { slot.elements?.append(.value(.null)) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            try ValueEncoder.encode(value, into: child(), codingPath: codingPath + [IndexKey(count)])
+            let element = try ValueEncoder.child(value, trail: codingPath, key: IndexKey(count))
+            slot.elements?.append(element)
         }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
             ValueEncoder(slot: child(), codingPath: codingPath).container(keyedBy: keyType)
@@ -102,6 +141,6 @@ private struct ValueEncoder: Encoder {
         mutating func encode(_ value: Bool) throws { slot.scalar = .bool(value) }
         mutating func encode(_ value: String) throws { slot.scalar = .string(value) }
         mutating func encode(_ value: Int) throws { slot.scalar = .number(DecimalNumber(value)) }
-        mutating func encode<T: Encodable>(_ value: T) throws { try ValueEncoder.encode(value, into: slot, codingPath: codingPath) }
+        mutating func encode<T: Encodable>(_ value: T) throws { try ValueEncoder.encode(value, into: slot, trail: codingPath) }
     }
 }

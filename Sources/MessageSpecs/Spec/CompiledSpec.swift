@@ -33,10 +33,17 @@ public final class CompiledSpec: Sendable {
         }
     }
 
-    /// Writes a record (already encoded) as this message.
-    public func render(_ record: JSONValue, envelope: MessageEnvelope) throws(GatewayError) -> [UInt8] {
+    /// Writes a record (already encoded) as this message, with the errors its schema finds in it.
+    /// A JSON message is checked as the value its bytes spell, an XML message as its bytes parsed.
+    func render(_ record: JSONValue, envelope: MessageEnvelope, parser: HardenedXMLParser) throws(GatewayError) -> (bytes: [UInt8], errors: [ErrorDetail]) {
         guard case .object(let object) = record else { throw GatewayError(.internalError, "A record must be an object.") }
-        return try FieldWriter(spec: spec, outline: outline, jsonSchema: jsonSchema).write(object, envelope: envelope)
+        switch try FieldWriter(spec: spec, outline: outline, jsonSchema: jsonSchema).write(object, envelope: envelope) {
+        case .json(let value):
+            return (JSONWriter.pretty(value), schemaErrors(.json(value)))
+        case .xml(let bytes):
+            let parsed = try parser.parse(bytes)
+            return (bytes, schemaErrors(.xml(parsed)))
+        }
     }
 }
 

@@ -97,9 +97,8 @@ public struct Translator: Sendable {
         var envelope = hints
         envelope.messageId = ids.next()
         envelope.sentAt = VietnamTime.timestamp(clock.now())
-        let bytes = try compiled.render(record, envelope: envelope)
         // Nothing leaves the gateway that the receiving partner's schema would refuse.
-        let errors = compiled.schemaErrors(try registry.parse(bytes, parser: HardenedXMLParser()))
+        let (bytes, errors) = try compiled.render(record, envelope: envelope, parser: HardenedXMLParser())
         guard errors.isEmpty else {
             throw GatewayError(.internalError, "The translation to \(compiled.spec.key) is not valid against its schema: \(errors[0].sentence)",
                                details: errors)
