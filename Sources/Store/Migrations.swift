@@ -4,7 +4,10 @@ import SQLKit
 /// The store's schema, versioned in code: each migration runs once, in order, in a transaction
 /// of its own, and `schema_migrations` records which have run. A new version appends a migration;
 /// a migration that has run is never changed.
-enum Migrations {
+public enum Migrations {
+    /// The schema versions this release brings a database to.
+    public static var versions: [Int] { all.map(\.version) }
+
     struct Migration: Sendable {
         let version: Int
         let name: String
@@ -196,13 +199,13 @@ enum Migrations {
     }
 
     static func run(on backend: SQLBackend) async throws {
-        try await backend.transaction { db in
-            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
-        }
         for migration in all {
             try await backend.transaction { db in
-                // Several gateway processes starting together on one PostgreSQL migrate one at a time.
+                // Several gateway processes starting together on one PostgreSQL migrate one at a
+                // time, the bookkeeping table's creation included (two CREATE TABLE IF NOT EXISTS
+                // at once can both try to create it).
                 if backend.dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7301)").run() }
+                try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
                 let applied = try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").first()
                 guard applied == nil else { return }
                 for statement in migration.statements(backend) { try await db.raw(SQLQueryString(statement)).run() }

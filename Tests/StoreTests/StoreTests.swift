@@ -45,10 +45,46 @@ import TestSupport
     func migrationsRunOnceAndTheSchemaIsVersioned(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store, _ in
             #expect(try await store.schemaVersions() == [1, 2, 3, 4])
+            #expect(Migrations.versions == [1, 2, 3, 4])
             let again = try await GatewayStore.open(store.location)
             #expect(try await again.schemaVersions() == [1, 2, 3, 4])
             await again.close()
         }
+    }
+
+    /// Several gateway processes started together on an empty PostgreSQL database all come up:
+    /// the migrations, their bookkeeping table included, run one process at a time.
+    @Test func instancesStartedTogetherOnAnEmptyDatabaseAllComeUp() async throws {
+        let trials = 10, instances = 3
+        var up = 0, failed: [String] = []
+        for _ in 0..<trials {
+            let url = try TestPostgres.freshDatabase("together")
+            let results = await withTaskGroup(of: Result<[Int], GatewayError>.self) { group in
+                for _ in 0..<instances {
+                    group.addTask {
+                        do throws(GatewayError) {
+                            let store = try await GatewayStore.open(.postgres(url: url))
+                            let versions = try await store.schemaVersions()
+                            await store.close()
+                            return .success(versions)
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            for result in results {
+                switch result {
+                case .success(let versions) where versions == Migrations.versions: up += 1
+                case .success(let versions): failed.append("schema \(versions)")
+                case .failure(let error): failed.append(error.message)
+                }
+            }
+        }
+        print("instances started together on an empty database: \(trials) trials of \(instances), \(up) up, \(failed.count) failed")
+        #expect(failed.isEmpty, "\(failed.prefix(3))")
+        #expect(up == trials * instances)
     }
 
     @Test(arguments: Backend.allCases)
