@@ -107,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayCLITests",
-            dependencies: ["gateway", "Store", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
+            dependencies: ["gateway", "Store", "Signatures", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
         ),
         .target(name: "TestSupport", dependencies: ["GatewayCore", .product(name: "Hummingbird", package: "hummingbird")], path: "Tests/TestSupport"),
     ]

@@ -56,7 +56,14 @@ enum AuditChain {
 
     /// Walks the chain from the first row; the first row that was edited or removed, or nil.
     static func verify(on db: any SQLDatabase) async throws -> AuditVerification {
-        let rows = try await db.raw("SELECT sequence, at, kind, subject, detail, previous_hash, hash FROM audit_events ORDER BY sequence").all()
+        // The head first: events appended while the chain is walked (a gateway in service) come
+        // after it and are left for the next walk.
+        let head = try await db.raw("SELECT sequence, hash FROM audit_head WHERE id = 1").first()
+        let headSequence = try head?.decode(column: "sequence", as: Int64.self) ?? 0
+        let headHash = try head?.decode(column: "hash", as: String.self) ?? genesis
+        let rows = try await db.raw("""
+            SELECT sequence, at, kind, subject, detail, previous_hash, hash FROM audit_events WHERE sequence <= \(bind: headSequence) ORDER BY sequence
+            """).all()
         var expectedSequence: Int64 = 1
         var previousHash = genesis
         for row in rows {
@@ -76,9 +83,6 @@ enum AuditChain {
             previousHash = recorded
             expectedSequence += 1
         }
-        let head = try await db.raw("SELECT sequence, hash FROM audit_head WHERE id = 1").first()
-        let headSequence = try head?.decode(column: "sequence", as: Int64.self) ?? 0
-        let headHash = try head?.decode(column: "hash", as: String.self) ?? genesis
         if headSequence != expectedSequence - 1 || headHash != previousHash {
             return AuditVerification(rows: rows.count, problem: headSequence >= expectedSequence
                 ? .removed(sequence: expectedSequence) : .edited(sequence: max(expectedSequence - 1, 1)))

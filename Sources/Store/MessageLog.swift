@@ -21,6 +21,11 @@ extension GatewayStore {
                        events: [CaseEvent] = [], updates: [CaseUpdate] = [], items: [CaseItem] = []) async throws(GatewayError) -> Acceptance {
         let dialect = backend.dialect
         return try await run("storing message \(inbound.id)") { db in
+            // A retransmission racing its original waits here for the original's transaction,
+            // then finds it: only requests with the same key take turns.
+            if dialect == .postgres {
+                try await db.raw("SELECT pg_advisory_xact_lock(7304, hashtext(\(bind: "\(inbound.partner) \(inbound.idempotencyKey)")))").run()
+            }
             if let first = try await Self.message(direction: .inbound, partner: inbound.partner, key: inbound.idempotencyKey, on: db) {
                 return first.digest == inbound.digest ? .duplicate(first) : .conflict(first)
             }

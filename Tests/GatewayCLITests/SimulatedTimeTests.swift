@@ -10,7 +10,7 @@ import TestSupport
         let moit = try await FakePartner.start(answering: [202])
         defer { moit.stop() }
         let database = "sqlite:" + temporaryDirectory("simulated") + "/gateway.sqlite"
-        let server = try RestartSafetyTests.Server(database: database, moitURL: moit.url,
+        let server = try ServeProcess(database: database, moitURL: moit.url,
                                                    arguments: ["--simulated-time", "2025-02-25T09:00:00+07:00"])
         defer { server.kill(SIGTERM) }
         try await server.waitUntilHealthy()
@@ -19,7 +19,7 @@ import TestSupport
         #expect(status["status"] == "ok")
         #expect(status["warning"]?.contains("simulated clock started at 2025-02-25T09:00:00+07:00") == true, "\(status)")
 
-        let (code, receipt) = try await server.answer(try RestartSafetyTests.application(900), as: "customs-core")
+        let (code, receipt) = try await server.answer(try ServeProcess.application(900), as: "customs-core")
         #expect(code == 202)
         let payload = String(decoding: receipt, as: UTF8.self).split(separator: ".").dropFirst().first.map(String.init) ?? ""
         let padded = payload.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")

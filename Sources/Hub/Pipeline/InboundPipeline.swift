@@ -134,7 +134,14 @@ public struct InboundPipeline: Sendable {
         while true {
             do {
                 return try await accept(message, body: body, id: inboundId, key: key, verified: verified, from: partner, step: step, context: context)
-            } catch where error.code == .caseChanged && attempt < Self.reconsiderations {
+            } catch {
+                // The same message sent again while this one was decided (a client that timed
+                // out and retried) may have been stored first; the case it changed then refuses
+                // this one. The sender gets the first one's receipt, not a refusal of a stored message.
+                if let first = try await store.inbound(partner: partner.id, idempotencyKey: key) {
+                    return try await answer(toRepeated: first, digest: refusal.digest, step: step, context: context)
+                }
+                guard error.code == .caseChanged && attempt < Self.reconsiderations else { throw error }
                 attempt += 1
                 // Another message about the case was stored first: decide again on the case as it
                 // now is, after a pause that spreads out a crowd of them (many declarations
