@@ -8,6 +8,8 @@ import Synchronization
 /// What the worker needs to know about partners, without knowing the hub: where a message goes,
 /// when a failed one is tried again, and what a successful delivery changes in a case.
 public protocol DeliveryPlan: Sendable {
+    /// The partners messages are delivered to: each gets a lane of its own.
+    var receivers: [String] { get }
     /// The request that delivers `message`, or nil when its partner has no endpoint.
     func request(for message: StoredMessage) -> HTTPPoster.Request?
     /// The delay before the next attempt after `attempt` failed transiently, or nil to dead-letter.
@@ -37,21 +39,27 @@ public struct DeliveryConsequences: Sendable {
 /// on the delivery threads with the identical stored bytes, and records every attempt. 2xx is
 /// delivered; 429, 5xx, timeouts and connection errors are retried per the partner's policy,
 /// then dead-lettered; any other answer is final.
+///
+/// Each partner has a lane of its own with at most `perPartner` deliveries in flight, claimed
+/// as slots free up: a partner that hangs or fails holds its own lane's slots, never another's.
 public final class OutboxWorker: Sendable {
     let store: GatewayStore
     let plan: any DeliveryPlan
     let threads: DeliveryThreads
     let poster: HTTPPoster
     let clock: any GatewayClock
-    let name: String
-    let batch: Int
+    /// Unique to this process: two instances on one host, or one restarted, never share claims.
+    public let name: String
+    let perPartner: Int
     let lease: TimeInterval
     let logger: Logger
     let metrics: any MetricsFactory
-    private let wakeups = Mutex<[CheckedContinuation<Void, Never>]>([])
+    private let doorbells = Mutex<[Doorbell]>([])
 
+    /// `threads` must hold `perPartner` threads for each lane (`DeliveryThreads(count:)` with
+    /// `lanes(perPartner:)`), so that no lane waits for a thread another lane holds.
     public init(store: GatewayStore, plan: any DeliveryPlan, threads: DeliveryThreads, clock: any GatewayClock = SystemClock(),
-                name: String = "gateway@\(ProcessInfo.processInfo.hostName)", batch: Int = 16, lease: TimeInterval = 120,
+                name: String = OutboxWorker.uniqueName(), perPartner: Int = 8, lease: TimeInterval = 30,
                 logger: Logger = Logger(label: "gateway.delivery"), metrics: any MetricsFactory = MetricsSystem.factory) {
         self.store = store
         self.plan = plan
@@ -59,58 +67,103 @@ public final class OutboxWorker: Sendable {
         poster = HTTPPoster()
         self.clock = clock
         self.name = name
-        self.batch = batch
+        self.perPartner = perPartner
         self.lease = lease
         self.logger = logger
         self.metrics = metrics
     }
 
-    /// Delivers until the task is cancelled: a round whenever messages were accepted (`wake`)
-    /// or `interval` has passed (retries that came due, leases of dead workers). Cancelling lets
-    /// the current round finish.
+    /// `gateway@HOST/PID-RANDOM`: readable in the outbox's `claimed_by`, and never the name of
+    /// another process.
+    public static func uniqueName() -> String {
+        "gateway@\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+    }
+
+    /// The lanes the worker runs: one per partner of the plan, and one for messages to partners
+    /// the configuration no longer has.
+    var scopes: [DeliveryScope] { plan.receivers.map { .partner($0) } + [.partnersOtherThan(plan.receivers)] }
+
+    /// The delivery threads a plan's lanes need.
+    public static func threads(for plan: any DeliveryPlan, perPartner: Int) -> Int { (plan.receivers.count + 1) * perPartner }
+
+    /// Delivers until the task is cancelled: each lane claims whenever messages were accepted
+    /// (`wake`), a delivery of its own finished, or `interval` has passed (retries that came due,
+    /// leases of dead workers). Cancelling lets the deliveries in flight finish and be recorded,
+    /// then hands back any claim still held.
     public func run(interval: Duration = .milliseconds(500)) async {
-        // What this worker held when it last stopped goes out again first.
-        do {
-            try await store.releaseClaims(of: name)
-        } catch {
-            logger.error("Cannot release the claims of the previous run: \(error)")
+        // Not cancelled with the worker: claims are renewed until the last delivery is recorded.
+        let renewing = Task { await renewClaims() }
+        await withDiscardingTaskGroup { group in
+            for scope in scopes {
+                group.addTask { await self.lane(scope, interval: interval) }
+            }
         }
-        while !Task.isCancelled {
+        renewing.cancel()
+        await renewing.value
+        let store = store, name = name, logger = logger
+        await Task {
             do {
-                // A round is not cancelled with the worker: stopping waits for the deliveries in
-                // flight and records them (the store refuses work in a cancelled task).
-                let round = Task { try await self.deliverDue() }
-                if try await round.value == 0 { await sleep(upTo: interval) }
+                try await store.releaseClaims(of: name)
             } catch {
-                logger.error("Delivery round failed: \(error)")
-                await sleep(upTo: interval)
+                logger.error("Cannot hand back the claims of \(name): \(error); their lease puts them back")
+            }
+        }.value
+    }
+
+    private func lane(_ scope: DeliveryScope, interval: Duration) async {
+        let doorbell = Doorbell()
+        doorbells.withLock { $0.append(doorbell) }
+        let inFlight = InFlight()
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                let free = perPartner - inFlight.count.load(ordering: .relaxed)
+                var claimed = 0
+                if free > 0 {
+                    do {
+                        let deliveries = try await store.claimDeliveries(worker: name, now: clock.now(), lease: lease, limit: free, scope: scope)
+                        claimed = deliveries.count
+                        inFlight.count.add(claimed, ordering: .relaxed)
+                        for delivery in deliveries {
+                            group.addTask {
+                                // A delivery is not cancelled with the worker: stopping waits for
+                                // it and records it (the store refuses work in a cancelled task).
+                                await Task { await self.deliver(delivery) }.value
+                                inFlight.count.subtract(1, ordering: .relaxed)
+                                doorbell.ring()
+                            }
+                        }
+                    } catch {
+                        if !Task.isCancelled { logger.error("Claiming deliveries (\(scope)) failed: \(error)") }
+                    }
+                }
+                // A full claim may have left more due messages: claim again at once if slots are free.
+                if claimed == free && claimed > 0 { continue }
+                await doorbell.wait(upTo: interval)
             }
         }
     }
 
-    /// Tells a waiting worker that new messages are in the outbox.
+    private func renewClaims() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(lease / 3))
+            do {
+                try await store.renewClaims(of: name, until: clock.now().addingTimeInterval(lease))
+            } catch {
+                if !Task.isCancelled { logger.error("Cannot renew the claims of \(name): \(error)") }
+            }
+        }
+    }
+
+    /// Tells the waiting lanes that new messages are in the outbox.
     public func wake() {
-        let waiting = wakeups.withLock { waiting in
-            defer { waiting.removeAll() }
-            return waiting
-        }
-        for continuation in waiting { continuation.resume() }
+        for doorbell in doorbells.withLock({ $0 }) { doorbell.ring() }
     }
 
-    private func sleep(upTo interval: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: interval) }
-            group.addTask { await withCheckedContinuation { continuation in self.wakeups.withLock { $0.append(continuation) } } }
-            await group.next()
-            group.cancelAll()
-            wake()
-        }
-    }
-
-    /// One round: claims what is due now and delivers it; the number of messages attempted.
+    /// One round over every partner (tests and tools): claims what is due now and delivers it;
+    /// the number of messages attempted.
     @discardableResult
-    public func deliverDue() async throws(GatewayError) -> Int {
-        let deliveries = try await store.claimDeliveries(worker: name, now: clock.now(), lease: lease, limit: batch)
+    public func deliverDue(limit: Int = 16) async throws(GatewayError) -> Int {
+        let deliveries = try await store.claimDeliveries(worker: name, now: clock.now(), lease: lease, limit: limit)
         await withTaskGroup(of: Void.self) { group in
             for delivery in deliveries {
                 group.addTask { await self.deliver(delivery) }
@@ -167,6 +220,9 @@ public final class OutboxWorker: Sendable {
             return true
         } catch where error.code == .caseChanged {
             return false
+        } catch where error.code == .claimLost {
+            logger.warning("\(error.message)")
+            return true
         } catch {
             logger.error("Cannot record the delivery of \(delivery.message.id): \(error)")
             return true
@@ -187,4 +243,9 @@ public final class OutboxWorker: Sendable {
         }
         return .retry(at: now.addingTimeInterval(delay), httpStatus: response.status, error: error)
     }
+}
+
+/// A lane's deliveries in flight, counted by the lane and its delivery tasks.
+private final class InFlight: Sendable {
+    let count = Atomic<Int>(0)
 }

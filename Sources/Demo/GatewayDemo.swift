@@ -46,8 +46,9 @@ public struct GatewayDemo {
         let partners = try PartnerRegistry(directory: root + "/Partners", specs: specs, environment: environment)
         let store = try await GatewayStore.open(.sqlite(path: database))
         let runtime = try FlowRuntime(specs: specs, partners: partners, store: store)
-        let threads = DeliveryThreads(count: 4)
-        let worker = OutboxWorker(store: store, plan: PartnerDeliveryPlan(runtime: runtime), threads: threads, logger: DemoPrinter.quietLogger)
+        let plan = PartnerDeliveryPlan(runtime: runtime)
+        let threads = DeliveryThreads(count: OutboxWorker.threads(for: plan, perPartner: 2))
+        let worker = OutboxWorker(store: store, plan: plan, threads: threads, perPartner: 2, logger: DemoPrinter.quietLogger)
         let folder = root + "/Certificates/demo/gateway"
         let receipts = try MessageSigner(keyFile: folder + "/key.pem", certificateFile: folder + "/cert.pem", chainFile: folder + "/chain.pem")
         let pipeline = try InboundPipeline(runtime: runtime, receiptSigner: receipts, onQueued: { worker.wake() })

@@ -15,10 +15,20 @@ public enum OutboxState: String, Sendable, Codable {
     case dead
 }
 
-/// A message claimed for delivery, with the number its next attempt will have.
+/// A message claimed for delivery, with the number its next attempt will have and the worker
+/// that holds the claim (only that worker's attempt is recorded).
 public struct Delivery: Sendable, Equatable {
     public let message: StoredMessage
     public let attempt: Int
+    public let worker: String
+}
+
+/// Which messages a claim takes: every partner's, one partner's (a delivery lane), or those of
+/// partners no lane serves (a partner removed from the configuration).
+public enum DeliveryScope: Sendable, Hashable {
+    case all
+    case partner(String)
+    case partnersOtherThan([String])
 }
 
 /// What one delivery attempt came to, and what happens next.
@@ -89,12 +99,20 @@ extension GatewayStore {
 
     /// Claims up to `limit` messages due for delivery at `now`, for `lease` seconds. Of the messages
     /// about one business object only the oldest undelivered one is ever claimed (world §1.4);
-    /// a claim whose worker died is taken over when its lease has run out.
-    public func claimDeliveries(worker: String, now: Date, lease: TimeInterval, limit: Int) async throws(GatewayError) -> [Delivery] {
+    /// a claim whose worker died is taken over by another worker when its lease has run out.
+    /// On PostgreSQL, claims of several instances skip each other's rows instead of taking turns.
+    public func claimDeliveries(worker: String, now: Date, lease: TimeInterval, limit: Int,
+                                scope: DeliveryScope = .all) async throws(GatewayError) -> [Delivery] {
         let dialect = backend.dialect
         return try await run("claiming deliveries") { db in
-            if dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7303)").run() }
             let time = StoreTime.milliseconds(now)
+            let partners: SQLQueryString = switch scope {
+            case .all: ""
+            case .partner(let partner): "AND o.partner = \(bind: partner)"
+            case .partnersOtherThan(let served) where served.isEmpty: ""
+            case .partnersOtherThan(let served): "AND o.partner NOT IN \(Self.list(served))"
+            }
+            let locking: SQLQueryString = dialect == .postgres ? "FOR UPDATE OF o SKIP LOCKED" : ""
             // Two lookups, so that each walks one index in its order and stops at the limit: the
             // due messages by due time (an outbox with a backlog of thousands is not read and
             // sorted whole at every round), after the claims whose lease ran out.
@@ -103,16 +121,17 @@ extension GatewayStore {
                             WHERE e.partner = o.partner AND e.business_key = o.business_key
                               AND e.sequence < o.sequence AND e.state IN ('pending', 'delivering'))
                 """)
+            // A worker does not take over its own claims: it renews them while it delivers.
             var rows = try await db.raw("""
                 SELECT o.message_id, o.attempts FROM outbox o
-                WHERE o.state = 'delivering' AND o.claimed_until < \(bind: time) AND \(ready)
-                ORDER BY o.sequence LIMIT \(unsafeRaw: String(limit))
+                WHERE o.state = 'delivering' AND o.claimed_until < \(bind: time) AND o.claimed_by <> \(bind: worker) \(partners) AND \(ready)
+                ORDER BY o.sequence LIMIT \(unsafeRaw: String(limit)) \(locking)
                 """).all()
             if rows.count < limit {
                 rows += try await db.raw("""
                     SELECT o.message_id, o.attempts FROM outbox o
-                    WHERE o.state = 'pending' AND o.next_attempt_at <= \(bind: time) AND \(ready)
-                    ORDER BY o.next_attempt_at, o.sequence LIMIT \(unsafeRaw: String(limit - rows.count))
+                    WHERE o.state = 'pending' AND o.next_attempt_at <= \(bind: time) \(partners) AND \(ready)
+                    ORDER BY o.next_attempt_at, o.sequence LIMIT \(unsafeRaw: String(limit - rows.count)) \(locking)
                     """).all()
             }
             guard !rows.isEmpty else { return [] }
@@ -130,7 +149,7 @@ extension GatewayStore {
                 """).run()
             let messages = try await db.raw("SELECT * FROM messages WHERE id IN \(Self.list(ids))").all().map(Self.decode)
             let byId = Dictionary(uniqueKeysWithValues: messages.map { ($0.id, $0) })
-            let deliveries = ids.compactMap { id in byId[id].map { Delivery(message: $0, attempt: (attempts[id] ?? 0) + 1) } }
+            let deliveries = ids.compactMap { id in byId[id].map { Delivery(message: $0, attempt: (attempts[id] ?? 0) + 1, worker: worker) } }
             return deliveries
         }
     }
@@ -151,21 +170,27 @@ extension GatewayStore {
             case .retry(_, let status, let error), .deadLetter(let status, let error): (status, error, nil)
             }
             let end = StoreTime.milliseconds(startedAt) + Int64(duration * 1000)
-            try await db.raw("""
-                INSERT INTO delivery_attempts (message_id, attempt, started_at, duration_ms, http_status, outcome, error, response)
-                VALUES (\(bind: id), \(bind: delivery.attempt), \(bind: StoreTime.milliseconds(startedAt)), \(bind: Int64(duration * 1000)),
-                        \(bind: status), \(bind: outcome.name), \(bind: error), \(bind: response.map { Data($0) }))
-                """).run()
             let (state, next): (OutboxState, Int64) = switch outcome {
             case .delivered: (.delivered, end)
             case .retry(let at, _, _): (.pending, StoreTime.milliseconds(at))
             case .failed: (.failed, end)
             case .deadLetter: (.dead, end)
             }
-            try await db.raw("""
+            // Fenced: only the worker that still holds the claim records; one whose lease ran out
+            // and was taken over leaves the message to its successor.
+            let held = try await db.raw("""
                 UPDATE outbox SET state = \(bind: state.rawValue), attempts = \(bind: delivery.attempt), next_attempt_at = \(bind: next),
                     claimed_by = NULL, claimed_until = NULL, last_error = \(bind: error), updated_at = \(bind: end)
-                WHERE message_id = \(bind: id)
+                WHERE message_id = \(bind: id) AND state = 'delivering' AND claimed_by = \(bind: delivery.worker)
+                RETURNING message_id
+                """).all()
+            guard !held.isEmpty else {
+                throw GatewayError(.claimLost, "The claim of \(delivery.worker) on \(id) ran out and another worker holds it: this attempt is not recorded.")
+            }
+            try await db.raw("""
+                INSERT INTO delivery_attempts (message_id, attempt, started_at, duration_ms, http_status, outcome, error, response)
+                VALUES (\(bind: id), \(bind: delivery.attempt), \(bind: StoreTime.milliseconds(startedAt)), \(bind: Int64(duration * 1000)),
+                        \(bind: status), \(bind: outcome.name), \(bind: error), \(bind: response.map { Data($0) }))
                 """).run()
             try await db.raw("""
                 UPDATE messages SET status = \(bind: state.rawValue.uppercased()), receipt = \(bind: response.map { Data($0) })
@@ -198,9 +223,20 @@ extension GatewayStore {
         }
     }
 
-    /// Gives back the claims a worker held when it stopped (or was killed): its messages are
-    /// delivered again at once rather than when their lease runs out. Partners recognise the
-    /// repeated bytes by their idempotency key.
+    /// Extends the claims `worker` holds (the deliveries it has in flight) to `until`: a lease
+    /// short enough for a dead worker's messages to be taken over soon, long enough for a slow partner.
+    public func renewClaims(of worker: String, until: Date) async throws(GatewayError) {
+        try await run("renewing the claims of \(worker)") { db in
+            try await db.raw("""
+                UPDATE outbox SET claimed_until = \(bind: StoreTime.milliseconds(until))
+                WHERE state = 'delivering' AND claimed_by = \(bind: worker)
+                """).run()
+        }
+    }
+
+    /// Gives back the claims a worker still holds when it stops: its messages are delivered
+    /// again at once by any instance rather than when their lease runs out. Partners recognise
+    /// the repeated bytes by their idempotency key.
     public func releaseClaims(of worker: String) async throws(GatewayError) {
         try await run("releasing the claims of \(worker)") { db in
             try await db.raw("""

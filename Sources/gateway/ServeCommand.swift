@@ -37,8 +37,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The message specs directory.")
     var specs = "MessageSpecs"
 
-    @Option(name: .long, help: "Threads that deliver outbound messages (each holds one HTTP request at a time).")
+    @Option(name: .long, help: "Deliveries in flight to each partner at most (each holds a thread and one HTTP request).")
     var deliveryThreads = 8
+
+    @Option(name: .long, help: "Seconds a delivery claim lasts unless renewed: after a crash, another instance delivers the claimed messages once it ran out.")
+    var deliveryLease: Double = 30
 
     @Option(name: .long, help: "The folder of the gateway's own receipt key (key.pem, cert.pem, chain.pem).")
     var receiptKey = "Certificates/demo/gateway"
@@ -74,8 +77,10 @@ struct ServeCommand: AsyncParsableCommand {
             let runtime = try FlowRuntime(specs: registry, partners: partnerRegistry, store: store, clock: clock)
             let filled = try await LicenceFactsBackfill(runtime: runtime).run()
             if !filled.isEmpty { logger.info("Filled the case facts of \(filled.count) licences from their history (once, after the upgrade)") }
-            let outboxWorker = OutboxWorker(store: store, plan: PartnerDeliveryPlan(runtime: runtime),
-                                            threads: DeliveryThreads(count: deliveryThreads), clock: clock)
+            let plan = PartnerDeliveryPlan(runtime: runtime)
+            let outboxWorker = OutboxWorker(store: store, plan: plan,
+                                            threads: DeliveryThreads(count: OutboxWorker.threads(for: plan, perPartner: deliveryThreads)),
+                                            clock: clock, perPartner: deliveryThreads, lease: deliveryLease)
             worker = outboxWorker
             pipeline = try InboundPipeline(runtime: runtime, receiptSigner: signer, onQueued: { outboxWorker.wake() })
             logger.info("Loaded \(registry.specs.count) message specs and \(partnerRegistry.partners.count) partners; store \(store.location); memory allocator \(MemoryAllocator.description)")

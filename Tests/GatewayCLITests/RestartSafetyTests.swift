@@ -11,7 +11,8 @@ import TestSupport
         // MOIT hangs: the first gateway holds the deliveries in flight when it is killed.
         let hanging = try await FakePartner.start(answering: [202], delay: .seconds(30))
         defer { hanging.stop() }
-        let first = try ServeProcess(database: database, moitURL: hanging.url)
+        // A short lease: the killed instance cannot hand its claims back, so they run out.
+        let first = try ServeProcess(database: database, moitURL: hanging.url, arguments: ["--delivery-lease", "2"])
         try await first.waitUntilHealthy()
         var bodies: [[UInt8]] = []
         for index in 0..<12 {
@@ -24,9 +25,11 @@ import TestSupport
 
         let moit = try await FakePartner.start(answering: [202])
         defer { moit.stop() }
-        let second = try ServeProcess(database: database, moitURL: moit.url)
+        let second = try ServeProcess(database: database, moitURL: moit.url, arguments: ["--delivery-lease", "2"])
         try await second.waitUntilHealthy()
-        for _ in 0..<150 where moit.deliveries.count < 12 {
+        // Bounded by MOIT's retry delay (30 s): on a loaded machine the first gateway's attempts
+        // may time out (10 s) before it is killed, and are then due only after that delay.
+        for _ in 0..<450 where moit.deliveries.count < 12 {
             try await Task.sleep(for: .milliseconds(100))
         }
         second.kill(SIGTERM)

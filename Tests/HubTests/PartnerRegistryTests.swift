@@ -121,7 +121,9 @@ import TestSupport
         #expect(policy.delay(after: 1, elapsed: 0, jitter: 0) == 30)
         #expect(policy.delay(after: 2, elapsed: 30, jitter: 0) == 60)
         #expect(policy.delay(after: 5, elapsed: 300, jitter: 0) == 120, "the last delay repeats")
-        #expect(policy.delay(after: 6, elapsed: 500, jitter: 0) == nil, "no attempt after giveUpAfter")
+        #expect(policy.delay(after: 6, elapsed: 500, jitter: 0) == 100, "the last attempt is at giveUpAfter, not before")
+        #expect(policy.delay(after: 7, elapsed: 600, jitter: 0) == nil, "no attempt after giveUpAfter")
+        #expect(policy.delay(after: 7, elapsed: 599.5, jitter: 0) == 0.5)
         let jittered = policy.delay(after: 1, elapsed: 0) ?? 0
         #expect(jittered >= 30 && jittered <= 33)
     }

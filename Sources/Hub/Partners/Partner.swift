@@ -103,11 +103,12 @@ public struct RetryPolicy: Sendable, Equatable {
         self.giveUpAfter = giveUpAfter
     }
 
-    /// The delay before attempt `attempt + 1` after `attempt` failed, or nil when the policy gives up.
+    /// The delay before attempt `attempt + 1` after `attempt` failed, or nil when the policy gives
+    /// up: only once `giveUpAfter` has passed. A delay that would pass it is shortened, so the
+    /// last attempt is made at `giveUpAfter`.
     public func delay(after attempt: Int, elapsed: TimeInterval, jitter: Double = Double.random(in: 0...0.1)) -> TimeInterval? {
-        guard let last = delays.last else { return nil }
+        guard let last = delays.last, elapsed < giveUpAfter else { return nil }
         let base = attempt - 1 < delays.count ? delays[max(attempt - 1, 0)] : last
-        let delay = base * (1 + jitter)
-        return elapsed + delay <= giveUpAfter ? delay : nil
+        return min(base * (1 + jitter), giveUpAfter - elapsed)
     }
 }

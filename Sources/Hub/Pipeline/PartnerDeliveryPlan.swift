@@ -17,6 +17,8 @@ public struct PartnerDeliveryPlan: DeliveryPlan {
 
     var partners: PartnerRegistry { runtime.partners }
 
+    public var receivers: [String] { partners.partners.keys.sorted() }
+
     public func request(for message: StoredMessage) -> HTTPPoster.Request? {
         guard let endpoint = partners.partner(message.partner)?.endpoint else { return nil }
         return HTTPPoster.Request(url: endpoint.url, contentType: endpoint.contentType, body: message.body,
