@@ -165,6 +165,32 @@ import TestSupport
         }
     }
 
+    /// A worker whose lease ran out and was taken over cannot record its late attempt over its
+    /// successor's; a worker that renews its claims keeps them.
+    @Test(arguments: Backend.allCases)
+    func claimsAreFencedRenewedAndHandedBack(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store, _ in
+            let now = Date(timeIntervalSince1970: 1_741_000_100)
+            _ = try await store.accept(Self.inbound("f"), producing: [Self.outbound("out-f")])
+            let stale = try #require(try await store.claimDeliveries(worker: "slow", now: now, lease: 30, limit: 1).first)
+            try await store.renewClaims(of: "slow", until: now.addingTimeInterval(60))
+            #expect(try await store.claimDeliveries(worker: "other", now: now.addingTimeInterval(45), lease: 30, limit: 1).isEmpty,
+                    "a renewed claim is not taken over")
+            let successor = try #require(try await store.claimDeliveries(worker: "other", now: now.addingTimeInterval(61), lease: 30, limit: 1).first)
+            #expect(successor.worker == "other")
+            await #expect(throws: GatewayError.self) {
+                try await store.record(.delivered(httpStatus: 202, response: []), of: stale, startedAt: now, duration: 70)
+            }
+            #expect(try await store.attempts(of: "out-f").isEmpty, "the late attempt is not recorded")
+            #expect(try await store.outboxState(of: "out-f") == .delivering)
+            try await store.releaseClaims(of: "other")
+            let again = try await store.claimDeliveries(worker: "third", now: now.addingTimeInterval(62), lease: 30, limit: 1)
+            #expect(again.map(\.message.id) == ["out-f"], "a handed-back claim is due at once")
+            try await store.record(.delivered(httpStatus: 202, response: []), of: again[0], startedAt: now.addingTimeInterval(62), duration: 0.1)
+            #expect(try await store.outboxState(of: "out-f") == .delivered)
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func deadLettersWaitForAReplay(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store, _ in
