@@ -22,29 +22,28 @@ final class Doorbell: Sendable {
         waiter?.resume()
     }
 
-    /// Returns when rung, or after `interval`.
+    /// Returns when rung, after `interval`, or when the task is cancelled. A timer of an earlier
+    /// wait may end a later one early: the lane then just looks for work once more.
     func wait(upTo interval: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await withCheckedContinuation { continuation in
-                    let rung = self.state.withLock { state in
-                        if state.rung {
-                            state.rung = false
-                            return true
-                        }
-                        state.waiter = continuation
-                        return false
-                    }
-                    if rung { continuation.resume() }
-                }
-            }
-            group.addTask { try? await Task.sleep(for: interval) }
-            await group.next()
-            group.cancelAll()
-            // The timer ended the wait: the waiting continuation is resumed so the group can end.
+        let timer = Task {
+            try? await Task.sleep(for: interval)
             self.ring()
-            await group.waitForAll()
-            self.state.withLock { $0.rung = false }
         }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let rung = state.withLock { state in
+                    if state.rung {
+                        state.rung = false
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
+                }
+                if rung { continuation.resume() }
+            }
+        } onCancel: {
+            ring()
+        }
+        timer.cancel()
     }
 }

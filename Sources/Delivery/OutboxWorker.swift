@@ -16,8 +16,9 @@ public protocol DeliveryPlan: Sendable {
     func retryDelay(for message: StoredMessage, afterAttempt attempt: Int, elapsed: TimeInterval) -> TimeInterval?
     /// What a final answer to a delivery causes — case events (a licence case becomes APPLIED
     /// when MOIT accepts the application) and messages to send next (an ASEAN ACK once
-    /// customs-core took a certificate). Not asked for attempts that will be retried.
-    func consequences(of outcome: DeliveryOutcome, for message: StoredMessage, at time: Date) async -> DeliveryConsequences
+    /// customs-core took a certificate). Not asked for attempts that will be retried. Throws only
+    /// when the store cannot be read now: the worker asks again.
+    func consequences(of outcome: DeliveryOutcome, for message: StoredMessage, at time: Date) async throws(GatewayError) -> DeliveryConsequences
 }
 
 /// The case events, case states and follow-up messages of a delivery's final answer, stored with the attempt.
@@ -55,6 +56,8 @@ public final class OutboxWorker: Sendable {
     let logger: Logger
     let metrics: any MetricsFactory
     private let doorbells = Mutex<[Doorbell]>([])
+    /// The messages this worker is delivering now: only their claims are renewed.
+    private let delivering = Mutex<Set<String>>([])
 
     /// `threads` must hold `perPartner` threads for each lane (`DeliveryThreads(count:)` with
     /// `lanes(perPartner:)`), so that no lane waits for a thread another lane holds.
@@ -120,14 +123,23 @@ public final class OutboxWorker: Sendable {
                 var claimed = 0
                 if free > 0 {
                     do {
-                        let deliveries = try await store.claimDeliveries(worker: name, now: clock.now(), lease: lease, limit: free, scope: scope)
+                        // Not cancelled with the lane: a store call cut off half-way can leave
+                        // its database connection waiting.
+                        let store = store, name = name, now = clock.now(), lease = lease
+                        let deliveries = try await Task { () throws(GatewayError) in
+                            try await store.claimDeliveries(worker: name, now: now, lease: lease, limit: free, scope: scope)
+                        }.value
                         claimed = deliveries.count
-                        inFlight.count.add(claimed, ordering: .relaxed)
-                        for delivery in deliveries {
+                        // A claim of this worker whose lease ran out while the database was away
+                        // may come back to it while its delivery is still under way: not sent twice.
+                        let fresh = deliveries.filter { delivery in delivering.withLock { $0.insert(delivery.message.id).inserted } }
+                        inFlight.count.add(fresh.count, ordering: .relaxed)
+                        for delivery in fresh {
                             group.addTask {
                                 // A delivery is not cancelled with the worker: stopping waits for
                                 // it and records it (the store refuses work in a cancelled task).
                                 await Task { await self.deliver(delivery) }.value
+                                _ = self.delivering.withLock { $0.remove(delivery.message.id) }
                                 inFlight.count.subtract(1, ordering: .relaxed)
                                 doorbell.ring()
                             }
@@ -146,8 +158,10 @@ public final class OutboxWorker: Sendable {
     private func renewClaims() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(lease / 3))
+            let ids = delivering.withLock { Array($0) }
+            guard !ids.isEmpty else { continue }
             do {
-                try await store.renewClaims(of: name, until: clock.now().addingTimeInterval(lease))
+                try await store.renewClaims(ids, of: name, until: clock.now().addingTimeInterval(lease))
             } catch {
                 if !Task.isCancelled { logger.error("Cannot renew the claims of \(name): \(error)") }
             }
@@ -188,11 +202,24 @@ public final class OutboxWorker: Sendable {
         Timer(label: "gateway_delivery_seconds", dimensions: [("partner", message.partner)], factory: metrics)
             .recordSeconds(finished.timeIntervalSince(started))
         let duration = finished.timeIntervalSince(started)
-        var decisions = 1
+        var decisions = 1, waits = 0
         while true {
-            let consequences = switch outcome {
-            case .delivered, .failed: await plan.consequences(of: outcome, for: message, at: finished)
-            case .retry, .deadLetter: DeliveryConsequences()
+            let consequences: DeliveryConsequences
+            do {
+                consequences = switch outcome {
+                case .delivered, .failed: try await plan.consequences(of: outcome, for: message, at: finished)
+                case .retry, .deadLetter: DeliveryConsequences()
+                }
+            } catch {
+                // The case could not be read (the database is away): the answer is recorded with
+                // what it causes once it is back, never without.
+                guard waits < Self.recordTries else {
+                    logger.error("The delivery of \(message.id) is not recorded: \(error); its lease puts it back.")
+                    return
+                }
+                waits += 1
+                try? await Task.sleep(for: .seconds(1))
+                continue
             }
             let recorded = await record(outcome, of: delivery, startedAt: started, duration: duration, consequences: consequences)
             guard !recorded else { return }
@@ -207,12 +234,16 @@ public final class OutboxWorker: Sendable {
 
     /// How often the consequences of an answer are decided when the case changes meanwhile.
     static let decisions = 3
+    /// How many seconds an attempt waits for the database to record it. After that its claim is
+    /// no longer renewed: it runs out and the message is delivered again (the partner knows its
+    /// idempotency key).
+    static let recordTries = 120
 
     /// An attempt that cannot be recorded is logged; the claim's lease then puts the message back.
     /// False when the case it changes changed meanwhile, so that its consequences are decided again.
     @discardableResult
     private func record(_ outcome: DeliveryOutcome, of delivery: Delivery, startedAt: Date, duration: TimeInterval,
-                        consequences: DeliveryConsequences) async -> Bool {
+                        consequences: DeliveryConsequences, recordTries: Int = 1) async -> Bool {
         do {
             try await store.record(outcome, of: delivery, startedAt: startedAt, duration: duration,
                                    events: consequences.events, updates: consequences.updates, followUps: consequences.followUps)
@@ -223,6 +254,11 @@ public final class OutboxWorker: Sendable {
         } catch where error.code == .claimLost {
             logger.warning("\(error.message)")
             return true
+        } catch where error.code == .storeUnavailable && recordTries < Self.recordTries {
+            // The partner has answered: its answer is kept once the database is back.
+            try? await Task.sleep(for: .seconds(1))
+            return await record(outcome, of: delivery, startedAt: startedAt, duration: duration, consequences: consequences,
+                                recordTries: recordTries + 1)
         } catch {
             logger.error("Cannot record the delivery of \(delivery.message.id): \(error)")
             return true

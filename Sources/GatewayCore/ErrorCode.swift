@@ -25,6 +25,9 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// A problem of the gateway's own set-up (a key, a certificate, a trust directory), not of a message.
     public static let configurationInvalid = ErrorCode("CONFIGURATION_INVALID", httpStatus: 500)
     public static let internalError = ErrorCode("INTERNAL_ERROR", httpStatus: 500)
+    /// The database does not answer (restarting, failing over, unreachable): nothing was stored,
+    /// the sender sends the message again unchanged.
+    public static let storeUnavailable = ErrorCode("STORE_UNAVAILABLE", httpStatus: 503)
     /// A delivery worker's claim on a message ran out and another worker holds it now: the first
     /// worker's attempt is not recorded (the successor's counts).
     public static let claimLost = ErrorCode("CLAIM_LOST", httpStatus: 409)

@@ -45,3 +45,15 @@ public struct ErrorBody: Codable, Hashable, Sendable {
     public var message: String
     public var details: [ErrorDetail]
 }
+
+extension GatewayError {
+    /// What a client may read of this error. A 500's message is the gateway's own business (SQL,
+    /// file paths, library errors): the client gets an incident number instead, and `log` gets
+    /// the whole error under that number for the operators.
+    public func answered(log: (_ incident: String, _ error: GatewayError) -> Void) -> GatewayError {
+        guard code.httpStatus == 500 else { return self }
+        let incident = "INC-" + String(UInt64.random(in: 0...UInt64.max), radix: 16, uppercase: true)
+        log(incident, self)
+        return GatewayError(code, "The gateway could not handle this request (incident \(incident)). Nothing was stored: send it again later; if it keeps failing, quote the incident to the gateway's operators.")
+    }
+}

@@ -22,7 +22,7 @@ public enum GatewayServer {
                               metrics: PrometheusCollectorRegistry? = nil, onReplay: (@Sendable () -> Void)? = nil,
                               warning: String? = nil) -> Router<BasicRequestContext> {
         let router = Router()
-        HealthRoutes(warning: warning).register(on: router)
+        HealthRoutes(warning: warning, store: pipeline?.store).register(on: router)
         if let pipeline {
             PartnerMessageRoutes(pipeline: pipeline, timeout: requestTimeout).register(on: router)
             MessageRoutes(store: pipeline.store, adminToken: adminToken, onReplay: onReplay).register(on: router)

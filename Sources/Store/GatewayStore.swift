@@ -48,9 +48,10 @@ public final class GatewayStore: Sendable {
     }
 
     /// Runs one store operation in a transaction, with its failures as `GatewayError`s.
-    func run<T: Sendable>(_ what: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws(GatewayError) -> T {
+    func run<T: Sendable>(_ what: String, limit: Duration = SQLBackend.callLimit,
+                          _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws(GatewayError) -> T {
         do {
-            return try await backend.transaction(body)
+            return try await backend.transaction(limit: limit, body)
         } catch {
             throw StoreFailure.wrap(error, what)
         }
@@ -60,6 +61,21 @@ public final class GatewayStore: Sendable {
 enum StoreFailure {
     static func wrap(_ error: any Error, _ what: String) -> GatewayError {
         if let error = error as? GatewayError { return error }
+        if SQLBackend.isUnavailable(error) {
+            return GatewayError(.storeUnavailable, "The gateway's database does not answer at the moment; nothing was stored. Send the message again unchanged in a few seconds.")
+        }
         return GatewayError(.internalError, "The store failed while \(what): \(String(reflecting: error))")
+    }
+}
+
+extension GatewayStore {
+    /// Whether the database answers now: what `/ready` reports.
+    public func isReachable() async -> Bool {
+        do {
+            try await backend.read { db in try await db.raw("SELECT 1").run() }
+            return true
+        } catch {
+            return false
+        }
     }
 }

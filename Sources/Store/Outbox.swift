@@ -121,10 +121,9 @@ extension GatewayStore {
                             WHERE e.partner = o.partner AND e.business_key = o.business_key
                               AND e.sequence < o.sequence AND e.state IN ('pending', 'delivering'))
                 """)
-            // A worker does not take over its own claims: it renews them while it delivers.
             var rows = try await db.raw("""
                 SELECT o.message_id, o.attempts FROM outbox o
-                WHERE o.state = 'delivering' AND o.claimed_until < \(bind: time) AND o.claimed_by <> \(bind: worker) \(partners) AND \(ready)
+                WHERE o.state = 'delivering' AND o.claimed_until < \(bind: time) \(partners) AND \(ready)
                 ORDER BY o.sequence LIMIT \(unsafeRaw: String(limit)) \(locking)
                 """).all()
             if rows.count < limit {
@@ -225,11 +224,12 @@ extension GatewayStore {
 
     /// Extends the claims `worker` holds (the deliveries it has in flight) to `until`: a lease
     /// short enough for a dead worker's messages to be taken over soon, long enough for a slow partner.
-    public func renewClaims(of worker: String, until: Date) async throws(GatewayError) {
+    public func renewClaims(_ messageIds: [String], of worker: String, until: Date) async throws(GatewayError) {
+        guard !messageIds.isEmpty else { return }
         try await run("renewing the claims of \(worker)") { db in
             try await db.raw("""
                 UPDATE outbox SET claimed_until = \(bind: StoreTime.milliseconds(until))
-                WHERE state = 'delivering' AND claimed_by = \(bind: worker)
+                WHERE state = 'delivering' AND claimed_by = \(bind: worker) AND message_id IN \(Self.list(messageIds))
                 """).run()
         }
     }

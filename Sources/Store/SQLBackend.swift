@@ -3,7 +3,6 @@ import Foundation
 import GatewayCore
 import Logging
 import NIOCore
-import NIOPosix
 @preconcurrency import PostgresKit
 import SQLiteKit
 import Synchronization
@@ -23,8 +22,17 @@ final class SQLBackend: Sendable {
         /// The writer, which commits transactions in groups, and readers for what needs no
         /// transaction: in WAL mode they read the last commit while the writer works.
         case sqlite(SQLiteFile, writer: GroupCommit, readers: [SQLiteFile])
-        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
+        /// PostgresNIO's client: its pool replaces connections the server dropped (a restart, a
+        /// failover) and reconnects with back-off; `running` runs it until the store closes.
+        case postgres(PostgresClient, running: Task<Void, Never>)
     }
+
+    /// How long a store call waits for a PostgreSQL connection: while the database is away the
+    /// sender gets a 503 to retry on, well before its own timeout.
+    private static let connectionWait: Duration = .seconds(3)
+    /// How long one store call may hold its connection at most: a healthy one takes milliseconds;
+    /// walking the whole audit chain says how long it may take.
+    static let callLimit: Duration = .seconds(10)
 
     private let nextReader = Atomic<Int>(0)
 
@@ -63,12 +71,29 @@ final class SQLBackend: Sendable {
                 let writer = GroupCommit(database: SQLiteFileDatabase(file: connection, logger: Self.logger))
                 return SQLBackend(dialect: .sqlite, connection: .sqlite(connection, writer: writer, readers: readers))
             case .postgres(let url):
-                let configuration = try SQLPostgresConfiguration(url: url)
-                let pool = EventLoopGroupConnectionPool(
-                    source: PostgresConnectionSource(sqlConfiguration: configuration),
-                    maxConnectionsPerEventLoop: 4, on: MultiThreadedEventLoopGroup.singleton)
-                let backend = SQLBackend(dialect: .postgres, connection: .postgres(pool))
-                try await backend.transaction { db in try await db.raw("SELECT 1").run() }
+                let core = try SQLPostgresConfiguration(url: url).coreConfiguration
+                guard let host = core.host else {
+                    throw GatewayError(.configurationInvalid, "The database \(location) names no host.")
+                }
+                let tls: PostgresClient.Configuration.TLS = !core.tls.isAllowed ? .disable
+                    : core.tls.isEnforced ? .require(.makeClientConfiguration()) : .prefer(.makeClientConfiguration())
+                var configuration = PostgresClient.Configuration(host: host, port: core.port ?? 5432, username: core.username,
+                                                                 password: core.password, database: core.database, tls: tls)
+                configuration.options.maximumConnections = 16
+                configuration.options.connectTimeout = .seconds(3)
+                // The pool's own retries while the database is away are not each an operator's
+                // business: the store calls that fail say so.
+                var background = Self.logger
+                background.logLevel = .error
+                let client = PostgresClient(configuration: configuration, backgroundLogger: background)
+                let running = Task { await client.run() }
+                let backend = SQLBackend(dialect: .postgres, connection: .postgres(client, running: running))
+                do {
+                    try await backend.transaction { db in try await db.raw("SELECT 1").run() }
+                } catch {
+                    await backend.close()
+                    throw error
+                }
                 return backend
             }
         } catch let error as GatewayError {
@@ -84,13 +109,51 @@ final class SQLBackend: Sendable {
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(limit: Duration = SQLBackend.callLimit,
+                                  _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch connection {
         case .sqlite(_, let writer, _):
             return try await writer.transaction(body)
-        case .postgres(let pool):
-            return try await pool.database(logger: Self.logger).sql().withSession { session in
-                try await Self.run(body, on: session)
+        case .postgres(let client, _):
+            return try await Self.withConnection(of: client, limit: limit) { connection in
+                try await Self.run(body, on: connection.sql(logger: Self.logger))
+            }
+        }
+    }
+
+    /// Runs `body` on a pooled connection, or fails as unavailable when none comes within
+    /// `connectionWait`. Once it has its connection, `body` runs to its end whatever happens to
+    /// the caller: a transaction cut off half-way would go back to the pool still open. A call
+    /// that never ends (a connection opened as the server went down, which it never answers) is
+    /// failed after `limit` and its connection closed, which the pool replaces. The caller waits
+    /// neither for a connection request it gave up on nor for a call it failed.
+    private static func withConnection<T: Sendable>(of client: PostgresClient, limit: Duration = callLimit,
+                                                    _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let lease = LeaseState()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let answer = FirstResult(continuation)
+            Task {
+                do {
+                    let result = try await client.withConnection { connection -> T? in
+                        // A connection that comes after the caller gave up is handed back unused.
+                        guard lease.take() else { return nil }
+                        let watchdog = Task {
+                            try await Task.sleep(for: limit)
+                            logger.error("A database call did not end within \(limit): its connection is closed")
+                            answer.give(.failure(ConnectionPoolTimeoutError.connectionRequestTimeout))
+                            try? await connection.close()
+                        }
+                        defer { watchdog.cancel() }
+                        return try await body(connection)
+                    }
+                    if let result { answer.give(.success(result)) }
+                } catch {
+                    answer.give(.failure(error))
+                }
+            }
+            Task {
+                try? await Task.sleep(for: connectionWait)
+                if lease.abandon() { answer.give(.failure(ConnectionPoolTimeoutError.connectionRequestTimeout)) }
             }
         }
     }
@@ -102,8 +165,8 @@ final class SQLBackend: Sendable {
         case .sqlite(_, _, let readers):
             let index = nextReader.add(1, ordering: .relaxed).oldValue
             return try await body(SQLiteFileDatabase(file: readers[index % readers.count], logger: Self.logger))
-        case .postgres(let pool):
-            return try await body(pool.database(logger: Self.logger).sql())
+        case .postgres(let client, _):
+            return try await Self.withConnection(of: client) { connection in try await body(connection.sql(logger: Self.logger)) }
         }
     }
 
@@ -127,7 +190,9 @@ final class SQLBackend: Sendable {
         case .sqlite(let connection, _, let readers):
             for reader in readers { reader.close() }
             connection.close()
-        case .postgres(let pool): try? await pool.shutdownAsync()
+        case .postgres(_, let running):
+            running.cancel()
+            await running.value
         }
     }
 
@@ -139,11 +204,59 @@ final class SQLBackend: Sendable {
         case .sqlite(let connection, _, let readers):
             for reader in readers { reader.close() }
             connection.close()
-        case .postgres(let pool): pool.shutdownGracefully { _ in }
+        case .postgres(_, let running): running.cancel()
+        }
+    }
+
+    /// Whether `error` says the database could not be reached or went away (restarting, failing
+    /// over), as opposed to a statement that failed: the pool reconnects by itself when it is back.
+    static func isUnavailable(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PSQLError:
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+                return true
+            case .server:
+                // Class 08 is a connection exception; 57P01–57P03 an administrator's shutdown or a
+                // server starting up.
+                let state = error.serverInfo?[.sqlState] ?? ""
+                return state.hasPrefix("08") || state.hasPrefix("57P")
+            default:
+                return false
+            }
+        case is ConnectionPoolTimeoutError, is ConnectionPoolError, is NIOConnectionError, is ChannelError:
+            return true
+        case let error as IOError:
+            return [ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH].contains(error.errnoCode)
+        default:
+            return false
         }
     }
 
     /// The column type of raw bytes and of an auto-numbered key in this dialect.
     var bytesType: String { dialect == .sqlite ? "BLOB" : "BYTEA" }
     var serialKey: String { dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY" }
+}
+
+/// A store call's wait for its connection: taken by the call, or abandoned by its caller, once.
+private final class LeaseState: Sendable {
+    private static let waiting = 0, taken = 1, abandoned = 2
+    private let state = Atomic<Int>(LeaseState.waiting)
+
+    func take() -> Bool {
+        state.compareExchange(expected: Self.waiting, desired: Self.taken, ordering: .sequentiallyConsistent).exchanged
+    }
+
+    func abandon() -> Bool {
+        state.compareExchange(expected: Self.waiting, desired: Self.abandoned, ordering: .sequentiallyConsistent).exchanged
+    }
+}
+
+/// The one answer of a store call on PostgreSQL, whichever comes first: its result, its failure or its timeout.
+private final class FirstResult<T: Sendable>: Sendable {
+    private let waiting: Mutex<CheckedContinuation<T, any Error>?>
+
+    init(_ continuation: CheckedContinuation<T, any Error>) { waiting = Mutex(continuation) }
+
+    func give(_ result: Result<T, any Error>) { waiting.withLock { $0.take() }?.resume(with: result) }
 }

@@ -10,6 +10,7 @@ import Metrics
 import Prometheus
 import Signatures
 import Store
+import Synchronization
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,6 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Deliveries in flight to each partner at most (each holds a thread and one HTTP request).")
     var deliveryThreads = 8
+
+    @Option(name: .long, help: "Seconds a graceful stop (SIGTERM) waits for the deliveries in flight.")
+    var stopTimeout: Double = 30
 
     @Option(name: .long, help: "Seconds a delivery claim lasts unless renewed: after a crash, another instance delivers the claimed messages once it ran out.")
     var deliveryLease: Double = 30
@@ -105,13 +109,45 @@ struct ServeCommand: AsyncParsableCommand {
             failure = error
         }
         // Deliveries in flight finish and are recorded before the store closes.
-        logger.info("Stopping: finishing the deliveries in flight")
+        logger.info("Stopping: finishing the deliveries in flight (at most \(Int(stopTimeout)) s)")
         expiring.cancel()
         delivering.cancel()
         await expiring.value
-        await delivering.value
-        await store.close()
+        // A stop is bounded: what is still in flight then is delivered again by another instance
+        // or the next start once its claim runs out (partners know the repeated bytes).
+        let finished = await Self.waits(for: delivering, upTo: .seconds(stopTimeout))
+        if finished {
+            logger.info("Deliveries finished; closing the store")
+            await store.close()
+        } else {
+            logger.warning("Deliveries still in flight after \(Int(stopTimeout)) s: stopping without them; their claims run out in \(Int(deliveryLease)) s")
+        }
         logger.info("Stopped")
         if let failure { throw failure }
     }
+
+    /// Whether `task` ended within `limit`; not waiting longer for it either way.
+    private static func waits(for task: Task<Void, Never>, upTo limit: Duration) async -> Bool {
+        let answer = FirstAnswer()
+        return await withCheckedContinuation { continuation in
+            answer.wait(continuation)
+            Task {
+                await task.value
+                answer.give(true)
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                answer.give(false)
+            }
+        }
+    }
+}
+
+/// The first of several answers to one waiting continuation.
+private final class FirstAnswer: Sendable {
+    private let waiting = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+
+    func wait(_ continuation: CheckedContinuation<Bool, Never>) { waiting.withLock { $0 = continuation } }
+
+    func give(_ answer: Bool) { waiting.withLock { $0.take() }?.resume(returning: answer) }
 }

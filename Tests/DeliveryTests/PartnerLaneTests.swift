@@ -7,20 +7,22 @@ import TestSupport
 
 /// A partner that hangs holds only its own lane: another partner's messages keep flowing.
 @Suite struct PartnerLaneTests {
-    /// Two partners: each message goes to the server of its partner, with a short timeout.
+    /// Two partners: each message goes to the server of its partner; the hanging one is waited
+    /// for longer than the test lasts, so its lane holds its slots throughout.
     struct TwoPartners: DeliveryPlan {
         let urls: [String: String]
         var receivers: [String] { urls.keys.sorted() }
 
         func request(for message: StoredMessage) -> HTTPPoster.Request? {
             urls[message.partner].map {
-                HTTPPoster.Request(url: $0, contentType: "application/json", body: message.body, connectTimeout: 2, totalTimeout: 5)
+                HTTPPoster.Request(url: $0, contentType: "application/json", body: message.body, connectTimeout: 2,
+                                   totalTimeout: message.partner == "hanging" ? 40 : 5)
             }
         }
 
         func retryDelay(for message: StoredMessage, afterAttempt attempt: Int, elapsed: TimeInterval) -> TimeInterval? { 60 }
 
-        func consequences(of outcome: DeliveryOutcome, for message: StoredMessage, at time: Date) async -> DeliveryConsequences {
+        func consequences(of outcome: DeliveryOutcome, for message: StoredMessage, at time: Date) async throws(GatewayError) -> DeliveryConsequences {
             DeliveryConsequences()
         }
     }
@@ -52,6 +54,7 @@ import TestSupport
         // More messages for the hanging partner than its lane has slots, all due at once.
         for index in 0..<20 { _ = try await Self.accept(index, to: "hanging", in: store) }
         let delivering = Task { await worker.run(interval: .milliseconds(200)) }
+        defer { delivering.cancel() }
         var healthyIds: [String] = []
         let started = ContinuousClock.now
         for index in 0..<40 {
@@ -63,8 +66,6 @@ import TestSupport
             try await Task.sleep(for: .milliseconds(100))
         }
         let seconds = (ContinuousClock.now - started) / .seconds(1)
-        delivering.cancel()
-        await delivering.value
 
         var delays: [Double] = []
         for id in healthyIds {

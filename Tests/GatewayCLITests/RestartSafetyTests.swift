@@ -21,7 +21,7 @@ import TestSupport
             #expect(try await first.post(body, as: "customs-core") == 202)
         }
         try await Task.sleep(for: .milliseconds(300))
-        first.kill(SIGKILL)
+        await first.stop(SIGKILL)
 
         let moit = try await FakePartner.start(answering: [202])
         defer { moit.stop() }
@@ -32,7 +32,7 @@ import TestSupport
         for _ in 0..<450 where moit.deliveries.count < 12 {
             try await Task.sleep(for: .milliseconds(100))
         }
-        second.kill(SIGTERM)
+        await second.stop(SIGTERM)
         #expect(second.process.terminationReason == .exit, "SIGTERM stops the gateway gracefully")
 
         let location = try DatabaseLocation(database)

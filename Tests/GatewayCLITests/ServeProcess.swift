@@ -4,7 +4,8 @@ import Testing
 import TestSupport
 
 /// A running `gateway serve` of this build on a free port, its output in a file.
-final class ServeProcess {
+/// Its requests may come from several threads at once; the process handle is only signalled.
+final class ServeProcess: @unchecked Sendable {
     let process = Process()
     let port = FreePort.next()
 
@@ -22,7 +23,7 @@ final class ServeProcess {
 
     func waitUntilHealthy() async throws {
         for _ in 0..<200 {
-            if get("/health").status == 200 { return }
+            if await get("/health").status == 200 { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         Issue.record("gateway serve did not become healthy")
@@ -40,19 +41,34 @@ final class ServeProcess {
 
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    func get(_ path: String) -> (status: Int, body: Data) { request(path, []) }
+    func get(_ path: String) async -> (status: Int, body: Data) {
+        await Blocking.run { self.request(path, []) }
+    }
 
     func post(_ body: [UInt8], as partner: String) async throws -> Int {
         try await answer(body, as: partner).status
     }
 
     func answer(_ body: [UInt8], as partner: String) async throws -> (status: Int, body: Data) {
+        await Blocking.run { self.answerNow(body, as: partner) }
+    }
+
+    /// A partner's POST from a thread of the caller's (blocking).
+    func answerNow(_ body: [UInt8], as partner: String) -> (status: Int, body: Data) {
         request("/v1/partners/\(partner)/messages", ["--request", "POST", "--data-binary", "@-"], input: body)
     }
 
-    func kill(_ signal: Int32) {
+    /// Sends `signal` and waits for the process to end.
+    func stop(_ signal: Int32) async {
         Foundation.kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        await Blocking.run { self.process.waitUntilExit() }
+    }
+
+    /// Sends `signal` without waiting (a `defer`, when the test ended early): a stopped gateway
+    /// ends by itself within its stop timeout.
+    func signal(_ signal: Int32) {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, signal)
     }
 
     /// A customs-core ImportApplication with its own id and number, signed by customs-core's demo key.

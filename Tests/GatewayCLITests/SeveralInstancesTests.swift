@@ -24,8 +24,8 @@ import TestSupport
         let first = try ServeProcess(database: database, moitURL: moit.url)
         let second = setup == .postgresTwoInstances ? try ServeProcess(database: database, moitURL: moit.url) : first
         defer {
-            first.kill(SIGTERM)
-            if second !== first { second.kill(SIGTERM) }
+            first.signal(SIGTERM)
+            second.signal(SIGTERM)
         }
         try await first.waitUntilHealthy()
         try await second.waitUntilHealthy()
@@ -43,7 +43,7 @@ import TestSupport
                           "--output", "\(directory)/\(index).second", second.url("/v1/partners/customs-core/messages")]
         }
         let started = ContinuousClock.now
-        let result = Command.run("curl", arguments)
+        let result = await Blocking.run { [arguments] in Command.run("curl", arguments) }
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         var statuses: [String: Int] = [:]
         for line in result.standardOutput.split(separator: "\n") {
@@ -70,5 +70,7 @@ import TestSupport
         #expect(inbound.count == pairs, "each application is stored once")
         #expect(try await store.verifyAudit().isIntact)
         await store.close()
+        await first.stop(SIGTERM)
+        if second !== first { await second.stop(SIGTERM) }
     }
 }

@@ -12,9 +12,9 @@ import TestSupport
         let database = "sqlite:" + temporaryDirectory("simulated") + "/gateway.sqlite"
         let server = try ServeProcess(database: database, moitURL: moit.url,
                                                    arguments: ["--simulated-time", "2025-02-25T09:00:00+07:00"])
-        defer { server.kill(SIGTERM) }
+        defer { server.signal(SIGTERM) }
         try await server.waitUntilHealthy()
-        let health = server.get("/health").body
+        let health = await server.get("/health").body
         let status = try #require(try JSONSerialization.jsonObject(with: health) as? [String: String])
         #expect(status["status"] == "ok")
         #expect(status["warning"]?.contains("simulated clock started at 2025-02-25T09:00:00+07:00") == true, "\(status)")

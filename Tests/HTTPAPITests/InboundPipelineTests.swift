@@ -96,6 +96,26 @@ import TestSupport
         await gateway.store.close()
     }
 
+    /// A failure inside the gateway answers 500 with an incident number the operators find in the
+    /// log, never the database's or a library's own text; the database away answers 503 to retry on.
+    @Test func aFailureInsideTheGatewayShowsNoInternalText() async throws {
+        let path = temporaryDirectory("incident") + "/gateway.sqlite"
+        let partners = try PartnerRegistry(directory: Self.root + "/Partners", specs: Self.specs, environment: [:])
+        let store = try await GatewayStore.open(.sqlite(path: path))
+        let pipeline = try InboundPipeline(specs: Self.specs, partners: partners, store: store, receiptSigner: try Self.signer("gateway"))
+        // Behind the gateway's back, as a broken upgrade or an operator's mistake would.
+        let dropped = Command.run("/usr/bin/sqlite3", [path, "DROP TABLE audit_head"])
+        #expect(dropped.status == 0, "\(dropped.standardError)")
+        let answer = await pipeline.receive(from: "customs-core", try Self.signed(Self.application, by: "customs-core"))
+        let text = String(decoding: answer.body, as: UTF8.self)
+        #expect(answer.status == 500)
+        #expect(text.contains("INTERNAL_ERROR") && text.contains("incident INC-"), "\(text)")
+        for leak in ["audit_head", "SQLite", "sqlite", "Error(", "/work/", ".swift"] {
+            #expect(!text.contains(leak), "the answer shows \(leak): \(text)")
+        }
+        await store.close()
+    }
+
     @Test(arguments: Database.allCases)
     func aRetransmissionGetsTheFirstReceiptAndOtherBytesAConflict(_ database: Database) async throws {
         let gateway = try await Self.gateway(on: database)

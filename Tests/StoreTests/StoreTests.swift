@@ -173,7 +173,7 @@ import TestSupport
             let now = Date(timeIntervalSince1970: 1_741_000_100)
             _ = try await store.accept(Self.inbound("f"), producing: [Self.outbound("out-f")])
             let stale = try #require(try await store.claimDeliveries(worker: "slow", now: now, lease: 30, limit: 1).first)
-            try await store.renewClaims(of: "slow", until: now.addingTimeInterval(60))
+            try await store.renewClaims(["out-f"], of: "slow", until: now.addingTimeInterval(60))
             #expect(try await store.claimDeliveries(worker: "other", now: now.addingTimeInterval(45), lease: 30, limit: 1).isEmpty,
                     "a renewed claim is not taken over")
             let successor = try #require(try await store.claimDeliveries(worker: "other", now: now.addingTimeInterval(61), lease: 30, limit: 1).first)

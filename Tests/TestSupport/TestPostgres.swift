@@ -41,9 +41,19 @@ public final class TestPostgres: Sendable {
         }
         let server = TestPostgres(directory: directory, binaries: binaries, runAs: runAs, port: FreePort.next())
         try server.run("initdb", ["-D", "\(directory)/data", "-U", "gateway", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
-        try server.run("pg_ctl", ["-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-t", "60",
-                                  "-o", "-h 127.0.0.1 -p \(server.port) -k \(directory) -F", "start"])
+        try server.resume()
         return server
+    }
+
+    /// Stops the server as an operator's restart or a failover does (open connections are cut), keeping its data.
+    public func pause() throws {
+        try run("pg_ctl", ["-D", "\(directory)/data", "-m", "fast", "-w", "stop"])
+    }
+
+    /// Starts the server again on its port with its data.
+    public func resume() throws {
+        try run("pg_ctl", ["-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-t", "60",
+                           "-o", "-h 127.0.0.1 -p \(port) -k \(directory) -F", "start"])
     }
 
     public let port: Int

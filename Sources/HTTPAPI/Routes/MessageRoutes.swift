@@ -2,6 +2,7 @@ import Foundation
 import GatewayCore
 import Hub
 import Hummingbird
+import Logging
 import NIOCore
 import Store
 
@@ -58,7 +59,7 @@ struct MessageRoutes {
                                        outbox: try await store.outboxState(of: id)?.rawValue, attempts: attempts)
                 return JSONAnswer.ok(view)
             } catch {
-                return JSONAnswer.error(error.asGatewayError)
+                return JSONAnswer.error(error.asGatewayError, logger: context.logger)
             }
         }
         router.post("v1/admin/dead-letters/:id/replay") { request, context -> Response in
@@ -73,7 +74,7 @@ struct MessageRoutes {
                 onReplay?()
                 return JSONAnswer.ok(["id": id, "status": "pending"], status: .accepted)
             } catch {
-                return JSONAnswer.error(error.asGatewayError)
+                return JSONAnswer.error(error.asGatewayError, logger: context.logger)
             }
         }
     }
@@ -88,5 +89,10 @@ enum JSONAnswer {
 
     static func error(_ error: GatewayError) -> Response {
         PartnerMessageRoutes.response(.error(error))
+    }
+
+    /// An error that may be a 500: its text goes to the log under an incident number, not to the client.
+    static func error(_ error: GatewayError, logger: Logger) -> Response {
+        self.error(error.answered { incident, error in logger.error("Incident \(incident): \(error)") })
     }
 }

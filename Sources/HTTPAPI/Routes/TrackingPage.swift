@@ -13,7 +13,7 @@ struct TrackingPage {
         router.get("/") { _, _ -> Response in
             Self.html(Self.page(query: "", body: Self.introduction))
         }
-        router.get("track") { request, _ -> Response in
+        router.get("track") { request, context -> Response in
             let query = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard !query.isEmpty else { return Self.html(Self.page(query: "", body: Self.introduction)) }
             do {
@@ -25,7 +25,7 @@ struct TrackingPage {
                 }
                 return Self.html(Self.page(query: query, body: Self.card(found)))
             } catch {
-                let failure = error.asGatewayError
+                let failure = error.asGatewayError.answered { incident, error in context.logger.error("Incident \(incident): \(error)") }
                 return Self.html(Self.page(query: query, body: "<p class=\"missing\" id=\"result\">\(Self.escape(failure.message))</p>"),
                                  status: .init(code: failure.code.httpStatus))
             }

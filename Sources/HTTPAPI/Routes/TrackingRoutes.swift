@@ -46,7 +46,7 @@ struct TrackingRoutes {
                     }
                     return JSONAnswer.ok(Self.view(found))
                 } catch {
-                    return JSONAnswer.error(error.asGatewayError)
+                    return JSONAnswer.error(error.asGatewayError, logger: context.logger)
                 }
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import Logging
 import Metrics
 import MessageSpecs
 import Signatures
@@ -17,6 +18,7 @@ public struct InboundPipeline: Sendable {
     /// Called when a message was stored with messages to deliver (wakes the outbox worker).
     let onQueued: (@Sendable () -> Void)?
     let metrics: any MetricsFactory
+    let logger = Logger(label: "gateway.inbound")
 
     public static let maximumBytes = 5 * 1024 * 1024
     /// How often a step is run again when the case it decided on changed before it was stored:
@@ -66,6 +68,9 @@ public struct InboundPipeline: Sendable {
         do {
             return try await process(partnerId, body)
         } catch {
+            let error = error.answered { incident, error in
+                logger.error("Incident \(incident): a message from \(partnerId) failed: \(error)")
+            }
             if let partner = partners.partner(partnerId), let answer = Conventions.of(partner)?.refusal(error, of: body, from: partner, context: context(at: clock.now())) {
                 return answer
             }

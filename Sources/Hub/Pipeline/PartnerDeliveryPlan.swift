@@ -30,7 +30,7 @@ public struct PartnerDeliveryPlan: DeliveryPlan {
         (partners.partner(message.partner)?.retry ?? .world).delay(after: attempt, elapsed: elapsed)
     }
 
-    public func consequences(of outcome: DeliveryOutcome, for message: StoredMessage, at time: Date) async -> DeliveryConsequences {
+    public func consequences(of outcome: DeliveryOutcome, for message: StoredMessage, at time: Date) async throws(GatewayError) -> DeliveryConsequences {
         guard let record = runtime.specs.spec(message.messageType)?.spec.record, let receiver = partners.partner(message.partner),
               let step = runtime.deliverySteps[StepKey(record: record, role: receiver.role)] else { return DeliveryConsequences() }
         let answer: DeliveryAnswer
@@ -48,6 +48,8 @@ public struct PartnerDeliveryPlan: DeliveryPlan {
             }
             return DeliveryConsequences(events: outcome.events.map { $0.messageId == nil ? $0.caused(by: message.id) : $0 },
                                         updates: outcome.updates, followUps: followUps)
+        } catch where error.code == .storeUnavailable {
+            throw error
         } catch {
             // The delivery itself is recorded; what should have followed is for an operator.
             logger.error("What follows the answer to \(message.id) (\(message.messageType)) failed: \(error)")
