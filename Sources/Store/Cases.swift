@@ -162,10 +162,10 @@ extension GatewayStore {
     /// Records case changes that no message caused (a licence expiring with the calendar), in one
     /// transaction with their audit events, when the cases are still as the step read them.
     public func append(_ events: [CaseEvent], updates: [CaseUpdate] = [], items: [CaseItem] = [], at time: Date) async throws(GatewayError) {
-        let dialect = backend.dialect
+        let chains = self.chains
         try await run("recording \(events.count) case events") { db in
             let audit = try await Cases.store(updates: updates, items: items, events: events, at: time, on: db)
-            try await AuditChain.append(audit, on: db, dialect: dialect)
+            try await AuditChain.append(audit, on: db, chains: chains)
         }
     }
 

@@ -9,14 +9,19 @@ import SQLKit
 public final class GatewayStore: Sendable {
     public let location: DatabaseLocation
     let backend: SQLBackend
+    /// The audit chains this store appends to, each transaction to one of them (`AuditChain`).
+    let chains: AuditChains
 
-    private init(location: DatabaseLocation, backend: SQLBackend) {
+    private init(location: DatabaseLocation, backend: SQLBackend, chains: AuditChains) {
         self.location = location
         self.backend = backend
+        self.chains = chains
     }
 
-    /// Opens the database and brings its schema up to date.
-    public static func open(_ location: DatabaseLocation) async throws(GatewayError) -> GatewayStore {
+    /// Opens the database and brings its schema up to date. On PostgreSQL the audit trail is
+    /// `auditChains` chains (default 8) that transactions append to side by side; on SQLite,
+    /// whose writes take turns anyway, one.
+    public static func open(_ location: DatabaseLocation, auditChains: Int? = nil) async throws(GatewayError) -> GatewayStore {
         let backend = try await SQLBackend.open(location)
         do {
             try await Migrations.run(on: backend)
@@ -24,7 +29,8 @@ public final class GatewayStore: Sendable {
             await backend.close()
             throw StoreFailure.wrap(error, "migrating \(location)")
         }
-        return GatewayStore(location: location, backend: backend)
+        let count = max(1, auditChains ?? (backend.dialect == .postgres ? 8 : 1))
+        return GatewayStore(location: location, backend: backend, chains: AuditChains(count: count, dialect: backend.dialect))
     }
 
     public func close() async {

@@ -19,11 +19,11 @@ extension GatewayStore {
     /// key already used by this partner stores nothing.
     public func accept(_ inbound: StoredMessage, producing outbound: [StoredMessage] = [],
                        events: [CaseEvent] = [], updates: [CaseUpdate] = [], items: [CaseItem] = []) async throws(GatewayError) -> Acceptance {
-        let dialect = backend.dialect
+        let chains = self.chains
         return try await run("storing message \(inbound.id)") { db in
             // A retransmission racing its original waits here for the original's transaction,
             // then finds it: only requests with the same key take turns.
-            if dialect == .postgres {
+            if chains.dialect == .postgres {
                 try await db.raw("SELECT pg_advisory_xact_lock(7304, hashtext(\(bind: "\(inbound.partner) \(inbound.idempotencyKey)")))").run()
             }
             if let first = try await Self.message(direction: .inbound, partner: inbound.partner, key: inbound.idempotencyKey, on: db) {
@@ -35,7 +35,7 @@ extension GatewayStore {
                                           at: inbound.createdAt)]
             audit += try await Outbox.queue(outbound, after: inbound.id, on: db)
             audit += try await Cases.store(updates: updates, items: items, events: events, at: inbound.createdAt, on: db)
-            try await AuditChain.append(audit, on: db, dialect: dialect)
+            try await AuditChain.append(audit, on: db, chains: chains)
             return .accepted(inbound)
         }
     }
@@ -44,11 +44,11 @@ extension GatewayStore {
     /// §1.3) but this line of the audit chain, so an operator can tell what was refused and why.
     public func recordRefusal(partner: String, messageType: String?, idempotencyKey: String?, signer: String, digest: String,
                               code: String, at time: Date) async throws(GatewayError) {
-        let dialect = backend.dialect
+        let chains = self.chains
         try await run("recording a refusal") { db in
             try await AuditChain.append(kind: "message.refused", subject: "\(partner)/\(idempotencyKey ?? "sha256:\(digest)")",
                                         detail: "\(code) \(messageType ?? "unread message") sha256:\(digest) signed by \(signer)",
-                                        at: time, on: db, dialect: dialect)
+                                        at: time, on: db, chains: chains)
         }
     }
 

@@ -124,7 +124,39 @@ public enum Migrations {
         Migration(version: 4, name: "typed case state: facts, version for compare-and-set, the number a case is found by, validity end; counted items") { backend in
             caseState(backend)
         },
+        Migration(version: 5, name: "several audit chains, so that instances append side by side") { backend in
+            auditChains(backend)
+        },
     ]
+
+    /// The events so far stay chain 1 (its head is the one `audit_head` row there is).
+    private static func auditChains(_ backend: SQLBackend) -> [String] {
+        if backend.dialect == .postgres {
+            return [
+                "ALTER TABLE audit_events ADD COLUMN chain INTEGER NOT NULL DEFAULT 1",
+                "ALTER TABLE audit_events DROP CONSTRAINT audit_events_pkey",
+                "ALTER TABLE audit_events ADD PRIMARY KEY (chain, sequence)",
+            ]
+        }
+        return [
+            """
+            CREATE TABLE audit_events_v5 (
+                chain INTEGER NOT NULL DEFAULT 1,
+                sequence BIGINT NOT NULL,
+                at BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                previous_hash TEXT NOT NULL,
+                hash TEXT NOT NULL,
+                PRIMARY KEY (chain, sequence)
+            )
+            """,
+            "INSERT INTO audit_events_v5 (chain, sequence, at, kind, subject, detail, previous_hash, hash) SELECT 1, sequence, at, kind, subject, detail, previous_hash, hash FROM audit_events",
+            "DROP TABLE audit_events",
+            "ALTER TABLE audit_events_v5 RENAME TO audit_events",
+        ]
+    }
 
     /// A case's facts and version; the other number it is found by (a licence's number, a tax
     /// notice's declaration); the validity end the expiry

@@ -160,7 +160,7 @@ extension GatewayStore {
     public func record(_ outcome: DeliveryOutcome, of delivery: Delivery, startedAt: Date,
                        duration: TimeInterval, events: [CaseEvent] = [], updates: [CaseUpdate] = [],
                        followUps: [StoredMessage] = []) async throws(GatewayError) {
-        let dialect = backend.dialect
+        let chains = self.chains
         let id = delivery.message.id
         try await run("recording a delivery attempt of \(id)") { db in
             let (status, error, response): (Int?, String?, [UInt8]?) = switch outcome {
@@ -200,7 +200,7 @@ extension GatewayStore {
                                            at: StoreTime.date(end))
             let audit = [attempt] + (try await Outbox.queue(followUps, after: id, on: db))
                 + (try await Cases.store(updates: updates, items: [], events: events, at: StoreTime.date(end), on: db))
-            try await AuditChain.append(audit, on: db, dialect: dialect)
+            try await AuditChain.append(audit, on: db, chains: chains)
         }
     }
 
@@ -209,7 +209,7 @@ extension GatewayStore {
     /// Messages still waiting for delivery are left as they are.
     public func redeliver(_ messageIds: [String], at now: Date) async throws(GatewayError) {
         guard !messageIds.isEmpty else { return }
-        let dialect = backend.dialect
+        let chains = self.chains
         try await run("sending \(messageIds.joined(separator: ", ")) again") { db in
             let time = StoreTime.milliseconds(now)
             try await db.raw("""
@@ -218,7 +218,7 @@ extension GatewayStore {
                 """).run()
             try await db.raw("UPDATE messages SET status = 'PENDING' WHERE status = 'DELIVERED' AND id IN \(Self.list(messageIds))").run()
             try await AuditChain.append(messageIds.map { AuditChain.Event(kind: "delivery.repeated", subject: $0, detail: "asked again", at: now) },
-                                        on: db, dialect: dialect)
+                                        on: db, chains: chains)
         }
     }
 
@@ -248,7 +248,7 @@ extension GatewayStore {
 
     /// Puts a dead-lettered (or finally failed) message back in the queue, due now.
     public func replay(_ messageId: String, at now: Date) async throws(GatewayError) {
-        let dialect = backend.dialect
+        let chains = self.chains
         try await run("replaying \(messageId)") { db in
             guard let row = try await db.raw("SELECT state FROM outbox WHERE message_id = \(bind: messageId)").first() else {
                 throw GatewayError(ErrorCode("NOT_FOUND", httpStatus: 404), "No outbound message \(messageId) is in the outbox.")
@@ -263,7 +263,7 @@ extension GatewayStore {
                 UPDATE outbox SET state = 'pending', next_attempt_at = \(bind: time), updated_at = \(bind: time) WHERE message_id = \(bind: messageId)
                 """).run()
             try await db.raw("UPDATE messages SET status = 'PENDING' WHERE id = \(bind: messageId)").run()
-            try await AuditChain.append(kind: "delivery.replayed", subject: messageId, detail: "was \(state)", at: now, on: db, dialect: dialect)
+            try await AuditChain.append(kind: "delivery.replayed", subject: messageId, detail: "was \(state)", at: now, on: db, chains: chains)
         }
     }
 

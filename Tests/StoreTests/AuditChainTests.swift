@@ -36,25 +36,25 @@ import TestSupport
     @Test(arguments: StoreTests.Backend.allCases)
     func anEditedRowIsNamed(_ backend: StoreTests.Backend) async throws {
         let verification = try await tampered(backend, "UPDATE audit_events SET detail = 'moit nothing to see' WHERE sequence = 3")
-        #expect(verification.problem == .edited(sequence: 3))
+        #expect(verification.problem == .edited(chain: 1, sequence: 3))
         #expect(verification.summary.contains("Audit event 3 was edited"))
     }
 
     @Test(arguments: StoreTests.Backend.allCases)
     func aRemovedRowIsNamed(_ backend: StoreTests.Backend) async throws {
         let verification = try await tampered(backend, "DELETE FROM audit_events WHERE sequence = 4")
-        #expect(verification.problem == .removed(sequence: 4))
+        #expect(verification.problem == .removed(chain: 1, sequence: 4))
     }
 
     @Test(arguments: StoreTests.Backend.allCases)
     func rowsRemovedFromTheEndShowToo(_ backend: StoreTests.Backend) async throws {
         let verification = try await tampered(backend, "DELETE FROM audit_events WHERE sequence >= 5")
-        #expect(verification.problem == .removed(sequence: 5))
+        #expect(verification.problem == .removed(chain: 1, sequence: 5))
     }
 
     @Test(arguments: StoreTests.Backend.allCases)
     func aRewrittenHashIsNamed(_ backend: StoreTests.Backend) async throws {
         let verification = try await tampered(backend, "UPDATE audit_events SET hash = '\(String(repeating: "a", count: 64))' WHERE sequence = 2")
-        #expect(verification.problem == .edited(sequence: 2))
+        #expect(verification.problem == .edited(chain: 1, sequence: 2))
     }
 }

@@ -9,7 +9,8 @@ import TestSupport
     enum Backend: String, CaseIterable, Sendable { case sqlite, postgres }
 
 
-    static func withStore(_ backend: Backend, _ body: (GatewayStore, Backend) async throws -> Void) async throws {
+    /// A store on a fresh database; one audit chain unless said otherwise, so a test can name a row by its number.
+    static func withStore(_ backend: Backend, auditChains: Int? = 1, _ body: (GatewayStore, Backend) async throws -> Void) async throws {
         let location: DatabaseLocation
         switch backend {
         case .sqlite:
@@ -18,7 +19,7 @@ import TestSupport
             // One throwaway server for the whole run, each test on a database of its own.
             location = .postgres(url: try TestPostgres.freshDatabase("store"))
         }
-        let store = try await GatewayStore.open(location)
+        let store = try await GatewayStore.open(location, auditChains: auditChains)
         do {
             try await body(store, backend)
             await store.close()
@@ -44,10 +45,10 @@ import TestSupport
     @Test(arguments: Backend.allCases)
     func migrationsRunOnceAndTheSchemaIsVersioned(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store, _ in
-            #expect(try await store.schemaVersions() == [1, 2, 3, 4])
-            #expect(Migrations.versions == [1, 2, 3, 4])
+            #expect(try await store.schemaVersions() == [1, 2, 3, 4, 5])
+            #expect(Migrations.versions == [1, 2, 3, 4, 5])
             let again = try await GatewayStore.open(store.location)
-            #expect(try await again.schemaVersions() == [1, 2, 3, 4])
+            #expect(try await again.schemaVersions() == [1, 2, 3, 4, 5])
             await again.close()
         }
     }
@@ -210,7 +211,7 @@ import TestSupport
 
     @Test(arguments: Backend.allCases)
     func concurrentAcceptsAllLandAndTheAuditChainHolds(_ backend: Backend) async throws {
-        try await Self.withStore(backend) { store, _ in
+        try await Self.withStore(backend, auditChains: nil) { store, _ in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<40 {
                     group.addTask { _ = try await store.accept(Self.inbound("p-\(index)"), producing: [Self.outbound("po-\(index)", object: "licence/\(index)")]) }
@@ -218,7 +219,15 @@ import TestSupport
                 try await group.waitForAll()
             }
             #expect(try await store.messages().count == 80)
-            #expect(try await store.verifyAudit() == AuditVerification(rows: 80, problem: nil))
+            let verification = try await store.verifyAudit()
+            #expect(verification.rows == 80 && verification.isIntact, "\(verification.summary)")
+            if backend == .postgres {
+                #expect(verification.chains > 1, "accepts append to several chains side by side")
+                try await AuditChainTests.execute("UPDATE audit_events SET detail = 'edited' WHERE chain = (SELECT MAX(chain) FROM audit_events) AND sequence = 1",
+                                                  in: store.location)
+                let tampered = try await store.verifyAudit()
+                #expect(tampered.problem?.sequence == 1 && tampered.summary.contains("was edited"), "\(tampered.summary)")
+            }
         }
     }
 
