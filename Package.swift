@@ -35,6 +35,7 @@ let package = Package(
         // The store's own SQLite connections, apart from SQLiteKit: sqlite-nio's copy of SQLite
         // declares the same C types, and one Swift module cannot see both.
         .target(name: "EmbeddedSQLite", dependencies: ["CSQLite"]),
+        .target(name: "LocalPostgres"),
         .target(name: "HardenedXML", dependencies: ["GatewayCore", "CLibXML2"]),
         .target(name: "Signatures", dependencies: ["GatewayCore", "HardenedXML", "CLibXML2", "COpenSSL", "CXMLSec"]),
         .target(
@@ -70,7 +71,7 @@ let package = Package(
         ),
         .target(
             name: "GatewayBenchmarks",
-            dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "Delivery", "CLibXML2", "COpenSSL",
+            dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "Delivery", "LocalPostgres", "CLibXML2", "COpenSSL",
                            .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .executableTarget(
@@ -91,24 +92,25 @@ let package = Package(
         ),
         .testTarget(
             name: "HTTPAPITests",
-            dependencies: ["HTTPAPI", "Hub", "Delivery", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport",
+            dependencies: ["LocalPostgres", "HTTPAPI", "Hub", "Delivery", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport",
                            .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "MessageSpecsTests", dependencies: ["MessageSpecs", "GatewayCore", "HardenedXML", "TestSupport", "CLibXML2"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport"]),
         .testTarget(
             name: "DeliveryTests",
-            dependencies: ["Delivery", "Hub", "HTTPAPI", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport",
+            dependencies: ["LocalPostgres", "Delivery", "Hub", "HTTPAPI", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport",
                            .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "GatewayCore", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
+            dependencies: ["LocalPostgres", "Store", "GatewayCore", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
         ),
         .testTarget(
             name: "GatewayCLITests",
-            dependencies: ["gateway", "Store", "Signatures", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
+            dependencies: ["LocalPostgres", "gateway", "Store", "Signatures", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
         ),
-        .target(name: "TestSupport", dependencies: ["GatewayCore", .product(name: "Hummingbird", package: "hummingbird")], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["GatewayCore", "LocalPostgres", .product(name: "Hummingbird", package: "hummingbird")],
+                path: "Tests/TestSupport"),
     ]
 )

@@ -4,7 +4,7 @@ import GatewayCore
 import Signatures
 import Synchronization
 
-/// Sustained load on a running `gateway serve`: it starts the gateway on a fresh embedded
+/// Sustained load on running `gateway serve`s: it starts the gateway (`instances` of them) on a fresh
 /// database with simulated MOIT and customs-core endpoints, gets `count` applications accepted
 /// and delivered to MOIT (so that decisions on them are valid), then posts `count` signed MOIT
 /// LicenceDecisions from `concurrency` clients and reports accepted messages per second and the
@@ -14,17 +14,23 @@ public struct LoadBenchmark {
     public let root: String
     public let count: Int
     public let concurrency: Int
+    public let database: BenchDatabase
+    public let instances: Int
 
-    public init(gateway: String, root: String, count: Int, concurrency: Int) {
+    public init(gateway: String, root: String, count: Int, concurrency: Int, database: BenchDatabase = .sqlite, instances: Int = 1) {
         self.gateway = gateway
         self.root = root
         self.count = count
         self.concurrency = concurrency
+        self.database = database
+        self.instances = instances
     }
 
     public func run(report: (String) -> Void) async throws {
-        let (server, moit, customs) = try await GatewayUnderTest.withSimulatedMOITAndCustoms(gateway: gateway, root: root, clients: concurrency)
+        let (server, moit, customs) = try await GatewayUnderTest.withSimulatedMOITAndCustoms(gateway: gateway, root: root, clients: concurrency,
+                                                                                              database: database, instances: instances)
         defer { server.stop(); moit.stop(); customs.stop() }
+        report("gateway serve on \(server.description)")
 
         report("Signing \(count) applications (customs-core, P-256) and \(count) decisions (MOIT, RSA-2048)…")
         let (applications, decisions) = try messages()
@@ -56,7 +62,7 @@ public struct LoadBenchmark {
         report(String(format: "customs-core received %d LicenceRecords, the last %.2f s after the first decision was posted: %.0f messages/s accepted and delivered",
                       customs.received, untilDelivered, Double(customs.received) / untilDelivered))
         if let cpuBefore, let cpuAfter, load.accepted > 0 {
-            report(String(format: "gateway CPU (user + system, the deliveries to customs-core included): %.2f ms per accepted message",
+            report(String(format: "gateway CPU (user + system, every instance, the deliveries to customs-core included): %.2f ms per accepted message",
                           (cpuAfter - cpuBefore) * 1000 / Double(load.accepted)))
         }
     }

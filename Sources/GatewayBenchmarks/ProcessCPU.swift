@@ -4,10 +4,22 @@ import Foundation
 /// /proc/<pid>/stat: steadier than messages per second on a machine the load generator shares,
 /// and it says what a message costs the gateway.
 struct ProcessCPU {
-    let pid: Int32
+    let pids: [Int32]
 
-    /// Seconds of CPU, or nil where /proc is not there to tell.
+    init(pid: Int32) { pids = [pid] }
+    init(pids: [Int32]) { self.pids = pids }
+
+    /// Seconds of CPU of all the processes together, or nil where /proc is not there to tell.
     func seconds() -> Double? {
+        var total = 0.0
+        for pid in pids {
+            guard let seconds = Self.seconds(of: pid) else { return nil }
+            total += seconds
+        }
+        return total
+    }
+
+    private static func seconds(of pid: Int32) -> Double? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let afterName = stat.range(of: ")", options: .backwards) else { return nil }
         // After "pid (name)": state is field 3, utime field 14 and stime field 15.

@@ -68,7 +68,7 @@ struct LoadBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
         abstract: "Accepted messages per second and latency of gateway serve under signed MOIT LicenceDecisions.",
-        discussion: "Starts this gateway binary's serve on a fresh embedded database with simulated partners; run from the repository."
+        discussion: "Starts this gateway binary's serve (--instances of them) on a fresh database with simulated partners; run from the repository."
     )
 
     @Option(name: .long, help: "Decisions to post (after as many applications).")
@@ -77,12 +77,19 @@ struct LoadBenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Clients posting at once.")
     var concurrency = 32
 
+    @Option(name: .long, help: "sqlite (the default), postgres (a throwaway server on this machine) or the postgres:// URL of an empty database.")
+    var database: String?
+
+    @Option(name: .long, help: "gateway serve processes sharing the PostgreSQL database; clients post to each in turn.")
+    var instances = 1
+
     @Option(name: .long, help: "The repository (Partners, MessageSpecs, Certificates).")
     var root = FileManager.default.currentDirectoryPath
 
     func run() async throws {
         do {
-            try await LoadBenchmark(gateway: BenchCommand.thisBinary, root: root, count: count, concurrency: concurrency).run { print($0) }
+            try await LoadBenchmark(gateway: BenchCommand.thisBinary, root: root, count: count, concurrency: concurrency,
+                                    database: try BenchDatabase(database), instances: instances).run { print($0) }
         } catch {
             throw CommandFailure.exit(error)
         }

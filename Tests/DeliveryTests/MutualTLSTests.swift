@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import LocalPostgres
 import Testing
 import TestSupport
 

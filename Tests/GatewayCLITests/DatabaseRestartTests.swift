@@ -1,4 +1,5 @@
 import Foundation
+import LocalPostgres
 import Store
 import Synchronization
 import Testing

@@ -1,110 +1,23 @@
 import Foundation
+import LocalPostgres
 
-/// A throwaway PostgreSQL server for tests: initdb into a temporary directory, started with
-/// pg_ctl on a free loopback port, stopped and removed by `stop()`. Nothing external is assumed
-/// but Debian's postgresql package (installed by `scripts/install-debian-packages --with-test-tools`).
-/// PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
-public final class TestPostgres: Sendable {
-    public let url: String
-    private let directory: String
-    private let binaries: String
-    private let runAs: String?
-
-    public enum Failure: Error, CustomStringConvertible {
-        case notInstalled
-        case command(String, Command.Result)
-
-        public var description: String {
-            switch self {
-            case .notInstalled: "PostgreSQL is not installed (initdb not found): run scripts/install-debian-packages --with-test-tools"
-            case .command(let what, let result): "\(what) failed (\(result.status)): \(result.standardError)\(result.standardOutput)"
-            }
-        }
-    }
-
-    /// One server for the whole test process, started on first use and stopped when the process exits.
-    public static let shared: Result<TestPostgres, any Error> = {
-        let result = Result { try TestPostgres.start() }
+/// The tests' PostgreSQL: one throwaway server for the whole test process (`LocalPostgres`),
+/// started on first use and stopped when the process exits, with a database of its own per test.
+public enum TestPostgres {
+    public static let shared: Result<LocalPostgres, any Error> = {
+        let result = Result { try LocalPostgres.start() }
         if case .success = result {
             atexit { if case .success(let server) = TestPostgres.shared { server.stop() } }
         }
         return result
     }()
 
-    public static func start() throws -> TestPostgres {
-        guard let binaries = findBinaries() else { throw Failure.notInstalled }
-        let runAs: String? = getuid() == 0 ? "postgres" : nil
-        let directory = temporaryDirectory("postgres")
-        if let runAs {
-            let chown = Command.run("/bin/chown", ["-R", "\(runAs):\(runAs)", directory])
-            guard chown.status == 0 else { throw Failure.command("chown", chown) }
-        }
-        let server = TestPostgres(directory: directory, binaries: binaries, runAs: runAs, port: FreePort.next())
-        try server.run("initdb", ["-D", "\(directory)/data", "-U", "gateway", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
-        try server.resume()
-        return server
-    }
-
-    /// Stops the server as an operator's restart or a failover does (open connections are cut), keeping its data.
-    public func pause() throws {
-        try run("pg_ctl", ["-D", "\(directory)/data", "-m", "fast", "-w", "stop"])
-    }
-
-    /// Starts the server again on its port with its data.
-    public func resume() throws {
-        try run("pg_ctl", ["-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-t", "60",
-                           "-o", "-h 127.0.0.1 -p \(port) -k \(directory) -F", "start"])
-    }
-
-    public let port: Int
-
-    private init(directory: String, binaries: String, runAs: String?, port: Int) {
-        self.directory = directory
-        self.binaries = binaries
-        self.runAs = runAs
-        self.port = port
-        url = "postgres://gateway@127.0.0.1:\(port)/postgres?sslmode=disable"
-    }
-
-    public func stop() {
-        _ = try? run("pg_ctl", ["-D", "\(directory)/data", "-m", "immediate", "-w", "stop"])
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    /// A server of the test's own, to stop and restart.
+    public static func start() throws -> LocalPostgres { try LocalPostgres.start() }
 
     /// A new empty database on the shared server, for one test: its connection URL.
     public static func freshDatabase(_ prefix: String) throws -> String {
-        let server = try shared.get()
-        let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try server.psql("CREATE DATABASE \(name)")
-        return server.url.replacingOccurrences(of: "/postgres?", with: "/\(name)?")
-    }
-
-    /// Runs a SQL statement with psql, for tests that tamper with rows behind the gateway's back.
-    public func psql(_ sql: String, database: String = "postgres") throws -> String {
-        try run("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "gateway", "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql])
-    }
-
-    /// Runs a PostgreSQL tool with its output in a file (see `BackgroundProcess` for why not Process).
-    @discardableResult
-    private func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let executable = "\(binaries)/\(tool)"
-        let argv = runAs.map { ["/usr/sbin/runuser", "-u", $0, "--", executable] + arguments } ?? [executable] + arguments
-        let log = "\(directory)/\(tool)-\(UUID().uuidString).out"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let (status, output) = try BackgroundProcess.run(argv, log: log)
-        guard status == 0 else {
-            throw Failure.command(tool, Command.Result(status: status, standardOutput: output, standardError: "", outputBytes: []))
-        }
-        return output
-    }
-
-    private static func findBinaries() -> String? {
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        for version in versions.sorted(by: { $0.compare($1, options: .numeric) == .orderedDescending }) {
-            let bin = "/usr/lib/postgresql/\(version)/bin"
-            if FileManager.default.isExecutableFile(atPath: "\(bin)/initdb") { return bin }
-        }
-        return nil
+        try shared.get().newDatabase(prefix)
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A helper process of a test (a partner server, PostgreSQL's tools), started with posix_spawn
+/// A helper process (a test's partner server, PostgreSQL's tools), started with posix_spawn
 /// and waited for with waitpid: Foundation's Process waits for such children unreliably on
 /// Linux when they leave a server running or are stopped from a test thread.
 public final class BackgroundProcess: Sendable {
