@@ -2,13 +2,16 @@ import Synchronization
 
 /// Wakes one waiting lane: a ring while nobody waits is kept for the next wait, so no wake-up
 /// (a message accepted just before the lane went to sleep) is lost.
-final class Doorbell: Sendable {
+final class Doorbell: Sendable, Hashable {
     private struct State {
         var rung = false
         var waiter: CheckedContinuation<Void, Never>?
     }
 
     private let state = Mutex(State())
+
+    static func == (lhs: Doorbell, rhs: Doorbell) -> Bool { lhs === rhs }
+    func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 
     func ring() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
@@ -22,13 +25,8 @@ final class Doorbell: Sendable {
         waiter?.resume()
     }
 
-    /// Returns when rung, after `interval`, or when the task is cancelled. A timer of an earlier
-    /// wait may end a later one early: the lane then just looks for work once more.
-    func wait(upTo interval: Duration) async {
-        let timer = Task {
-            try? await Task.sleep(for: interval)
-            self.ring()
-        }
+    /// Returns when rung (by a sender or by `ticking`) or when the task is cancelled.
+    func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let rung = state.withLock { state in
@@ -44,6 +42,15 @@ final class Doorbell: Sendable {
         } onCancel: {
             ring()
         }
-        timer.cancel()
+    }
+
+    /// Rings every `interval` until the task is cancelled, so that a waiting lane also looks for
+    /// work that came due by itself (a retry's time, a dead worker's lease): one timer per lane,
+    /// not one per wait.
+    func ticking(every interval: Duration) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            ring()
+        }
     }
 }

@@ -55,7 +55,7 @@ public final class OutboxWorker: Sendable {
     let lease: TimeInterval
     let logger: Logger
     let metrics: any MetricsFactory
-    private let doorbells = Mutex<[Doorbell]>([])
+    private let doorbells = Mutex<[DeliveryScope: Doorbell]>([:])
     /// The messages this worker is delivering now: only their claims are renewed.
     private let delivering = Mutex<Set<String>>([])
 
@@ -115,13 +115,18 @@ public final class OutboxWorker: Sendable {
 
     private func lane(_ scope: DeliveryScope, interval: Duration) async {
         let doorbell = Doorbell()
-        doorbells.withLock { $0.append(doorbell) }
+        doorbells.withLock { $0[scope] = doorbell }
         let inFlight = InFlight()
         await withDiscardingTaskGroup { group in
+            let ticking = Task { await doorbell.ticking(every: interval) }
+            defer { ticking.cancel() }
             while !Task.isCancelled {
-                let free = perPartner - inFlight.count.load(ordering: .relaxed)
+                let busy = inFlight.count.load(ordering: .relaxed)
+                let free = perPartner - busy
                 var claimed = 0
-                if free > 0 {
+                // Claims in batches: an idle lane claims at once, a busy one when half its slots
+                // are free, not one claim (a transaction) for every delivery that ends.
+                if free > 0 && (busy == 0 || free * 2 >= perPartner) {
                     do {
                         // Not cancelled with the lane: a store call cut off half-way can leave
                         // its database connection waiting.
@@ -150,7 +155,7 @@ public final class OutboxWorker: Sendable {
                 }
                 // A full claim may have left more due messages: claim again at once if slots are free.
                 if claimed == free && claimed > 0 { continue }
-                await doorbell.wait(upTo: interval)
+                await doorbell.wait()
             }
         }
     }
@@ -168,9 +173,19 @@ public final class OutboxWorker: Sendable {
         }
     }
 
-    /// Tells the waiting lanes that new messages are in the outbox.
+    /// Tells every waiting lane that messages may be due (a dead letter put back, say).
     public func wake() {
-        for doorbell in doorbells.withLock({ $0 }) { doorbell.ring() }
+        for doorbell in doorbells.withLock({ Array($0.values) }) { doorbell.ring() }
+    }
+
+    /// Tells the lanes of `partners` that new messages for them are in the outbox; the others
+    /// sleep on (a claim is a transaction).
+    public func wake(partners: some Sequence<String>) {
+        let served = Set(plan.receivers)
+        let rung = doorbells.withLock { doorbells in
+            Set(partners).compactMap { doorbells[served.contains($0) ? .partner($0) : .partnersOtherThan(plan.receivers)] }
+        }
+        for doorbell in rung { doorbell.ring() }
     }
 
     /// One round over every partner (tests and tools): claims what is due now and delivers it;
@@ -247,7 +262,7 @@ public final class OutboxWorker: Sendable {
         do {
             try await store.record(outcome, of: delivery, startedAt: startedAt, duration: duration,
                                    events: consequences.events, updates: consequences.updates, followUps: consequences.followUps)
-            if !consequences.followUps.isEmpty { wake() }
+            if !consequences.followUps.isEmpty { wake(partners: consequences.followUps.map(\.partner)) }
             return true
         } catch where error.code == .caseChanged {
             return false

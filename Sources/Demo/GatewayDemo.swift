@@ -51,7 +51,7 @@ public struct GatewayDemo {
         let worker = OutboxWorker(store: store, plan: plan, threads: threads, perPartner: 2, logger: DemoPrinter.quietLogger)
         let folder = root + "/Certificates/demo/gateway"
         let receipts = try MessageSigner(keyFile: folder + "/key.pem", certificateFile: folder + "/cert.pem", chainFile: folder + "/chain.pem")
-        let pipeline = try InboundPipeline(runtime: runtime, receiptSigner: receipts, onQueued: { worker.wake() })
+        let pipeline = try InboundPipeline(runtime: runtime, receiptSigner: receipts, onQueued: { worker.wake(partners: $0) })
         let server = GatewayServer.application(ServerConfiguration(host: "127.0.0.1", port: port), pipeline: pipeline, logger: DemoPrinter.quietLogger)
         let serving = Task { try await server.runService() }
         let delivering = Task { await worker.run(interval: .milliseconds(100)) }

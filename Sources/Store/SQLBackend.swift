@@ -132,7 +132,12 @@ final class SQLBackend: Sendable {
         let lease = LeaseState()
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let answer = FirstResult(continuation)
+            let timer = Task {
+                try await Task.sleep(for: connectionWait)
+                if lease.abandon() { answer.give(.failure(ConnectionPoolTimeoutError.connectionRequestTimeout)) }
+            }
             Task {
+                defer { timer.cancel() }
                 do {
                     let result = try await client.withConnection { connection -> T? in
                         // A connection that comes after the caller gave up is handed back unused.
@@ -150,10 +155,6 @@ final class SQLBackend: Sendable {
                 } catch {
                     answer.give(.failure(error))
                 }
-            }
-            Task {
-                try? await Task.sleep(for: connectionWait)
-                if lease.abandon() { answer.give(.failure(ConnectionPoolTimeoutError.connectionRequestTimeout)) }
             }
         }
     }

@@ -86,7 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
                                             threads: DeliveryThreads(count: OutboxWorker.threads(for: plan, perPartner: deliveryThreads)),
                                             clock: clock, perPartner: deliveryThreads, lease: deliveryLease)
             worker = outboxWorker
-            pipeline = try InboundPipeline(runtime: runtime, receiptSigner: signer, onQueued: { outboxWorker.wake() })
+            pipeline = try InboundPipeline(runtime: runtime, receiptSigner: signer, onQueued: { outboxWorker.wake(partners: $0) })
             logger.info("Loaded \(registry.specs.count) message specs and \(partnerRegistry.partners.count) partners; store \(store.location); memory allocator \(MemoryAllocator.description)")
             logger.info("Tracking page: http://\(host):\(port)/ — to watch the four flows run on simulated partners, stop this and run: gateway demo")
         } catch {

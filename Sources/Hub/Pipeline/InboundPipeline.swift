@@ -16,7 +16,7 @@ public struct InboundPipeline: Sendable {
     let steps: [StepKey: any FlowStep]
     let receipts: ReceiptMaker
     /// Called when a message was stored with messages to deliver (wakes the outbox worker).
-    let onQueued: (@Sendable () -> Void)?
+    let onQueued: (@Sendable (_ partners: [String]) -> Void)?
     let metrics: any MetricsFactory
     let logger = Logger(label: "gateway.inbound")
 
@@ -28,7 +28,7 @@ public struct InboundPipeline: Sendable {
     /// Refuses partner files that route a flow's records to a partner which does not receive them
     /// (`FlowRoutes.check`).
     public init(runtime: FlowRuntime, receiptSigner: MessageSigner, steps: [any FlowStep] = Flows.steps,
-                onQueued: (@Sendable () -> Void)? = nil, metrics: any MetricsFactory = MetricsSystem.factory) throws(GatewayError) {
+                onQueued: (@Sendable (_ partners: [String]) -> Void)? = nil, metrics: any MetricsFactory = MetricsSystem.factory) throws(GatewayError) {
         try FlowRoutes.check(steps, partners: runtime.partners, specs: runtime.specs)
         self.runtime = runtime
         self.metrics = metrics
@@ -39,7 +39,7 @@ public struct InboundPipeline: Sendable {
 
     public init(specs: SpecRegistry, partners: PartnerRegistry, store: GatewayStore, receiptSigner: MessageSigner,
                 steps: [any FlowStep] = Flows.steps, clock: any GatewayClock = SystemClock(), ids: any MessageIdSource = RandomMessageIds(),
-                onQueued: (@Sendable () -> Void)? = nil, metrics: any MetricsFactory = MetricsSystem.factory) throws(GatewayError) {
+                onQueued: (@Sendable (_ partners: [String]) -> Void)? = nil, metrics: any MetricsFactory = MetricsSystem.factory) throws(GatewayError) {
         try self.init(runtime: try FlowRuntime(specs: specs, partners: partners, store: store, clock: clock, ids: ids),
                   receiptSigner: receiptSigner, steps: steps, onQueued: onQueued, metrics: metrics)
     }
@@ -180,7 +180,7 @@ public struct InboundPipeline: Sendable {
         switch try await store.accept(inbound, producing: outbound, events: outcome.events.map { $0.caused(by: inboundId) },
                                       updates: outcome.updates, items: outcome.items) {
         case .accepted:
-            if !outbound.isEmpty { onQueued?() }
+            if !outbound.isEmpty { onQueued?(outbound.map(\.partner)) }
             return InboundAnswer(status: 202, contentType: answer.contentType, body: answer.body)
         case .duplicate(let first), .conflict(let first):
             // Another request with the same key was stored in between.
