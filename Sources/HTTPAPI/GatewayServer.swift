@@ -7,10 +7,14 @@ import Prometheus
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
+    /// A connection that sends nothing for this long is closed: a slow or half-open client
+    /// cannot hold a connection (and its descriptor) for good.
+    public var idleTimeout: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(30)) {
         self.host = host
         self.port = port
+        self.idleTimeout = idleTimeout
     }
 }
 
@@ -39,6 +43,7 @@ public enum GatewayServer {
                                    warning: String? = nil, logger: Logger) -> some ApplicationProtocol {
         Application(
             router: router(pipeline: pipeline, adminToken: adminToken, metrics: metrics, onReplay: onReplay, warning: warning),
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout / .milliseconds(1))))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "single-window-gateway"),
             logger: logger
         )

@@ -41,6 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Deliveries in flight to each partner at most (each holds a thread and one HTTP request).")
     var deliveryThreads = 8
 
+    @Option(name: .long, help: "Seconds a connection may send nothing before it is closed (slow or half-open clients).")
+    var idleTimeout: Double = 30
+
     @Option(name: .long, help: "Seconds a graceful stop (SIGTERM) waits for the deliveries in flight.")
     var stopTimeout: Double = 30
 
@@ -65,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         let clock: any GatewayClock = simulatedTime.flatMap { SimulatedClock(startingAt: $0) } ?? SystemClock()
         let warning = simulatedTime.map { "The gateway runs on a simulated clock started at \($0): signatures, expiry and timestamps follow it. Not for production." }
         if let warning { logger.warning("\(warning)") }
+        Self.raiseDescriptorLimit(logger: logger)
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let store: GatewayStore
@@ -92,7 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure.exit(error)
         }
-        let application = GatewayServer.application(ServerConfiguration(host: host, port: port), pipeline: pipeline,
+        let application = GatewayServer.application(ServerConfiguration(host: host, port: port, idleTimeout: .milliseconds(Int64(idleTimeout * 1000))), pipeline: pipeline,
                                                     adminToken: ProcessInfo.processInfo.environment["GATEWAY_ADMIN_TOKEN"],
                                                     metrics: metrics, onReplay: { worker.wake() }, warning: warning, logger: logger)
         let delivering = Task { await worker.run() }
@@ -124,6 +128,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
         logger.info("Stopped")
         if let failure { throw failure }
+    }
+
+    /// Every connection holds a descriptor: the soft limit (often 1,024) is raised to the hard
+    /// one, so that many idle clients run out of neither before the idle timeout closes them.
+    private static func raiseDescriptorLimit(logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        let before = limit.rlim_cur
+        limit.rlim_cur = limit.rlim_max
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 {
+            logger.info("Open files limit raised from \(before) to \(limit.rlim_max)")
+        }
     }
 
     /// Whether `task` ended within `limit`; not waiting longer for it either way.

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Slow and half-open clients cannot deny service: their connections are closed once idle, and
+/// good traffic is served meanwhile.
+@Suite(.serialized) struct SlowClientTests {
+    /// A connection that sent the start of a request and then nothing, as a slowloris client does.
+    static func halfOpenConnection(to port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        let start = Array("POST /v1/partners/customs-core/messages HTTP/1.1\r\nHost: gateway\r\nContent-Length: 100000\r\n\r\n{\"messageId\":".utf8)
+        guard connected, send(fd, start, start.count, 0) == start.count else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    @Test func halfOpenConnectionsDoNotDenyGoodTraffic() async throws {
+        let moit = try await FakePartner.start(answering: [202])
+        defer { moit.stop() }
+        let server = try ServeProcess(database: "sqlite:" + temporaryDirectory("slow") + "/gateway.sqlite", moitURL: moit.url,
+                                      arguments: ["--idle-timeout", "3"])
+        defer { server.signal(SIGTERM) }
+        try await server.waitUntilHealthy()
+
+        let wanted = 1000
+        let sockets = await Blocking.run { (0..<wanted).compactMap { _ in Self.halfOpenConnection(to: server.port) } }
+        let started = ContinuousClock.now
+        var answers: [Int] = []
+        for index in 0..<20 {
+            answers.append(try await server.answer(try ServeProcess.application(index), as: "customs-core").status)
+        }
+        let goodSeconds = (ContinuousClock.now - started) / .seconds(1)
+        // The idle timeout (3 s) closes the half-open ones.
+        try await Task.sleep(for: .seconds(5))
+        let closed = sockets.filter { fd in
+            var byte: UInt8 = 0
+            return recv(fd, &byte, 1, Int32(MSG_DONTWAIT)) == 0
+        }.count
+        for fd in sockets { close(fd) }
+        print("half-open connections: \(sockets.count) held open; good traffic \(answers.filter { $0 == 202 }.count) of \(answers.count) accepted in \(String(format: "%.1f", goodSeconds)) s; \(closed) of the half-open closed by the gateway after its idle timeout")
+        #expect(sockets.count == wanted)
+        #expect(answers.allSatisfy { $0 == 202 }, "\(answers)")
+        #expect(closed == sockets.count)
+        await server.stop(SIGTERM)
+    }
+}
