@@ -52,8 +52,8 @@ private struct ValueDecoder: Decoder {
 
     /// Decodes `T` from `value`; a number the spec already read becomes a DecimalNumber as it is.
     static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, trail: CodingTrail, key: CodingKey? = nil) throws -> T {
-        if T.self == DecimalNumber.self, case .number(let number) = value { return number as! T }
-        if T.self == String.self { return try Single.string(value, codingPath: { trail.path(then: key) }) as! T }
+        if T.self == DecimalNumber.self, case .number(let number) = value, let decimal = number as? T { return decimal }
+        if T.self == String.self, let text = try Single.string(value, codingPath: { trail.path(then: key) }) as? T { return text }
         return try T(from: ValueDecoder(value: value, trail: trail, key: key))
     }
 

@@ -58,10 +58,11 @@ private struct ValueEncoder: Encoder {
 
     /// The value of `value` when it is a scalar the tree holds as it is.
     static func scalar<T: Encodable>(_ value: T) -> JSONValue? {
-        if T.self == String.self { return .string(value as! String) }
-        if T.self == DecimalNumber.self { return .number(value as! DecimalNumber) }
-        if T.self == Int.self { return .number(DecimalNumber(value as! Int)) }
-        if T.self == Bool.self { return .bool(value as! Bool) }
+        // The type checks first: a cast to a type the value does not have costs more than the comparison.
+        if T.self == String.self, let text = value as? String { return .string(text) }
+        if T.self == DecimalNumber.self, let number = value as? DecimalNumber { return .number(number) }
+        if T.self == Int.self, let integer = value as? Int { return .number(DecimalNumber(integer)) }
+        if T.self == Bool.self, let flag = value as? Bool { return .bool(flag) }
         return nil
     }
 
