@@ -61,7 +61,7 @@ final class GatewayUnderTest {
         }
         var ports: [Int] = [], processes: [Process] = []
         for _ in 0..<max(instances, 1) {
-            let port = try Self.freePort()
+            let port = try LocalPostgres.freePort()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: gateway)
             process.arguments = ["serve", "--port", String(port), "--database", url]
@@ -125,20 +125,6 @@ final class GatewayUnderTest {
         let deadline = Date().addingTimeInterval(seconds)
         while !done() && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         return done()
-    }
-
-    private static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw failure("no free port on 127.0.0.1") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static func failure(_ message: String) -> GatewayError { GatewayError(.internalError, message) }

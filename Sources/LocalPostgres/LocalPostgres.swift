@@ -98,7 +98,8 @@ public final class LocalPostgres: Sendable {
         return nil
     }
 
-    private static func freePort() throws -> Int {
+    /// A loopback port nothing listens on now, from the kernel.
+    public static func freePort() throws -> Int {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()
