@@ -2,16 +2,13 @@ import Synchronization
 
 /// Wakes one waiting lane: a ring while nobody waits is kept for the next wait, so no wake-up
 /// (a message accepted just before the lane went to sleep) is lost.
-final class Doorbell: Sendable, Hashable {
+final class Doorbell: Sendable {
     private struct State {
         var rung = false
         var waiter: CheckedContinuation<Void, Never>?
     }
 
     private let state = Mutex(State())
-
-    static func == (lhs: Doorbell, rhs: Doorbell) -> Bool { lhs === rhs }
-    func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 
     func ring() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in

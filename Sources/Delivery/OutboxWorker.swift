@@ -59,8 +59,8 @@ public final class OutboxWorker: Sendable {
     /// The messages this worker is delivering now: only their claims are renewed.
     private let delivering = Mutex<Set<String>>([])
 
-    /// `threads` must hold `perPartner` threads for each lane (`DeliveryThreads(count:)` with
-    /// `lanes(perPartner:)`), so that no lane waits for a thread another lane holds.
+    /// `threads` must hold `perPartner` threads for each lane (`OutboxWorker.threads(for:perPartner:)`),
+    /// so that no lane waits for a thread another lane holds.
     public init(store: GatewayStore, plan: any DeliveryPlan, threads: DeliveryThreads, clock: any GatewayClock = SystemClock(),
                 name: String = OutboxWorker.uniqueName(), perPartner: Int = 8, lease: TimeInterval = 30,
                 logger: Logger = Logger(label: "gateway.delivery"), metrics: any MetricsFactory = MetricsSystem.factory) {
