@@ -4,9 +4,10 @@ import Store
 import Testing
 import TestSupport
 
-/// One of three instances on one PostgreSQL database killed (`kill -9`) in the middle of a load:
-/// the survivors take over its claims when their lease runs out and deliver everything that was
-/// accepted; only what it had in flight may reach a partner twice.
+/// One of three instances on one PostgreSQL database killed (`kill -9`) or restarted gracefully in
+/// the middle of a load: the others take over its claims (when their lease runs out, or at once
+/// when it handed them back) and deliver everything that was accepted; only what a killed instance
+/// had in flight may reach a partner twice.
 @Suite(.serialized) struct InstanceKilledTests {
     /// Posts each body to the instance `route` picks, many at once, with one curl: the HTTP status
     /// of each (0 without an answer).
@@ -81,6 +82,60 @@ import TestSupport
         #expect(duplicates <= max(inFlight, 0), "only what the killed instance had in flight may be delivered twice")
         #expect(try await store.verifyAudit().isIntact)
         await store.close()
+        await instances[0].stop(SIGTERM)
+        await instances[2].stop(SIGTERM)
+    }
+
+    /// A graceful restart of one instance under load (a rolling upgrade): it finishes and records
+    /// what it had in flight and hands back its claims, so nothing is delivered twice.
+    @Test func aGracefulRestartUnderLoadDeliversNothingTwice() async throws {
+        let database = try TestPostgres.freshDatabase("restarted")
+        let moit = try await FakePartner.start(answering: [202], delay: .milliseconds(20))
+        defer { moit.stop() }
+        let instances = try (0..<3).map { _ in try ServeProcess(database: database, moitURL: moit.url, arguments: ["--delivery-lease", "3"]) }
+        defer { for instance in instances { instance.signal(SIGTERM) } }
+        for instance in instances { try await instance.waitUntilHealthy() }
+
+        let count = 1500
+        let directory = temporaryDirectory("restarted")
+        let files = try (0..<count).map { index in
+            let file = "\(directory)/\(index).jws"
+            write(try ServeProcess.application(index), to: file)
+            return file
+        }
+        let path = "/v1/partners/customs-core/messages"
+        let started = ContinuousClock.now
+        async let firstPass = Self.post(files, to: { instances[$0 % 3].url(path) }, directory: directory)
+        try await Task.sleep(for: .seconds(2))
+        await instances[1].stop(SIGTERM)
+        let restarted = try ServeProcess(database: database, moitURL: moit.url, arguments: ["--delivery-lease", "3"])
+        defer { restarted.signal(SIGTERM) }
+        try await restarted.waitUntilHealthy()
+        var statuses = await firstPass
+        let unanswered = statuses.indices.filter { ![200, 202].contains(statuses[$0]) }
+        let retried = await Self.post(unanswered.map { files[$0] }, to: { _ in restarted.url(path) }, directory: directory + "/retry")
+        for (slot, index) in unanswered.enumerated() { statuses[index] = retried[slot] }
+        let accepted = statuses.filter { [200, 202].contains($0) }.count
+
+        for _ in 0..<600 where Set(moit.deliveries.map(\.body)).count < accepted {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        let store = try await GatewayStore.open(try DatabaseLocation(database))
+        let outbound = try await store.messages(direction: .outbound)
+        let delivered = Set(moit.deliveries.map(\.body))
+        let lost = outbound.filter { !delivered.contains($0.body) }.count
+        let duplicates = moit.deliveries.count - delivered.count
+        print("""
+            instance restarted: \(count) messages to 3 instances, one stopped with SIGTERM after 2 s and started again; \
+            \(unanswered.count) sent again to it; accepted \(accepted), delivered \(delivered.count), lost \(lost), \
+            duplicate deliveries \(duplicates), \(String(format: "%.1f", seconds)) s
+            """)
+        #expect(accepted == count)
+        #expect(lost == 0)
+        #expect(duplicates == 0, "a graceful stop delivers nothing twice (so never two requests about one object at once)")
+        await store.close()
+        await restarted.stop(SIGTERM)
         await instances[0].stop(SIGTERM)
         await instances[2].stop(SIGTERM)
     }
