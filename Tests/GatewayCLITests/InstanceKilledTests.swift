@@ -28,115 +28,125 @@ import TestSupport
         return statuses
     }
 
-    @Test func aKilledInstancesWorkIsDeliveredByTheOthers() async throws {
-        let database = try TestPostgres.freshDatabase("killed")
-        // MOIT answers after 20 ms: deliveries are in flight when the instance is killed.
-        let moit = try await FakePartner.start(answering: [202], delay: .milliseconds(20))
-        defer { moit.stop() }
-        let instances = try (0..<3).map { _ in try ServeProcess(database: database, moitURL: moit.url, arguments: ["--delivery-lease", "3"]) }
-        defer { for instance in instances { instance.signal(SIGTERM) } }
-        for instance in instances { try await instance.waitUntilHealthy() }
-
-        let count = 3000
-        let directory = temporaryDirectory("killed")
-        let files = try (0..<count).map { index in
-            let file = "\(directory)/\(index).jws"
-            write(try ServeProcess.application(index), to: file)
-            return file
-        }
-        let path = "/v1/partners/customs-core/messages"
+    /// Three instances on a fresh database, MOIT answering each delivery after 20 ms (so that
+    /// deliveries are in flight when an instance stops), and `count` signed applications on disk.
+    struct Load {
+        let database: String
+        let moit: FakePartner
+        let instances: [ServeProcess]
+        let files: [String]
+        let directory: String
         let started = ContinuousClock.now
-        async let firstPass = Self.post(files, to: { instances[$0 % 3].url(path) }, directory: directory)
-        try await Task.sleep(for: .seconds(3))
-        let victim = instances[1]
-        let worker = "gateway@%/\(victim.process.processIdentifier)-%"
-        await victim.stop(SIGKILL)
-        let server = try TestPostgres.shared.get()
-        let name = String(database.split(separator: "/").last?.split(separator: "?").first ?? "")
-        let inFlight = Int(try server.psql("SELECT COUNT(*) FROM outbox WHERE state = 'delivering' AND claimed_by LIKE '\(worker)'",
-                                           database: name).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
-        var statuses = await firstPass
-        // What the killed instance did not answer goes to a survivor, as a load balancer's retry does.
-        let unanswered = statuses.indices.filter { ![200, 202].contains(statuses[$0]) }
-        let retried = await Self.post(unanswered.map { files[$0] }, to: { _ in instances[0].url(path) }, directory: directory + "/retry")
-        for (slot, index) in unanswered.enumerated() { statuses[index] = retried[slot] }
-        let accepted = statuses.filter { [200, 202].contains($0) }.count
+        static let path = "/v1/partners/customs-core/messages"
 
-        for _ in 0..<600 where Set(moit.deliveries.map(\.body)).count < accepted {
-            try await Task.sleep(for: .milliseconds(100))
+        static func start(_ label: String, count: Int) async throws -> Load {
+            let database = try TestPostgres.freshDatabase(label)
+            let moit = try await FakePartner.start(answering: [202], delay: .milliseconds(20))
+            let instances = try (0..<3).map { _ in try ServeProcess(database: database, moitURL: moit.url, arguments: ["--delivery-lease", "3"]) }
+            for instance in instances { try await instance.waitUntilHealthy() }
+            let directory = temporaryDirectory(label)
+            let files = try (0..<count).map { index in
+                let file = "\(directory)/\(index).jws"
+                write(try ServeProcess.application(index), to: file)
+                return file
+            }
+            return Load(database: database, moit: moit, instances: instances, files: files, directory: directory)
         }
-        let seconds = (ContinuousClock.now - started) / .seconds(1)
-        let store = try await GatewayStore.open(try DatabaseLocation(database))
-        let outbound = try await store.messages(direction: .outbound)
-        let delivered = Set(moit.deliveries.map(\.body))
-        let lost = outbound.filter { !delivered.contains($0.body) }.count
-        let duplicates = moit.deliveries.count - delivered.count
+
+        /// Posts every message to the instances in turn while `disrupt` runs (it stops one and
+        /// returns where a load balancer would send again what that one did not answer), then
+        /// sends those again: each message's final status and how many were sent again.
+        func post(disrupting disrupt: () async throws -> ServeProcess) async throws -> (statuses: [Int], sentAgain: Int) {
+            async let firstPass = InstanceKilledTests.post(files, to: { instances[$0 % 3].url(Self.path) }, directory: directory)
+            let survivor = try await disrupt()
+            var statuses = await firstPass
+            let unanswered = statuses.indices.filter { ![200, 202].contains(statuses[$0]) }
+            let retried = await InstanceKilledTests.post(unanswered.map { files[$0] }, to: { _ in survivor.url(Self.path) },
+                                                         directory: directory + "/retry")
+            for (slot, index) in unanswered.enumerated() { statuses[index] = retried[slot] }
+            return (statuses, unanswered.count)
+        }
+
+        /// Waits (bounded) until MOIT has every accepted message; what was stored to deliver, and
+        /// what MOIT got: delivered, lost, delivered twice.
+        func deliveries(accepted: Int) async throws -> (stored: Int, delivered: Int, lost: Int, duplicates: Int, seconds: Double, auditIntact: Bool) {
+            for _ in 0..<600 where Set(moit.deliveries.map(\.body)).count < accepted {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let seconds = (ContinuousClock.now - started) / .seconds(1)
+            let store = try await GatewayStore.open(try DatabaseLocation(database))
+            let outbound = try await store.messages(direction: .outbound)
+            let intact = try await store.verifyAudit().isIntact
+            await store.close()
+            let delivered = Set(moit.deliveries.map(\.body))
+            return (outbound.count, delivered.count, outbound.filter { !delivered.contains($0.body) }.count,
+                    moit.deliveries.count - delivered.count, seconds, intact)
+        }
+
+        func stop() async {
+            for instance in instances { await instance.stop(SIGTERM) }
+            moit.stop()
+        }
+    }
+
+    @Test func aKilledInstancesWorkIsDeliveredByTheOthers() async throws {
+        let count = 3000
+        let load = try await Load.start("killed", count: count)
+        defer { for instance in load.instances { instance.signal(SIGTERM) }; load.moit.stop() }
+        var inFlight = -1
+        let (statuses, sentAgain) = try await load.post {
+            try await Task.sleep(for: .seconds(3))
+            let victim = load.instances[1]
+            let worker = "gateway@%/\(victim.process.processIdentifier)-%"
+            await victim.stop(SIGKILL)
+            let name = String(load.database.split(separator: "/").last?.split(separator: "?").first ?? "")
+            inFlight = Int(try TestPostgres.shared.get().psql(
+                "SELECT COUNT(*) FROM outbox WHERE state = 'delivering' AND claimed_by LIKE '\(worker)'", database: name)
+                .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+            return load.instances[0]
+        }
+        let accepted = statuses.filter { [200, 202].contains($0) }.count
+        let figures = try await load.deliveries(accepted: accepted)
         print("""
             instance killed: \(count) messages to 3 instances, one killed with SIGKILL after 3 s holding \(inFlight) deliveries in flight; \
-            \(unanswered.count) sent again to a survivor; accepted \(accepted), stored \(outbound.count) to deliver, delivered \(delivered.count), \
-            lost \(lost), duplicate deliveries \(duplicates), \(String(format: "%.1f", seconds)) s
+            \(sentAgain) sent again to a survivor; accepted \(accepted), stored \(figures.stored) to deliver, delivered \(figures.delivered), \
+            lost \(figures.lost), duplicate deliveries \(figures.duplicates), \(String(format: "%.1f", figures.seconds)) s
             """)
         #expect(accepted == count)
-        #expect(outbound.count == count)
-        #expect(lost == 0)
-        #expect(duplicates <= max(inFlight, 0), "only what the killed instance had in flight may be delivered twice")
-        #expect(try await store.verifyAudit().isIntact)
-        await store.close()
-        await instances[0].stop(SIGTERM)
-        await instances[2].stop(SIGTERM)
+        #expect(figures.stored == count)
+        #expect(figures.lost == 0)
+        #expect(figures.duplicates <= max(inFlight, 0), "only what the killed instance had in flight may be delivered twice")
+        #expect(figures.auditIntact)
+        await load.stop()
     }
 
     /// A graceful restart of one instance under load (a rolling upgrade): it finishes and records
     /// what it had in flight and hands back its claims, so nothing is delivered twice.
     @Test func aGracefulRestartUnderLoadDeliversNothingTwice() async throws {
-        let database = try TestPostgres.freshDatabase("restarted")
-        let moit = try await FakePartner.start(answering: [202], delay: .milliseconds(20))
-        defer { moit.stop() }
-        let instances = try (0..<3).map { _ in try ServeProcess(database: database, moitURL: moit.url, arguments: ["--delivery-lease", "3"]) }
-        defer { for instance in instances { instance.signal(SIGTERM) } }
-        for instance in instances { try await instance.waitUntilHealthy() }
-
         let count = 1500
-        let directory = temporaryDirectory("restarted")
-        let files = try (0..<count).map { index in
-            let file = "\(directory)/\(index).jws"
-            write(try ServeProcess.application(index), to: file)
-            return file
+        let load = try await Load.start("restarted", count: count)
+        defer { for instance in load.instances { instance.signal(SIGTERM) }; load.moit.stop() }
+        var restarted: ServeProcess?
+        defer { restarted?.signal(SIGTERM) }
+        let (statuses, sentAgain) = try await load.post {
+            try await Task.sleep(for: .seconds(2))
+            await load.instances[1].stop(SIGTERM)
+            let again = try ServeProcess(database: load.database, moitURL: load.moit.url, arguments: ["--delivery-lease", "3"])
+            restarted = again
+            try await again.waitUntilHealthy()
+            return again
         }
-        let path = "/v1/partners/customs-core/messages"
-        let started = ContinuousClock.now
-        async let firstPass = Self.post(files, to: { instances[$0 % 3].url(path) }, directory: directory)
-        try await Task.sleep(for: .seconds(2))
-        await instances[1].stop(SIGTERM)
-        let restarted = try ServeProcess(database: database, moitURL: moit.url, arguments: ["--delivery-lease", "3"])
-        defer { restarted.signal(SIGTERM) }
-        try await restarted.waitUntilHealthy()
-        var statuses = await firstPass
-        let unanswered = statuses.indices.filter { ![200, 202].contains(statuses[$0]) }
-        let retried = await Self.post(unanswered.map { files[$0] }, to: { _ in restarted.url(path) }, directory: directory + "/retry")
-        for (slot, index) in unanswered.enumerated() { statuses[index] = retried[slot] }
         let accepted = statuses.filter { [200, 202].contains($0) }.count
-
-        for _ in 0..<600 where Set(moit.deliveries.map(\.body)).count < accepted {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let seconds = (ContinuousClock.now - started) / .seconds(1)
-        let store = try await GatewayStore.open(try DatabaseLocation(database))
-        let outbound = try await store.messages(direction: .outbound)
-        let delivered = Set(moit.deliveries.map(\.body))
-        let lost = outbound.filter { !delivered.contains($0.body) }.count
-        let duplicates = moit.deliveries.count - delivered.count
+        let figures = try await load.deliveries(accepted: accepted)
         print("""
             instance restarted: \(count) messages to 3 instances, one stopped with SIGTERM after 2 s and started again; \
-            \(unanswered.count) sent again to it; accepted \(accepted), delivered \(delivered.count), lost \(lost), \
-            duplicate deliveries \(duplicates), \(String(format: "%.1f", seconds)) s
+            \(sentAgain) sent again to it; accepted \(accepted), delivered \(figures.delivered), lost \(figures.lost), \
+            duplicate deliveries \(figures.duplicates), \(String(format: "%.1f", figures.seconds)) s
             """)
         #expect(accepted == count)
-        #expect(lost == 0)
-        #expect(duplicates == 0, "a graceful stop delivers nothing twice (so never two requests about one object at once)")
-        await store.close()
-        await restarted.stop(SIGTERM)
-        await instances[0].stop(SIGTERM)
-        await instances[2].stop(SIGTERM)
+        #expect(figures.lost == 0)
+        #expect(figures.duplicates == 0, "a graceful stop delivers nothing twice (so never two requests about one object at once)")
+        await restarted?.stop(SIGTERM)
+        await load.stop()
     }
 }
