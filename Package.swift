@@ -63,6 +63,8 @@ let package = Package(
                            .product(name: "Metrics", package: "swift-metrics")]
         ),
         .target(name: "HTTPAPI", dependencies: ["GatewayCore", "Hub", "Store", .product(name: "Hummingbird", package: "hummingbird"),
+                                                .product(name: "HummingbirdCore", package: "hummingbird"),
+                                                .product(name: "Logging", package: "swift-log"),
                                                 .product(name: "Prometheus", package: "swift-prometheus")]),
         .target(
             name: "Demo",

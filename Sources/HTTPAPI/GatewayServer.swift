@@ -10,11 +10,14 @@ public struct ServerConfiguration: Sendable {
     /// A connection that sends nothing for this long is closed: a slow or half-open client
     /// cannot hold a connection (and its descriptor) for good.
     public var idleTimeout: Duration
+    /// Client connections open at once at most; see `ConnectionCap`.
+    public var maxConnections: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(30)) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(30), maxConnections: Int = 4096) {
         self.host = host
         self.port = port
         self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
     }
 }
 
@@ -44,7 +47,8 @@ public enum GatewayServer {
         Application(
             router: router(pipeline: pipeline, adminToken: adminToken, metrics: metrics, onReplay: onReplay, warning: warning),
             server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout / .milliseconds(1))))),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "single-window-gateway"),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "single-window-gateway",
+                                 availableConnectionsDelegate: ConnectionCap(limit: configuration.maxConnections, logger: logger)),
             logger: logger
         )
     }

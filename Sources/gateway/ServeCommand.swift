@@ -44,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds a connection may send nothing before it is closed (slow or half-open clients).")
     var idleTimeout: Double = 30
 
+    @Option(name: .long, help: "Client connections open at once at most; past it new clients wait until one closes (lowered to fit the open files limit).")
+    var maxConnections = 4096
+
     @Option(name: .long, help: "Seconds a graceful stop (SIGTERM) waits for the deliveries in flight.")
     var stopTimeout: Double = 30
 
@@ -57,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
     var simulatedTime: String?
 
     func validate() throws {
+        if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1.") }
         if let simulatedTime, SimulatedClock(startingAt: simulatedTime) == nil {
             throw ValidationError("--simulated-time takes an ISO 8601 time with its offset, such as 2025-03-12T09:00:00+07:00, not \(simulatedTime).")
         }
@@ -68,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         let clock: any GatewayClock = simulatedTime.flatMap { SimulatedClock(startingAt: $0) } ?? SystemClock()
         let warning = simulatedTime.map { "The gateway runs on a simulated clock started at \($0): signatures, expiry and timestamps follow it. Not for production." }
         if let warning { logger.warning("\(warning)") }
-        Self.raiseDescriptorLimit(logger: logger)
+        let connections = connectionCap(openFiles: Self.raiseDescriptorLimit(logger: logger), logger: logger)
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let store: GatewayStore
@@ -96,7 +100,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure.exit(error)
         }
-        let application = GatewayServer.application(ServerConfiguration(host: host, port: port, idleTimeout: .milliseconds(Int64(idleTimeout * 1000))), pipeline: pipeline,
+        let server = ServerConfiguration(host: host, port: port, idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maxConnections: connections)
+        let application = GatewayServer.application(server, pipeline: pipeline,
                                                     adminToken: ProcessInfo.processInfo.environment["GATEWAY_ADMIN_TOKEN"],
                                                     metrics: metrics, onReplay: { worker.wake() }, warning: warning, logger: logger)
         let delivering = Task { await worker.run() }
@@ -132,14 +137,27 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Every connection holds a descriptor: the soft limit (often 1,024) is raised to the hard
     /// one, so that many idle clients run out of neither before the idle timeout closes them.
-    private static func raiseDescriptorLimit(logger: Logger) {
+    /// Returns the limit in force.
+    private static func raiseDescriptorLimit(logger: Logger) -> Int {
         var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        guard limit.rlim_cur < limit.rlim_max else { return Int(clamping: limit.rlim_cur) }
         let before = limit.rlim_cur
         limit.rlim_cur = limit.rlim_max
-        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 {
-            logger.info("Open files limit raised from \(before) to \(limit.rlim_max)")
-        }
+        guard setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return Int(clamping: before) }
+        logger.info("Open files limit raised from \(before) to \(limit.rlim_max)")
+        return Int(clamping: limit.rlim_max)
+    }
+
+    /// Descriptors kept for the store's connections, deliveries, trust files and logs whatever the clients do.
+    static let reservedDescriptors = 256
+
+    /// The connection cap the descriptor limit leaves room for.
+    private func connectionCap(openFiles: Int, logger: Logger) -> Int {
+        let room = max(openFiles - Self.reservedDescriptors, 16)
+        guard maxConnections > room else { return maxConnections }
+        logger.warning("--max-connections \(maxConnections) lowered to \(room): the open files limit is \(openFiles) and \(Self.reservedDescriptors) are kept for the gateway's own work")
+        return room
     }
 
     /// Whether `task` ended within `limit`; not waiting longer for it either way.

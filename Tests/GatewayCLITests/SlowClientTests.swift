@@ -53,4 +53,41 @@ import TestSupport
         #expect(closed == sockets.count)
         await server.stop(SIGTERM)
     }
+
+    /// Sockets the process holds open.
+    static func openSockets(of pid: Int32) -> Int {
+        let directory = "/proc/\(pid)/fd"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\($0)"))?.hasPrefix("socket:") == true }.count
+    }
+
+    @Test func connectionsPastTheCapWaitAndTheGatewayKeepsItsDescriptors() async throws {
+        let moit = try await FakePartner.start(answering: [202])
+        defer { moit.stop() }
+        let cap = 50
+        let server = try ServeProcess(database: "sqlite:" + temporaryDirectory("cap") + "/gateway.sqlite", moitURL: moit.url,
+                                      arguments: ["--idle-timeout", "3", "--max-connections", String(cap)])
+        defer { server.signal(SIGTERM) }
+        try await server.waitUntilHealthy()
+        try await Task.sleep(for: .milliseconds(300))
+        let before = Self.openSockets(of: server.process.processIdentifier)
+
+        // Past the cap the rest wait in the listen backlog (256 deep), not in the gateway.
+        let sockets = await Blocking.run { (0..<80).compactMap { _ in Self.halfOpenConnection(to: server.port) } }
+        try await Task.sleep(for: .milliseconds(500))
+        let held = Self.openSockets(of: server.process.processIdentifier) - before
+        let started = ContinuousClock.now
+        let answer = try await server.answer(try ServeProcess.application(0), as: "customs-core")
+        let waited = (ContinuousClock.now - started) / .seconds(1)
+        for fd in sockets { close(fd) }
+        let log = (try? String(contentsOfFile: server.log, encoding: .utf8)) ?? ""
+        print("connection cap \(cap): \(sockets.count) half-open clients, \(held) of them held by the gateway; a good message answered \(answer.status) after \(String(format: "%.1f", waited)) s (the idle timeout, 3 s, freed the slots)")
+        #expect(sockets.count == 80)
+        // One read of the listening socket accepts up to 4 connections (NIO's maxMessagesPerRead),
+        // so the last read before the cap may take 3 more.
+        #expect(held <= cap + 3, "the gateway held \(held) client sockets")
+        #expect(answer.status == 202)
+        #expect(log.contains("Connection limit reached: \(cap) connections open"))
+        await server.stop(SIGTERM)
+    }
 }
