@@ -45,13 +45,12 @@ enum AuditChain {
         guard let first = events.first else { return }
         let chain = chains.chain(for: first.subject)
         // Appends to one chain take turns: the next link needs the last one.
-        try await db.raw("""
-            INSERT INTO audit_head (id, sequence, hash) VALUES (\(bind: chain), 0, \(bind: genesis)) ON CONFLICT (id) DO NOTHING
-            """).run()
         let locking: SQLQueryString = chains.dialect == .postgres ? "FOR UPDATE" : ""
-        let head = try await db.raw("SELECT sequence, hash FROM audit_head WHERE id = \(bind: chain) \(locking)").first()
-        var sequence = try head?.decode(column: "sequence", as: Int64.self) ?? 0
-        var previousHash = try head?.decode(column: "hash", as: String.self) ?? genesis
+        guard let head = try await db.raw("SELECT sequence, hash FROM audit_head WHERE id = \(bind: chain) \(locking)").first() else {
+            throw GatewayError(.internalError, "The head of audit chain \(chain) is missing: run gateway audit verify.")
+        }
+        var sequence = try head.decode(column: "sequence", as: Int64.self)
+        var previousHash = try head.decode(column: "hash", as: String.self)
         var insert = SQLQueryString("INSERT INTO audit_events (chain, sequence, at, kind, subject, detail, previous_hash, hash) VALUES ")
         for (index, event) in events.enumerated() {
             sequence += 1
@@ -63,8 +62,24 @@ enum AuditChain {
                 as SQLQueryString)
             previousHash = hash
         }
-        try await db.raw(insert).run()
-        try await db.raw("UPDATE audit_head SET sequence = \(bind: sequence), hash = \(bind: previousHash) WHERE id = \(bind: chain)").run()
+        let moveHead = SQLQueryString("UPDATE audit_head SET sequence = \(bind: sequence), hash = \(bind: previousHash) WHERE id = \(bind: chain)")
+        if chains.dialect == .postgres {
+            // One round trip for both: each statement is a wait on the database's answer.
+            try await db.raw("WITH appended AS (\(insert)) \(moveHead)").run()
+        } else {
+            try await db.raw(insert).run()
+            try await db.raw(moveHead).run()
+        }
+    }
+
+    /// Makes sure chains 1…count have a head (a new store, or more chains than before).
+    static func createHeads(_ chains: AuditChains, on db: any SQLDatabase) async throws {
+        var insert = SQLQueryString("INSERT INTO audit_head (id, sequence, hash) VALUES ")
+        for chain in 1...chains.count {
+            insert.appendInterpolation(unsafeRaw: chain == 1 ? "" : ", ")
+            insert.appendInterpolation("(\(bind: chain), 0, \(bind: genesis))" as SQLQueryString)
+        }
+        try await db.raw("\(insert) ON CONFLICT (id) DO NOTHING").run()
     }
 
     static func link(sequence: Int64, at: Int64, kind: String, subject: String, detail: String, previousHash: String) -> String {

@@ -17,21 +17,27 @@ enum Cases {
                          at: event.at)
     }
 
-    /// Appends one line to a case's timeline. A case without typed state takes the event's
-    /// status as its own (`setsStatus`); a case whose update is stored beside it keeps the update's.
-    static func append(_ event: CaseEvent, setsStatus: Bool, on db: any SQLDatabase) async throws {
-        let at = StoreTime.milliseconds(event.at)
-        try await db.raw("""
-            INSERT INTO case_events (kind, case_key, at, event, status, partner, message_id, signer, detail)
-            VALUES (\(bind: event.kind.rawValue), \(bind: event.key), \(bind: at), \(bind: event.event), \(bind: event.status?.rawValue),
-                    \(bind: event.partner), \(bind: event.messageId), \(bind: event.signer), \(bind: event.detail))
-            """).run()
-        guard setsStatus else { return }
-        try await db.raw("""
-            INSERT INTO cases (kind, case_key, status, version, updated_at)
-            VALUES (\(bind: event.kind.rawValue), \(bind: event.key), \(bind: event.status?.rawValue), 1, \(bind: at))
-            ON CONFLICT (kind, case_key) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, version = cases.version + 1
-            """).run()
+    /// Appends lines to cases' timelines, in one insert. A case without typed state takes its
+    /// event's status as its own; a case whose update is stored beside it keeps the update's.
+    static func append(_ events: [CaseEvent], updated: [CaseUpdate], on db: any SQLDatabase) async throws {
+        guard !events.isEmpty else { return }
+        var insert = SQLQueryString("INSERT INTO case_events (kind, case_key, at, event, status, partner, message_id, signer, detail) VALUES ")
+        for (index, event) in events.enumerated() {
+            insert.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
+            insert.appendInterpolation("""
+                (\(bind: event.kind.rawValue), \(bind: event.key), \(bind: StoreTime.milliseconds(event.at)), \(bind: event.event),
+                 \(bind: event.status?.rawValue), \(bind: event.partner), \(bind: event.messageId), \(bind: event.signer), \(bind: event.detail))
+                """ as SQLQueryString)
+        }
+        try await db.raw(insert).run()
+        for event in events where !updated.contains(where: { $0.kind == event.kind && $0.key == event.key }) {
+            let at = StoreTime.milliseconds(event.at)
+            try await db.raw("""
+                INSERT INTO cases (kind, case_key, status, version, updated_at)
+                VALUES (\(bind: event.kind.rawValue), \(bind: event.key), \(bind: event.status?.rawValue), 1, \(bind: at))
+                ON CONFLICT (kind, case_key) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, version = cases.version + 1
+                """).run()
+        }
     }
 
     /// Stores a case's new state if it is still at the version the step read (compare-and-set);
@@ -76,10 +82,7 @@ enum Cases {
                       on db: any SQLDatabase) async throws -> [AuditChain.Event] {
         for update in updates { try await apply(update, at: time, on: db) }
         for item in items { try await count(item, on: db) }
-        for event in events {
-            let updated = updates.contains { $0.kind == event.kind && $0.key == event.key }
-            try await append(event, setsStatus: !updated, on: db)
-        }
+        try await append(events, updated: updates, on: db)
         return events.map(auditEvent)
     }
 

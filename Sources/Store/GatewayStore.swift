@@ -30,7 +30,14 @@ public final class GatewayStore: Sendable {
             throw StoreFailure.wrap(error, "migrating \(location)")
         }
         let count = max(1, auditChains ?? (backend.dialect == .postgres ? 8 : 1))
-        return GatewayStore(location: location, backend: backend, chains: AuditChains(count: count, dialect: backend.dialect))
+        let chains = AuditChains(count: count, dialect: backend.dialect)
+        do {
+            try await backend.transaction(limit: SQLBackend.callLimit) { db in try await AuditChain.createHeads(chains, on: db) }
+        } catch {
+            await backend.close()
+            throw StoreFailure.wrap(error, "preparing the audit chains of \(location)")
+        }
+        return GatewayStore(location: location, backend: backend, chains: chains)
     }
 
     public func close() async {

@@ -21,19 +21,18 @@ extension GatewayStore {
                        events: [CaseEvent] = [], updates: [CaseUpdate] = [], items: [CaseItem] = []) async throws(GatewayError) -> Acceptance {
         let chains = self.chains
         return try await run("storing message \(inbound.id)") { db in
-            // A retransmission racing its original waits here for the original's transaction,
-            // then finds it: only requests with the same key take turns.
-            if chains.dialect == .postgres {
-                try await db.raw("SELECT pg_advisory_xact_lock(7304, hashtext(\(bind: "\(inbound.partner) \(inbound.idempotencyKey)")))").run()
-            }
-            if let first = try await Self.message(direction: .inbound, partner: inbound.partner, key: inbound.idempotencyKey, on: db) {
+            // A retransmission racing its original waits here for the original's transaction
+            // (the key is unique), then stores nothing and finds the original.
+            guard try await Self.insertUnlessKnown(inbound, on: db) else {
+                guard let first = try await Self.message(direction: .inbound, partner: inbound.partner, key: inbound.idempotencyKey, on: db) else {
+                    throw GatewayError(.internalError, "Message \(inbound.id) was neither stored nor found under its key \(inbound.idempotencyKey).")
+                }
                 return first.digest == inbound.digest ? .duplicate(first) : .conflict(first)
             }
-            try await Self.insert(inbound, on: db)
             var audit = [AuditChain.Event(kind: "message.received", subject: inbound.id,
                                           detail: "\(inbound.partner) \(inbound.messageType) \(inbound.idempotencyKey) sha256:\(inbound.digest)",
                                           at: inbound.createdAt)]
-            audit += try await Outbox.queue(outbound, after: inbound.id, on: db)
+            audit += try await Outbox.queue(outbound, after: inbound.id, on: db, dialect: chains.dialect)
             audit += try await Cases.store(updates: updates, items: items, events: events, at: inbound.createdAt, on: db)
             try await AuditChain.append(audit, on: db, chains: chains)
             return .accepted(inbound)
@@ -83,15 +82,28 @@ extension GatewayStore {
             """).first().map(decode)
     }
 
-    static func insert(_ message: StoredMessage, on db: any SQLDatabase) async throws {
-        try await db.raw("""
+    /// Stores a message unless its sender used its key before: whether it was stored.
+    static func insertUnlessKnown(_ message: StoredMessage, on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("\(insertion([message])) ON CONFLICT (direction, partner, idempotency_key) DO NOTHING RETURNING id").first() != nil
+    }
+
+    /// One INSERT of all `messages` (not empty).
+    static func insertion(_ messages: [StoredMessage]) -> SQLQueryString {
+        var insert = SQLQueryString("""
             INSERT INTO messages (id, direction, partner, message_type, idempotency_key, digest, body, content_type, record,
                                   business_key, signer, status, receipt, caused_by, created_at)
-            VALUES (\(bind: message.id), \(bind: message.direction.rawValue), \(bind: message.partner), \(bind: message.messageType),
-                    \(bind: message.idempotencyKey), \(bind: message.digest), \(bind: Data(message.body)), \(bind: message.contentType),
-                    \(bind: message.record), \(bind: message.businessKey), \(bind: message.signer), \(bind: message.status),
-                    \(bind: message.receipt.map { Data($0) }), \(bind: message.causedBy), \(bind: StoreTime.milliseconds(message.createdAt)))
-            """).run()
+            VALUES\u{20}
+            """)
+        for (index, message) in messages.enumerated() {
+            insert.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
+            insert.appendInterpolation("""
+                (\(bind: message.id), \(bind: message.direction.rawValue), \(bind: message.partner), \(bind: message.messageType),
+                 \(bind: message.idempotencyKey), \(bind: message.digest), \(bind: Data(message.body)), \(bind: message.contentType),
+                 \(bind: message.record), \(bind: message.businessKey), \(bind: message.signer), \(bind: message.status),
+                 \(bind: message.receipt.map { Data($0) }), \(bind: message.causedBy), \(bind: StoreTime.milliseconds(message.createdAt)))
+                """ as SQLQueryString)
+        }
+        return insert
     }
 
     static func decode(_ row: any SQLRow) throws -> StoredMessage {

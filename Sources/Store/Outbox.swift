@@ -63,25 +63,33 @@ public struct DeliveryAttempt: Sendable, Equatable, Codable {
 enum Outbox {
     /// Stores outbound messages and puts them in the queue; their audit events, to be appended
     /// in the same transaction.
-    static func queue(_ messages: [StoredMessage], after cause: String, on db: any SQLDatabase) async throws -> [AuditChain.Event] {
-        var audit: [AuditChain.Event] = []
-        for message in messages {
-            try await GatewayStore.insert(message, on: db)
-            try await enqueue(message, on: db)
-            audit.append(AuditChain.Event(kind: "message.queued", subject: message.id,
-                                          detail: "\(message.partner) \(message.messageType) sha256:\(message.digest) after \(cause)",
-                                          at: message.createdAt))
+    static func queue(_ messages: [StoredMessage], after cause: String, on db: any SQLDatabase,
+                      dialect: SQLBackend.Dialect) async throws -> [AuditChain.Event] {
+        guard !messages.isEmpty else { return [] }
+        var queued = SQLQueryString("""
+            INSERT INTO outbox (message_id, partner, business_key, state, attempts, next_attempt_at, updated_at) VALUES\u{20}
+            """)
+        for (index, message) in messages.enumerated() {
+            let now = StoreTime.milliseconds(message.createdAt)
+            queued.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
+            queued.appendInterpolation("""
+                (\(bind: message.id), \(bind: message.partner), \(bind: message.businessKey ?? message.id),
+                 \(bind: OutboxState.pending.rawValue), 0, \(bind: now), \(bind: now))
+                """ as SQLQueryString)
         }
-        return audit
-    }
-
-    static func enqueue(_ message: StoredMessage, on db: any SQLDatabase) async throws {
-        let now = StoreTime.milliseconds(message.createdAt)
-        try await db.raw("""
-            INSERT INTO outbox (message_id, partner, business_key, state, attempts, next_attempt_at, updated_at)
-            VALUES (\(bind: message.id), \(bind: message.partner), \(bind: message.businessKey ?? message.id),
-                    \(bind: OutboxState.pending.rawValue), 0, \(bind: now), \(bind: now))
-            """).run()
+        if dialect == .postgres {
+            // One round trip: the outbox rows' references are checked at the end of the statement,
+            // when the messages are in.
+            try await db.raw("WITH stored AS (\(GatewayStore.insertion(messages))) \(queued)").run()
+        } else {
+            try await db.raw(GatewayStore.insertion(messages)).run()
+            try await db.raw(queued).run()
+        }
+        return messages.map { message in
+            AuditChain.Event(kind: "message.queued", subject: message.id,
+                             detail: "\(message.partner) \(message.messageType) sha256:\(message.digest) after \(cause)",
+                             at: message.createdAt)
+        }
     }
 }
 
@@ -103,36 +111,55 @@ extension GatewayStore {
     /// On PostgreSQL, claims of several instances skip each other's rows instead of taking turns.
     public func claimDeliveries(worker: String, now: Date, lease: TimeInterval, limit: Int,
                                 scope: DeliveryScope = .all) async throws(GatewayError) -> [Delivery] {
-        let dialect = backend.dialect
+        let time = StoreTime.milliseconds(now)
+        let partners: SQLQueryString = switch scope {
+        case .all: ""
+        case .partner(let partner): "AND o.partner = \(bind: partner)"
+        case .partnersOtherThan(let served) where served.isEmpty: ""
+        case .partnersOtherThan(let served): "AND o.partner NOT IN \(Self.list(served))"
+        }
+        // Two lookups, so that each walks one index in its order and stops at the limit: the
+        // due messages by due time (an outbox with a backlog of thousands is not read and
+        // sorted whole at every round), after the claims whose lease ran out.
+        let ready = SQLQueryString("""
+            NOT EXISTS (SELECT 1 FROM outbox e
+                        WHERE e.partner = o.partner AND e.business_key = o.business_key
+                          AND e.sequence < o.sequence AND e.state IN ('pending', 'delivering'))
+            """)
+        let expired = SQLQueryString("""
+            SELECT o.message_id, o.attempts, 0 AS pass, o.sequence AS due, o.sequence FROM outbox o
+            WHERE o.state = 'delivering' AND o.claimed_until < \(bind: time) \(partners) AND \(ready)
+            ORDER BY o.sequence LIMIT \(unsafeRaw: String(limit))
+            """)
+        let due = SQLQueryString("""
+            SELECT o.message_id, o.attempts, 1 AS pass, o.next_attempt_at AS due, o.sequence FROM outbox o
+            WHERE o.state = 'pending' AND o.next_attempt_at <= \(bind: time) \(partners) AND \(ready)
+            ORDER BY o.next_attempt_at, o.sequence LIMIT \(unsafeRaw: String(limit))
+            """)
+        let claim = SQLQueryString("""
+            UPDATE outbox SET state = 'delivering', claimed_by = \(bind: worker),
+                claimed_until = \(bind: time + Int64(lease * 1000)), updated_at = \(bind: time)
+            """)
+        if backend.dialect == .postgres {
+            return try await read("claiming deliveries") { db in
+                // One statement, outside a transaction: one round trip. Claims of several
+                // instances skip each other's rows instead of taking turns.
+                try await db.raw("""
+                    WITH expired AS (\(expired) FOR UPDATE OF o SKIP LOCKED),
+                         due AS (\(due) FOR UPDATE OF o SKIP LOCKED),
+                         chosen AS (SELECT * FROM expired UNION ALL SELECT * FROM due ORDER BY pass, due, sequence LIMIT \(unsafeRaw: String(limit))),
+                         claimed AS (\(claim) FROM chosen WHERE outbox.message_id = chosen.message_id
+                                     RETURNING chosen.message_id, chosen.attempts AS claimed_attempts, chosen.pass, chosen.due, chosen.sequence)
+                    SELECT m.*, claimed.claimed_attempts FROM claimed JOIN messages m ON m.id = claimed.message_id
+                    ORDER BY claimed.pass, claimed.due, claimed.sequence
+                    """).all().map { row in
+                    Delivery(message: try Self.decode(row), attempt: try row.decode(column: "claimed_attempts", as: Int.self) + 1, worker: worker)
+                }
+            }
+        }
         return try await run("claiming deliveries") { db in
-            let time = StoreTime.milliseconds(now)
-            let partners: SQLQueryString = switch scope {
-            case .all: ""
-            case .partner(let partner): "AND o.partner = \(bind: partner)"
-            case .partnersOtherThan(let served) where served.isEmpty: ""
-            case .partnersOtherThan(let served): "AND o.partner NOT IN \(Self.list(served))"
-            }
-            let locking: SQLQueryString = dialect == .postgres ? "FOR UPDATE OF o SKIP LOCKED" : ""
-            // Two lookups, so that each walks one index in its order and stops at the limit: the
-            // due messages by due time (an outbox with a backlog of thousands is not read and
-            // sorted whole at every round), after the claims whose lease ran out.
-            let ready = SQLQueryString("""
-                NOT EXISTS (SELECT 1 FROM outbox e
-                            WHERE e.partner = o.partner AND e.business_key = o.business_key
-                              AND e.sequence < o.sequence AND e.state IN ('pending', 'delivering'))
-                """)
-            var rows = try await db.raw("""
-                SELECT o.message_id, o.attempts FROM outbox o
-                WHERE o.state = 'delivering' AND o.claimed_until < \(bind: time) \(partners) AND \(ready)
-                ORDER BY o.sequence LIMIT \(unsafeRaw: String(limit)) \(locking)
-                """).all()
-            if rows.count < limit {
-                rows += try await db.raw("""
-                    SELECT o.message_id, o.attempts FROM outbox o
-                    WHERE o.state = 'pending' AND o.next_attempt_at <= \(bind: time) \(partners) AND \(ready)
-                    ORDER BY o.next_attempt_at, o.sequence LIMIT \(unsafeRaw: String(limit - rows.count)) \(locking)
-                    """).all()
-            }
+            var rows = try await db.raw(expired).all()
+            if rows.count < limit { rows += try await db.raw(due).all().prefix(limit - rows.count) }
             guard !rows.isEmpty else { return [] }
             var attempts: [String: Int] = [:]
             var ids: [String] = []
@@ -141,15 +168,10 @@ extension GatewayStore {
                 ids.append(id)
                 attempts[id] = try row.decode(column: "attempts", as: Int.self)
             }
-            try await db.raw("""
-                UPDATE outbox SET state = 'delivering', claimed_by = \(bind: worker),
-                    claimed_until = \(bind: time + Int64(lease * 1000)), updated_at = \(bind: time)
-                WHERE message_id IN \(Self.list(ids))
-                """).run()
+            try await db.raw("\(claim) WHERE message_id IN \(Self.list(ids))").run()
             let messages = try await db.raw("SELECT * FROM messages WHERE id IN \(Self.list(ids))").all().map(Self.decode)
             let byId = Dictionary(uniqueKeysWithValues: messages.map { ($0.id, $0) })
-            let deliveries = ids.compactMap { id in byId[id].map { Delivery(message: $0, attempt: (attempts[id] ?? 0) + 1, worker: worker) } }
-            return deliveries
+            return ids.compactMap { id in byId[id].map { Delivery(message: $0, attempt: (attempts[id] ?? 0) + 1, worker: worker) } }
         }
     }
 
@@ -177,28 +199,41 @@ extension GatewayStore {
             }
             // Fenced: only the worker that still holds the claim records; one whose lease ran out
             // and was taken over leaves the message to its successor.
-            let held = try await db.raw("""
+            let release = SQLQueryString("""
                 UPDATE outbox SET state = \(bind: state.rawValue), attempts = \(bind: delivery.attempt), next_attempt_at = \(bind: next),
                     claimed_by = NULL, claimed_until = NULL, last_error = \(bind: error), updated_at = \(bind: end)
                 WHERE message_id = \(bind: id) AND state = 'delivering' AND claimed_by = \(bind: delivery.worker)
                 RETURNING message_id
-                """).all()
-            guard !held.isEmpty else {
+                """)
+            let attemptRow = SQLQueryString("""
+                \(bind: id), \(bind: delivery.attempt), \(bind: StoreTime.milliseconds(startedAt)), \(bind: Int64(duration * 1000)),
+                \(bind: status), \(bind: outcome.name), \(bind: error), \(bind: response.map { Data($0) })
+                """)
+            let attempts = "INSERT INTO delivery_attempts (message_id, attempt, started_at, duration_ms, http_status, outcome, error, response)"
+            let messageStatus = SQLQueryString("UPDATE messages SET status = \(bind: state.rawValue.uppercased()), receipt = \(bind: response.map { Data($0) })")
+            let held: Bool
+            if chains.dialect == .postgres {
+                // One round trip: the attempt and the message's status only where the claim was held.
+                held = try await db.raw("""
+                    WITH held AS (\(release)),
+                         attempt AS (\(unsafeRaw: attempts) SELECT \(attemptRow) FROM held),
+                         status AS (\(messageStatus) WHERE id IN (SELECT message_id FROM held))
+                    SELECT message_id FROM held
+                    """).first() != nil
+            } else {
+                held = try await db.raw(release).first() != nil
+                if held {
+                    try await db.raw("\(unsafeRaw: attempts) VALUES (\(attemptRow))").run()
+                    try await db.raw("\(messageStatus) WHERE id = \(bind: id)").run()
+                }
+            }
+            guard held else {
                 throw GatewayError(.claimLost, "The claim of \(delivery.worker) on \(id) ran out and another worker holds it: this attempt is not recorded.")
             }
-            try await db.raw("""
-                INSERT INTO delivery_attempts (message_id, attempt, started_at, duration_ms, http_status, outcome, error, response)
-                VALUES (\(bind: id), \(bind: delivery.attempt), \(bind: StoreTime.milliseconds(startedAt)), \(bind: Int64(duration * 1000)),
-                        \(bind: status), \(bind: outcome.name), \(bind: error), \(bind: response.map { Data($0) }))
-                """).run()
-            try await db.raw("""
-                UPDATE messages SET status = \(bind: state.rawValue.uppercased()), receipt = \(bind: response.map { Data($0) })
-                WHERE id = \(bind: id)
-                """).run()
             let attempt = AuditChain.Event(kind: "delivery.\(outcome.name)", subject: id,
                                            detail: "attempt \(delivery.attempt)\(status.map { " HTTP \($0)" } ?? "")\(error.map { ": \($0)" } ?? "")",
                                            at: StoreTime.date(end))
-            let audit = [attempt] + (try await Outbox.queue(followUps, after: id, on: db))
+            let audit = [attempt] + (try await Outbox.queue(followUps, after: id, on: db, dialect: chains.dialect))
                 + (try await Cases.store(updates: updates, items: [], events: events, at: StoreTime.date(end), on: db))
             try await AuditChain.append(audit, on: db, chains: chains)
         }
