@@ -36,6 +36,7 @@ let package = Package(
         // declares the same C types, and one Swift module cannot see both.
         .target(name: "EmbeddedSQLite", dependencies: ["CSQLite"]),
         .target(name: "LocalPostgres"),
+        .target(name: "Access", dependencies: ["GatewayCore", "COpenSSL", .product(name: "Yams", package: "Yams")]),
         .target(name: "HardenedXML", dependencies: ["GatewayCore", "CLibXML2"]),
         .target(name: "Signatures", dependencies: ["GatewayCore", "HardenedXML", "CLibXML2", "COpenSSL", "CXMLSec"]),
         .target(
@@ -62,7 +63,7 @@ let package = Package(
             dependencies: ["GatewayCore", "Signatures", "MessageSpecs", "Store", "Delivery", "HardenedXML", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics")]
         ),
-        .target(name: "HTTPAPI", dependencies: ["GatewayCore", "Hub", "Store", .product(name: "Hummingbird", package: "hummingbird"),
+        .target(name: "HTTPAPI", dependencies: ["GatewayCore", "Hub", "Store", "Access", .product(name: "Hummingbird", package: "hummingbird"),
                                                 .product(name: "HummingbirdCore", package: "hummingbird"),
                                                 .product(name: "Logging", package: "swift-log"),
                                                 .product(name: "Prometheus", package: "swift-prometheus")]),
@@ -73,13 +74,13 @@ let package = Package(
         ),
         .target(
             name: "GatewayBenchmarks",
-            dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "Delivery", "LocalPostgres", "CLibXML2", "COpenSSL",
+            dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "Delivery", "LocalPostgres", "CLibXML2", "COpenSSL", "Access",
                            .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .executableTarget(
             name: "gateway",
             dependencies: [
-                "GatewayCore", "Signatures", "MessageSpecs", "GatewayBenchmarks", "HTTPAPI", "Store", "Hub", "Delivery", "Demo", "CJemalloc",
+                "GatewayCore", "Signatures", "MessageSpecs", "GatewayBenchmarks", "HTTPAPI", "Store", "Hub", "Delivery", "Demo", "CJemalloc", "Access",
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -94,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HTTPAPITests",
-            dependencies: ["LocalPostgres", "HTTPAPI", "Hub", "Delivery", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport",
+            dependencies: ["LocalPostgres", "HTTPAPI", "Hub", "Delivery", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport", "Access",
                            .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "MessageSpecsTests", dependencies: ["MessageSpecs", "GatewayCore", "HardenedXML", "TestSupport", "CLibXML2"]),
@@ -112,7 +113,7 @@ let package = Package(
             name: "GatewayCLITests",
             dependencies: ["LocalPostgres", "gateway", "Store", "Signatures", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
         ),
-        .target(name: "TestSupport", dependencies: ["GatewayCore", "LocalPostgres", .product(name: "Hummingbird", package: "hummingbird")],
+        .target(name: "TestSupport", dependencies: ["GatewayCore", "LocalPostgres", "Access", .product(name: "Hummingbird", package: "hummingbird")],
                 path: "Tests/TestSupport"),
     ]
 )

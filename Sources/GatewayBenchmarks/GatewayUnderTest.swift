@@ -1,3 +1,4 @@
+import Access
 import Delivery
 import Foundation
 import GatewayCore
@@ -59,12 +60,16 @@ final class GatewayUnderTest {
             postgres = nil
             description = "PostgreSQL \(given.replacingOccurrences(of: #"://([^:@/]+):[^@/]*@"#, with: "://$1:***@", options: .regularExpression)), \(instances) instance\(instances == 1 ? "" : "s")"
         }
+        // Credentials of the bench's own, made before the instances start (they would each make one).
+        try CredentialFile.demo(to: "\(directory)/credentials.yaml")
+        _ = try CredentialFile.sessionKey(environment: [:], file: "\(directory)/session.key")
         var ports: [Int] = [], processes: [Process] = []
         for _ in 0..<max(instances, 1) {
             let port = try LocalPostgres.freePort()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: gateway)
-            process.arguments = ["serve", "--port", String(port), "--database", url]
+            process.arguments = ["serve", "--port", String(port), "--database", url,
+                                 "--credentials", "\(directory)/credentials.yaml", "--session-key", "\(directory)/session.key"]
             process.currentDirectoryURL = URL(fileURLWithPath: root)
             process.environment = ProcessInfo.processInfo.environment.merging(endpoints) { $1 }
             process.standardOutput = FileHandle.nullDevice

@@ -21,6 +21,12 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let signatureInvalid = ErrorCode("SIGNATURE_INVALID", httpStatus: 401)
     public static let notAllowed = ErrorCode("NOT_ALLOWED", httpStatus: 403)
     public static let messageIdConflict = ErrorCode("MESSAGE_ID_CONFLICT", httpStatus: 409)
+    /// A route other than the partner inbox called without a credential it knows.
+    public static let unauthenticated = ErrorCode("UNAUTHENTICATED", httpStatus: 401)
+    /// A read route called faster than its limit; `Retry-After` says when to try again.
+    public static let tooManyRequests = ErrorCode("TOO_MANY_REQUESTS", httpStatus: 429)
+    /// The request's Content-Type is not the partner's format.
+    public static let unsupportedMediaType = ErrorCode("UNSUPPORTED_MEDIA_TYPE", httpStatus: 415)
     public static let tooLarge = ErrorCode("TOO_LARGE", httpStatus: 413)
     /// A problem of the gateway's own set-up (a key, a certificate, a trust directory), not of a message.
     public static let configurationInvalid = ErrorCode("CONFIGURATION_INVALID", httpStatus: 500)
@@ -34,6 +40,6 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
 
     private static let known: [String: Int] = Dictionary(
         uniqueKeysWithValues: [malformed, schemaInvalid, signatureInvalid, notAllowed, messageIdConflict, tooLarge,
-                               configurationInvalid, internalError].map { ($0.rawValue, $0.httpStatus) }
+                               configurationInvalid, internalError, unauthenticated, tooManyRequests, unsupportedMediaType].map { ($0.rawValue, $0.httpStatus) }
     )
 }

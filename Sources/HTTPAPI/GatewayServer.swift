@@ -23,29 +23,34 @@ public struct ServerConfiguration: Sendable {
 
 /// The gateway's HTTP face: routes and middleware, and nothing that decides business outcomes.
 public enum GatewayServer {
-    /// The routes; without a pipeline (tools, tests of the HTTP layer alone) only `GET /health`.
+    /// The routes. Without a pipeline (tools, tests of the HTTP layer alone) only `/health` and
+    /// `/ready`; without `access` (no credentials) nothing but those and the partner inbox.
     /// `warning` is shown on `GET /health` (a simulated clock).
-    public static func router(pipeline: InboundPipeline? = nil, adminToken: String? = nil, requestTimeout: Duration = .seconds(9),
+    public static func router(pipeline: InboundPipeline? = nil, access: AccessControl? = nil, requestTimeout: Duration = .seconds(9),
                               metrics: PrometheusCollectorRegistry? = nil, onReplay: (@Sendable () -> Void)? = nil,
-                              warning: String? = nil) -> Router<BasicRequestContext> {
-        let router = Router()
+                              warning: String? = nil) -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
         HealthRoutes(warning: warning, store: pipeline?.store).register(on: router)
-        if let pipeline {
-            PartnerMessageRoutes(pipeline: pipeline, timeout: requestTimeout).register(on: router)
-            MessageRoutes(store: pipeline.store, adminToken: adminToken, onReplay: onReplay).register(on: router)
-            let tracking = CaseTracking(runtime: pipeline.runtime)
-            TrackingRoutes(tracking: tracking).register(on: router)
-            TrackingPage(tracking: tracking).register(on: router)
-            if let metrics { MetricsRoutes(registry: metrics, store: pipeline.store).register(on: router) }
-        }
+        guard let pipeline else { return router }
+        PartnerMessageRoutes(pipeline: pipeline, timeout: requestTimeout).register(on: router)
+        guard let access else { return router }
+        let tracking = CaseTracking(runtime: pipeline.runtime)
+        let readers = router.group().add(middleware: RoleGate(access: access, roles: [.partner, .officer, .operator], limited: true))
+        MessageRoutes(store: pipeline.store).register(on: readers)
+        TrackingRoutes(tracking: tracking).register(on: readers)
+        let operators = router.group().add(middleware: RoleGate(access: access, roles: [.operator], limited: false))
+        AdminRoutes(store: pipeline.store, onReplay: onReplay).register(on: operators)
+        if let metrics { MetricsRoutes(registry: metrics, store: pipeline.store).register(on: operators) }
+        TrackingPage(tracking: tracking, access: access).register(on: router)
+        SignInRoutes(access: access).register(on: router)
         return router
     }
 
-    public static func application(_ configuration: ServerConfiguration, pipeline: InboundPipeline?, adminToken: String? = nil,
+    public static func application(_ configuration: ServerConfiguration, pipeline: InboundPipeline?, access: AccessControl?,
                                    metrics: PrometheusCollectorRegistry? = nil, onReplay: (@Sendable () -> Void)? = nil,
                                    warning: String? = nil, logger: Logger) -> some ApplicationProtocol {
         Application(
-            router: router(pipeline: pipeline, adminToken: adminToken, metrics: metrics, onReplay: onReplay, warning: warning),
+            router: router(pipeline: pipeline, access: access, metrics: metrics, onReplay: onReplay, warning: warning),
             server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout / .milliseconds(1))))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "single-window-gateway",
                                  availableConnectionsDelegate: ConnectionCap(limit: configuration.maxConnections, logger: logger)),

@@ -1,3 +1,4 @@
+import Access
 import ArgumentParser
 import Delivery
 import Foundation
@@ -53,6 +54,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds a delivery claim lasts unless renewed: after a crash, another instance delivers the claimed messages once it ran out.")
     var deliveryLease: Double = 30
 
+    @Option(name: .long, help: "The credentials file: who may read messages and cases, run admin routes, sign in to the tracking page. On loopback a missing file is made with demo credentials.")
+    var credentials = "var/credentials.yaml"
+
+    @Option(name: .long, help: "The tracking page's session key file (made if missing), unless GATEWAY_SESSION_KEY is set; instances behind one address share it.")
+    var sessionKey = "var/session.key"
+
+    @Option(name: .long, help: "Reads per second per credential on the tracking and message routes (bursts of twice as many); an address gets four times as many.")
+    var readRate: Double = 20
+
     @Option(name: .long, help: "The folder of the gateway's own receipt key (key.pem, cert.pem, chain.pem).")
     var receiptKey = "Certificates/demo/gateway"
 
@@ -60,6 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
     var simulatedTime: String?
 
     func validate() throws {
+        if readRate <= 0 { throw ValidationError("--read-rate must be more than 0.") }
         if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1.") }
         if let simulatedTime, SimulatedClock(startingAt: simulatedTime) == nil {
             throw ValidationError("--simulated-time takes an ISO 8601 time with its offset, such as 2025-03-12T09:00:00+07:00, not \(simulatedTime).")
@@ -76,11 +87,13 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let store: GatewayStore
+        let access: AccessControl
         let pipeline: InboundPipeline
         let worker: OutboxWorker
         do {
             let registry = try SpecRegistry(directory: specs)
             let partnerRegistry = try PartnerRegistry(directory: partners, specs: registry)
+            access = try accessControl(partners: Set(partnerRegistry.partners.keys), logger: logger)
             store = try await GatewayStore.open(try DatabaseLocation(database))
             let chain = "\(receiptKey)/chain.pem"
             let signer = try MessageSigner(keyFile: "\(receiptKey)/key.pem", certificateFile: "\(receiptKey)/cert.pem",
@@ -101,8 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure.exit(error)
         }
         let server = ServerConfiguration(host: host, port: port, idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maxConnections: connections)
-        let application = GatewayServer.application(server, pipeline: pipeline,
-                                                    adminToken: ProcessInfo.processInfo.environment["GATEWAY_ADMIN_TOKEN"],
+        let application = GatewayServer.application(server, pipeline: pipeline, access: access,
                                                     metrics: metrics, onReplay: { worker.wake() }, warning: warning, logger: logger)
         let delivering = Task { await worker.run() }
         let log = logger
@@ -133,6 +145,29 @@ struct ServeCommand: AsyncParsableCommand {
         }
         logger.info("Stopped")
         if let failure { throw failure }
+    }
+
+    /// The credentials file, made with demo credentials (printed once) when it is missing and the
+    /// gateway listens on loopback only; elsewhere a missing file stops the start.
+    private func accessControl(partners: Set<String>, logger: Logger) throws(GatewayError) -> AccessControl {
+        if !FileManager.default.fileExists(atPath: credentials) {
+            guard Self.isLoopback(host) else {
+                throw GatewayError(.configurationInvalid, "There is no credentials file at \(credentials): a gateway listening on \(host) needs one (gateway credentials add --file \(credentials) …; README \"Access rights\").", path: credentials)
+            }
+            let issued = try CredentialFile.demo(to: credentials)
+            logger.warning("No credentials file: made \(credentials) with demo credentials for this machine; delete it for new ones")
+            for credential in issued {
+                print("Demo \(credential.role.rawValue) \(credential.name): page password \(credential.password ?? "-"), API token \(credential.token)")
+            }
+        }
+        let loaded = try Credentials.load(credentials, partners: partners)
+        let key = try CredentialFile.sessionKey(environment: ProcessInfo.processInfo.environment, file: sessionKey)
+        logger.info("Credentials: \(loaded.entries.count) from \(credentials)")
+        return AccessControl(credentials: loaded, sessionKey: key, readsPerSecond: readRate)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     /// Every connection holds a descriptor: the soft limit (often 1,024) is raised to the hard

@@ -8,12 +8,14 @@ import TestSupport
 final class ServeProcess: @unchecked Sendable {
     let process = Process()
     let port = FreePort.next()
+    private let directory = temporaryDirectory("serve")
     /// Its standard output and error.
-    let log = temporaryDirectory("serve") + "/serve.log"
+    var log: String { directory + "/serve.log" }
 
     init(database: String, moitURL: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: GatewayBinary.path)
-        process.arguments = ["serve", "--port", String(port), "--database", database] + arguments
+        process.arguments = ["serve", "--port", String(port), "--database", database,
+                             "--credentials", try TestAccess.file(in: directory), "--session-key", directory + "/session.key"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: RepositoryPaths.root)
         process.environment = ProcessInfo.processInfo.environment.merging(["GATEWAY_PARTNER_MOIT_URL": moitURL]) { $1 }.merging(environment) { $1 }
         FileManager.default.createFile(atPath: log, contents: nil)

@@ -1,3 +1,4 @@
+import Access
 import Delivery
 import Foundation
 import GatewayCore
@@ -49,7 +50,7 @@ struct FlowGateway {
 
     /// Partners posting to `POST /v1/partners/{partner}/messages`.
     func http(_ scenario: @escaping @Sendable (PartnerClient) async throws -> Void) async throws {
-        try await Application(router: GatewayServer.router(pipeline: pipeline)).test(.router) { client in
+        try await Application(router: GatewayServer.router(pipeline: pipeline, access: .test)).test(.router) { client in
             try await scenario(PartnerClient(client: client))
         }
     }
@@ -130,9 +131,21 @@ struct PartnerClient {
     }
 
     /// What an officer reads: the tracking API and page.
+    /// A read as a signed-in officer.
     func get(_ uri: String) async throws -> Answer {
-        try await client.execute(uri: uri, method: .get) { response in
+        try await client.execute(uri: uri, method: .get, headers: AccessControl.officer) { response in
             Answer(status: Int(response.status.code), contentType: response.headers[.contentType], body: Array(buffer: response.body))
         }
+    }
+}
+
+extension AccessControl {
+    /// The tests' credentials, with limits no functional test reaches.
+    static let test = AccessControl(credentials: TestAccess.credentials, sessionKey: TestAccess.sessionKey, readsPerSecond: 10_000)
+
+    /// An officer's token for the API and session cookie for the page.
+    static var officer: HTTPFields {
+        let session = test.sessions.newSession(for: "officer-huong", at: Date())
+        return [.authorization: TestAccess.bearer(TestAccess.officerToken), .cookie: "\(SessionSigner.cookieName)=\(test.sessions.cookieValue(session))"]
     }
 }

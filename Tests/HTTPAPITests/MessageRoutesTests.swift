@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import HTTPAPI
 import Hub
@@ -9,10 +10,12 @@ import TestSupport
 
 /// An operator looking at a stored message and its attempts, and replaying a dead letter.
 @Suite struct MessageRoutesTests {
-    @Test func aMessageShowsItsAttemptsAndADeadLetterIsReplayedWithTheAdminToken() async throws {
+    static let operatorHeaders: HTTPFields = [.authorization: TestAccess.bearer(TestAccess.operatorToken)]
+
+    @Test func aMessageShowsItsAttemptsAndADeadLetterIsReplayedByAnOperator() async throws {
         let gateway = try await InboundPipelineTests.gateway()
         let body = try InboundPipelineTests.signed(InboundPipelineTests.application, by: "customs-core")
-        let router = GatewayServer.router(pipeline: gateway.pipeline, adminToken: "s3cret")
+        let router = GatewayServer.router(pipeline: gateway.pipeline, access: .test)
         try await Application(router: router).test(.router) { client in
             try await client.execute(uri: "/v1/partners/customs-core/messages", method: .post, body: ByteBuffer(bytes: body)) {
                 #expect($0.status == .accepted)
@@ -22,7 +25,7 @@ import TestSupport
             try await gateway.store.record(.deadLetter(httpStatus: 503, error: "HTTP 503"), of: try #require(claimed.first),
                                            startedAt: Date(), duration: 0.05)
 
-            try await client.execute(uri: "/v1/messages/\(outbound.id)", method: .get) { response in
+            try await client.execute(uri: "/v1/messages/\(outbound.id)", method: .get, headers: Self.operatorHeaders) { response in
                 #expect(response.status == .ok)
                 let view = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                 #expect(view?["partner"] as? String == "moit")
@@ -32,16 +35,22 @@ import TestSupport
                 #expect(attempts?.first?["httpStatus"] as? Int == 503)
                 #expect(attempts?.first?["outcome"] as? String == "dead-letter")
             }
-            try await client.execute(uri: "/v1/messages/no-such-id", method: .get) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/v1/messages/no-such-id", method: .get, headers: Self.operatorHeaders) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/v1/admin/dead-letters/\(outbound.id)/replay", method: .post) { response in
-                #expect(response.status == .forbidden)
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate] == "Bearer realm=\"single-window-gateway\"")
+                #expect(InboundPipelineTests.errorCode(response) == "UNAUTHENTICATED")
+            }
+            try await client.execute(uri: "/v1/admin/dead-letters/\(outbound.id)/replay", method: .post,
+                                     headers: [.authorization: TestAccess.bearer(TestAccess.officerToken)]) { response in
+                #expect(response.status == .forbidden, "replays are for operators")
                 #expect(InboundPipelineTests.errorCode(response) == "NOT_ALLOWED")
             }
             try await client.execute(uri: "/v1/admin/dead-letters/\(outbound.id)/replay", method: .post,
-                                     headers: [.authorization: "Bearer s3cret"]) { #expect($0.status == .accepted) }
+                                     headers: Self.operatorHeaders) { #expect($0.status == .accepted) }
             #expect(try await gateway.store.outboxState(of: outbound.id) == .pending)
             try await client.execute(uri: "/v1/admin/dead-letters/\(outbound.id)/replay", method: .post,
-                                     headers: [.authorization: "Bearer s3cret"]) { response in
+                                     headers: Self.operatorHeaders) { response in
                 #expect(response.status == .conflict, "only dead letters are replayed")
             }
         }

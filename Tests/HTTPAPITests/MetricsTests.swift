@@ -28,11 +28,11 @@ import TestSupport
         #expect(await pipeline.receive(from: "customs-core", application).status == 202)
         #expect(await pipeline.receive(from: "customs-core", application).status == 200)
         #expect(await pipeline.receive(from: "somebody", application).status == 404)
-        try await Application(router: GatewayServer.router(pipeline: pipeline, metrics: registry)).test(.router) { client in
-            let before = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+        try await Application(router: GatewayServer.router(pipeline: pipeline, access: .test, metrics: registry)).test(.router) { client in
+            let before = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: TestAccess.bearer(TestAccess.operatorToken)]) { String(buffer: $0.body) }
             #expect(before.contains("gateway_outbox_undelivered 1"))
             try await worker.deliverDue()
-            let text = try await client.execute(uri: "/metrics", method: .get) { response in
+            let text = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: TestAccess.bearer(TestAccess.operatorToken)]) { response in
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
                 return String(buffer: response.body)
             }

@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import LocalPostgres
 import GatewayCore
@@ -35,15 +36,16 @@ import TestSupport
         return (gateway, partners)
     }
 
+    /// A read by a signed-in officer: the API with its token, the page with its session.
     static func get(_ client: some TestClientProtocol, _ uri: String) async throws -> (status: Int, body: String) {
-        try await client.execute(uri: uri, method: .get) { (Int($0.status.code), String(buffer: $0.body)) }
+        try await client.execute(uri: uri, method: .get, headers: AccessControl.officer) { (Int($0.status.code), String(buffer: $0.body)) }
     }
 
     @Test(arguments: FlowGateway.Database.allCases)
     func casesAreFoundByTheirNumbersWithTheirTimelines(_ database: FlowGateway.Database) async throws {
         let (gateway, partners) = try await Self.gatewayWithHistory(on: database)
         defer { partners.stop() }
-        try await Application(router: GatewayServer.router(pipeline: gateway.pipeline)).test(.router) { client in
+        try await Application(router: GatewayServer.router(pipeline: gateway.pipeline, access: .test)).test(.router) { client in
             for uri in ["/v1/licences/00125/2025/GPNK-BCT", "/v1/licences/00125%2F2025%2FGPNK-BCT"] {
                 let (status, body) = try await Self.get(client, uri)
                 #expect(status == 200)
@@ -92,21 +94,20 @@ import TestSupport
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "Debian's chromium (scripts/install-debian-packages --with-test-tools)"))
-    func anOfficerSeesTheLicenceOnAPhoneSizedBrowser() async throws {
+    func aBrowserNotSignedInSeesTheSignInFormAndNoCase() async throws {
         let (gateway, partners) = try await Self.gatewayWithHistory()
         defer { partners.stop() }
-        try await Application(router: GatewayServer.router(pipeline: gateway.pipeline)).test(.live) { client in
+        try await Application(router: GatewayServer.router(pipeline: gateway.pipeline, access: .test)).test(.live) { client in
             let port = try #require(client.port)
+            // Not signed in: the sign-in form and nothing of the case.
             let page = try await Self.browse("http://127.0.0.1:\(port)/track?q=00125%2F2025%2FGPNK-BCT")
             #expect(page.contains("<html lang=\"vi\">"))
-            #expect(page.contains("Tra cứu hồ sơ"))
-            #expect(page.contains("<strong id=\"status\">IN_USE</strong>"))
-            #expect(page.contains("<h2>00125/2025/GPNK-BCT</h2>"))
-            #expect(page.contains("DELIVERED_TO_CUSTOMS"))
-            #expect(page.contains("600 of 1200 TNE used"))
+            #expect(page.contains("Đăng nhập · Sign in"))
+            #expect(page.contains("name=\"password\""))
+            #expect(!page.contains("IN_USE") && !page.contains("GPNK-BCT</h2>"))
             let start = try await Self.browse("http://127.0.0.1:\(port)/")
-            #expect(start.contains("Nhập số giấy phép"))
-            #expect(start.contains("name=\"q\""))
+            #expect(start.contains("Đăng nhập · Sign in"))
+            #expect(!start.contains("name=\"q\""))
         }
         await gateway.store.close()
     }

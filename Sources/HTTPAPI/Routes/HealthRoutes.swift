@@ -17,7 +17,7 @@ struct HealthRoutes {
         var reason: String? = nil
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: some RouterMethods<GatewayRequestContext>) {
         router.get("health") { _, _ in Health(status: "ok", warning: warning) }
         router.get("ready") { _, _ -> EditedResponse<Health> in
             guard let store, await !store.isReachable() else { return EditedResponse(response: Health(status: "ready", warning: warning)) }

@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import GatewayCore
 import Hub
@@ -6,14 +7,10 @@ import Logging
 import NIOCore
 import Store
 
-/// `GET /v1/messages/{id}`: a stored message with its delivery attempts;
-/// `POST /v1/admin/dead-letters/{id}/replay` (bearer admin token): puts a dead letter back in
-/// the outbox, to be sent again with the identical bytes.
+/// `GET /v1/messages/{id}`: a stored message with its delivery attempts. A partner credential
+/// reads only the messages its partner sent or was sent; any other is "not found" to it.
 struct MessageRoutes {
     let store: GatewayStore
-    /// No token configured: replays are refused (403), never open.
-    let adminToken: String?
-    let onReplay: (@Sendable () -> Void)?
 
     struct MessageView: Encodable {
         let id: String
@@ -40,11 +37,11 @@ struct MessageRoutes {
         let error: String?
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: some RouterMethods<GatewayRequestContext>) {
         router.get("v1/messages/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
             do {
-                guard let message = try await store.message(id) else {
+                guard let message = try await store.message(id), context.caller?.mayRead(partner: message.partner) == true else {
                     return JSONAnswer.error(GatewayError(ErrorCode("NOT_FOUND", httpStatus: 404), "No message \(id) is stored."))
                 }
                 let attempts = try await store.attempts(of: id).map {
@@ -62,37 +59,5 @@ struct MessageRoutes {
                 return JSONAnswer.error(error.asGatewayError, logger: context.logger)
             }
         }
-        router.post("v1/admin/dead-letters/:id/replay") { request, context -> Response in
-            let id = try context.parameters.require("id")
-            guard let adminToken, request.headers[.authorization] == "Bearer \(adminToken)" else {
-                return JSONAnswer.error(GatewayError(.notAllowed, adminToken == nil
-                    ? "Replays are disabled: the gateway was started without an admin token (GATEWAY_ADMIN_TOKEN)."
-                    : "The admin token is missing or wrong (Authorization: Bearer …)."))
-            }
-            do {
-                try await store.replay(id, at: Date())
-                onReplay?()
-                return JSONAnswer.ok(["id": id, "status": "pending"], status: .accepted)
-            } catch {
-                return JSONAnswer.error(error.asGatewayError, logger: context.logger)
-            }
-        }
-    }
-}
-
-/// JSON answers of the HTTP API, errors in world §1.3's shape.
-enum JSONAnswer {
-    static func ok(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let bytes = JSONBody.encode(value) ?? []
-        return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    static func error(_ error: GatewayError) -> Response {
-        PartnerMessageRoutes.response(.error(error))
-    }
-
-    /// An error that may be a 500: its text goes to the log under an incident number, not to the client.
-    static func error(_ error: GatewayError, logger: Logger) -> Response {
-        self.error(error.answered { incident, error in logger.error("Incident \(incident): \(error)") })
     }
 }

@@ -10,7 +10,7 @@ struct MetricsRoutes {
     let registry: PrometheusCollectorRegistry
     let store: GatewayStore
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: some RouterMethods<GatewayRequestContext>) {
         let backlog = registry.makeGauge(name: "gateway_outbox_undelivered", labels: [])
         router.get("metrics") { _, _ -> Response in
             // The backlog is read when scraped: it is the store's, not a counter of this process.

@@ -11,7 +11,7 @@ struct PartnerMessageRoutes {
     /// How long a partner waits at most: partners give up after 10–30 s (their READMEs) and retry.
     let timeout: Duration
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: some RouterMethods<GatewayRequestContext>) {
         router.post("v1/partners/:partner/messages") { request, context -> Response in
             let partner = try context.parameters.require("partner")
             let body: ByteBuffer

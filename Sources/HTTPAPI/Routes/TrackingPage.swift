@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import GatewayCore
 import Hub
@@ -6,27 +7,38 @@ import Hummingbird
 /// The page an officer or a trader opens: a number typed in (licence, application, declaration,
 /// certificate, bank transaction), its status and timeline. Rendered on the server, readable on
 /// a phone, UTF-8 throughout so Vietnamese names show as written.
+/// Only signed-in officers and operators see cases; anyone else gets the sign-in form.
 struct TrackingPage {
     let tracking: CaseTracking
+    let access: AccessControl
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/") { _, _ -> Response in
-            Self.html(Self.page(query: "", body: Self.introduction))
+    func register(on router: some RouterMethods<GatewayRequestContext>) {
+        router.get("/") { request, _ -> Response in
+            guard let (caller, session) = access.sessionCaller(request) else { return SignInRoutes.form(status: .ok) }
+            return Self.html(Self.page(query: "", body: Self.introduction, caller: caller, session: session))
         }
         router.get("track") { request, context -> Response in
+            guard let (caller, session) = access.sessionCaller(request) else { return SignInRoutes.form(status: .unauthorized) }
             let query = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !query.isEmpty else { return Self.html(Self.page(query: "", body: Self.introduction)) }
+            let page = { (body: String) in Self.page(query: query, body: body, caller: caller, session: session) }
+            guard !query.isEmpty else { return Self.html(page(Self.introduction)) }
+            if let wait = access.perCredential.wait(for: caller.name) {
+                var response = Self.html(page("<p class=\"missing\" id=\"result\">Quá nhiều tra cứu · Too many searches: try again in \(wait) s.</p>"),
+                                         status: .tooManyRequests)
+                response.headers[.retryAfter] = String(wait)
+                return response
+            }
             do {
                 guard let found = try await tracking.search(query) else {
-                    return Self.html(Self.page(query: query, body: """
+                    return Self.html(page("""
                         <p class="missing" id="result">Không tìm thấy hồ sơ <strong>\(Self.escape(query))</strong>. \
                         The gateway knows no licence, application, declaration, certificate or payment with this number.</p>
                         """), status: .notFound)
                 }
-                return Self.html(Self.page(query: query, body: Self.card(found)))
+                return Self.html(page(Self.card(found)))
             } catch {
                 let failure = error.asGatewayError.answered { incident, error in context.logger.error("Incident \(incident): \(error)") }
-                return Self.html(Self.page(query: query, body: "<p class=\"missing\" id=\"result\">\(Self.escape(failure.message))</p>"),
+                return Self.html(page("<p class=\"missing\" id=\"result\">\(Self.escape(failure.message))</p>"),
                                  status: .init(code: failure.code.httpStatus))
             }
         }
@@ -73,7 +85,24 @@ struct TrackingPage {
         return html + "</ol></section>"
     }
 
-    static func page(query: String, body: String) -> String {
+    static func page(query: String, body: String, caller: Caller, session: Session) -> String {
+        document("""
+        <form class="account" action="/signout" method="post">
+        <span>\(escape(caller.name)) · \(escape(caller.role.rawValue))</span>
+        <input type="hidden" name="csrf" value="\(escape(session.csrf))">
+        <button type="submit" class="quiet">Đăng xuất · Sign out</button>
+        </form>
+        <h1>Tra cứu hồ sơ · Track a case</h1>
+        <form action="/track" method="get">
+        <input type="search" name="q" id="q" value="\(escape(query))" placeholder="00125/2025/GPNK-BCT, IA-2025-000418, 106234567890 …" aria-label="Số cần tra cứu · Number">
+        <button type="submit">Tra cứu · Track</button>
+        </form>
+        \(body)
+        """)
+    }
+
+    /// The page around `body`: the styles, readable on a phone.
+    static func document(_ body: String) -> String {
         """
         <!doctype html>
         <html lang="vi">
@@ -87,6 +116,10 @@ struct TrackingPage {
         form { display: flex; gap: .5rem; flex-wrap: wrap; }
         input[type=search] { flex: 1 1 14rem; font-size: 1rem; padding: .6rem; border: 1px solid #888; border-radius: .3rem; }
         button { font-size: 1rem; padding: .6rem 1rem; border: 0; border-radius: .3rem; background: #0b5394; color: white; }
+        form.account { justify-content: flex-end; align-items: center; font-size: .9rem; color: #555; margin-bottom: .5rem; }
+        button.quiet { background: none; color: #0b5394; padding: .2rem .4rem; font-size: .9rem; }
+        form.signin { flex-direction: column; max-width: 22rem; }
+        form.signin input { font-size: 1rem; padding: .6rem; border: 1px solid #888; border-radius: .3rem; }
         .case { margin-top: 1.2rem; border-top: 3px solid #0b5394; padding-top: .6rem; }
         .kind { color: #555; margin: 0; }
         h2 { margin: .2rem 0; word-break: break-word; }
@@ -104,11 +137,6 @@ struct TrackingPage {
         </style>
         </head>
         <body>
-        <h1>Tra cứu hồ sơ · Track a case</h1>
-        <form action="/track" method="get">
-        <input type="search" name="q" id="q" value="\(escape(query))" placeholder="00125/2025/GPNK-BCT, IA-2025-000418, 106234567890 …" aria-label="Số cần tra cứu · Number">
-        <button type="submit">Tra cứu · Track</button>
-        </form>
         \(body)
         </body>
         </html>

@@ -8,7 +8,8 @@ import Store
 /// `/v1/certificates/{number}`, `/v1/declarations/{number}`: a case's status and its full
 /// timeline, each event with its time, partner, message (and a link to it) and signer.
 /// Licence and certificate numbers carry slashes (`00125/2025/GPNK-BCT`): the rest of the path is
-/// the number, with or without `%2F`.
+/// the number, with or without `%2F`. Officers and operators read every case; a partner
+/// credential the cases with an event of its partner, any other being "not found" to it.
 struct TrackingRoutes {
     let tracking: CaseTracking
 
@@ -36,12 +37,14 @@ struct TrackingRoutes {
     static let paths = ["licences": "licence", "applications": "application", "payments": "payment",
                         "certificates": "certificate", "declarations": "declaration"]
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: some RouterMethods<GatewayRequestContext>) {
         for (path, kind) in Self.paths {
             router.get("v1/\(path)/**") { request, context -> Response in
                 let key = Self.key(request, context, after: "/v1/\(path)/")
                 do {
-                    guard let found = try await tracking.find(kind, key) else {
+                    // A partner credential sees only the cases its partner took part in.
+                    guard let found = try await tracking.find(kind, key),
+                          context.caller?.role != .partner || found.events.contains(where: { $0.partner == context.caller?.partner }) else {
                         return JSONAnswer.error(GatewayError(ErrorCode("NOT_FOUND", httpStatus: 404), "The gateway knows no \(kind) \(key)."))
                     }
                     return JSONAnswer.ok(Self.view(found))
@@ -53,7 +56,7 @@ struct TrackingRoutes {
     }
 
     /// The number after the route's prefix, percent-decoded, slashes kept.
-    static func key(_ request: Request, _ context: BasicRequestContext, after prefix: String) -> String {
+    static func key(_ request: Request, _ context: GatewayRequestContext, after prefix: String) -> String {
         let path = request.uri.path
         let raw = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : context.parameters.getCatchAll().joined(separator: "/")
         return raw.removingPercentEncoding ?? raw
