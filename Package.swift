@@ -74,7 +74,7 @@ let package = Package(
         ),
         .target(
             name: "GatewayBenchmarks",
-            dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "Delivery", "LocalPostgres", "CLibXML2", "COpenSSL", "Access",
+            dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "Delivery", "Hub", "LocalPostgres", "CLibXML2", "COpenSSL", "Access",
                            .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .executableTarget(
@@ -111,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayCLITests",
-            dependencies: ["LocalPostgres", "gateway", "Store", "Signatures", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
+            dependencies: ["LocalPostgres", "gateway", "Store", "Signatures", "Hub", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
         ),
         .target(name: "TestSupport", dependencies: ["GatewayCore", "LocalPostgres", "Access", .product(name: "Hummingbird", package: "hummingbird")],
                 path: "Tests/TestSupport"),

@@ -74,7 +74,7 @@ public struct GatewayDemo {
             guard let signer = signers[step.partner] else { continue }
             let body = try signer.sign(Array(text.utf8))
             let request = HTTPPoster.Request(url: "\(gateway)/v1/partners/\(step.partner)/messages",
-                                             contentType: text.hasPrefix("<") ? "application/xml; charset=utf-8" : "application/jose", body: body,
+                                             contentType: MediaTypes.of(signed: body), body: body,
                                              connectTimeout: 5, totalTimeout: 30)
             let response = await threads.run { poster.post(request) }
             let type = (step.sample.split(separator: "/").last.map(String.init) ?? step.sample)

@@ -2,6 +2,7 @@ import Access
 import Delivery
 import Foundation
 import GatewayCore
+import Hub
 import LocalPostgres
 import Signatures
 import Synchronization
@@ -164,7 +165,7 @@ struct GatewayClient: Sendable {
     /// The HTTP status (nil without an answer) and the seconds it took.
     func post(_ body: [UInt8], as partner: String, port chosen: Int? = nil) async -> (status: Int?, seconds: Double) {
         let port = chosen ?? ports[turn.next.add(1, ordering: .relaxed).oldValue % ports.count]
-        let request = HTTPPoster.Request(url: "http://127.0.0.1:\(port)/v1/partners/\(partner)/messages", contentType: "application/octet-stream",
+        let request = HTTPPoster.Request(url: "http://127.0.0.1:\(port)/v1/partners/\(partner)/messages", contentType: MediaTypes.of(signed: body),
                                          body: body, connectTimeout: 5, totalTimeout: 60)
         let begin = Date()
         let response = await threads.run { [poster] in poster.post(request) }

@@ -16,7 +16,7 @@ import TestSupport
         for (index, file) in files.enumerated() {
             if index > 0 { arguments.append("--next") }
             arguments += ["--max-time", "30", "--write-out", "%{filename_effective} %{http_code}\\n", "--request", "POST",
-                          "--data-binary", "@\(file)", "--output", "\(directory)/\(index).answer", urls(index)]
+                          "--header", "Content-Type: application/jose", "--data-binary", "@\(file)", "--output", "\(directory)/\(index).answer", urls(index)]
         }
         let output = await Blocking.run { [arguments] in Command.run("curl", arguments).standardOutput }
         var statuses = Array(repeating: 0, count: files.count)

@@ -1,4 +1,5 @@
 import Foundation
+import Hub
 import Signatures
 import Testing
 import TestSupport
@@ -58,7 +59,8 @@ final class ServeProcess: @unchecked Sendable {
 
     /// A partner's POST from a thread of the caller's (blocking).
     func answerNow(_ body: [UInt8], as partner: String) -> (status: Int, body: Data) {
-        request("/v1/partners/\(partner)/messages", ["--request", "POST", "--data-binary", "@-"], input: body)
+        request("/v1/partners/\(partner)/messages",
+                ["--request", "POST", "--header", "Content-Type: \(MediaTypes.of(signed: body))", "--data-binary", "@-"], input: body)
     }
 
     /// Sends `signal` and waits for the process to end.

@@ -38,7 +38,7 @@ import TestSupport
             write(try ServeProcess.application(index), to: "\(directory)/\(index).jws")
             if index > 0 { arguments.append("--next") }
             arguments += ["--max-time", "60", "--write-out", "%{filename_effective} %{http_code}\\n",
-                          "--request", "POST", "--data-binary", "@\(directory)/\(index).jws",
+                          "--request", "POST", "--header", "Content-Type: application/jose", "--data-binary", "@\(directory)/\(index).jws",
                           "--output", "\(directory)/\(index).first", first.url("/v1/partners/customs-core/messages"),
                           "--output", "\(directory)/\(index).second", second.url("/v1/partners/customs-core/messages")]
         }

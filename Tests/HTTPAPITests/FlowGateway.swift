@@ -125,7 +125,8 @@ struct PartnerClient {
     }
 
     func post(_ partner: String, _ body: [UInt8]) async throws -> Answer {
-        try await client.execute(uri: "/v1/partners/\(partner)/messages", method: .post, headers: [:], body: ByteBuffer(bytes: body)) { response in
+        try await client.execute(uri: "/v1/partners/\(partner)/messages", method: .post,
+                                 headers: [.contentType: MediaTypes.of(signed: body)], body: ByteBuffer(bytes: body)) { response in
             Answer(status: Int(response.status.code), contentType: response.headers[.contentType], body: Array(buffer: response.body))
         }
     }

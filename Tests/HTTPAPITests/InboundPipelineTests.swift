@@ -60,7 +60,8 @@ import TestSupport
 
     func post(_ client: some TestClientProtocol, _ partner: String, _ body: [UInt8],
               _ check: @escaping @Sendable (TestResponse) async throws -> Void) async throws {
-        try await client.execute(uri: "/v1/partners/\(partner)/messages", method: .post, body: ByteBuffer(bytes: body)) { try await check($0) }
+        try await client.execute(uri: "/v1/partners/\(partner)/messages", method: .post,
+                             headers: [.contentType: MediaTypes.of(signed: body)], body: ByteBuffer(bytes: body)) { try await check($0) }
     }
 
     static func errorCode(_ response: TestResponse) -> String? {
@@ -142,7 +143,8 @@ import TestSupport
         let gateway = try await Self.gateway()
         let unsigned = Self.sample(Self.application)
         let byMOIT = try Self.signed(Self.application, by: "moit")
-        let wrongType = try Self.signed(Self.decision, by: "customs-core")
+        let wrongType = try Self.signed("bank-vcb/PaymentConfirmation.v1/samples/PaymentConfirmation-01.json", by: "customs-core")
+        let wrongFormat = try Self.signed(Self.decision, by: "customs-core")
         let invalid = try Self.signed(Self.application, by: "customs-core", replacing: "\"requestedValidUntil\": \"2025-12-31\"",
                                       with: "\"requestedValidUntil\": \"2025-02-30\"")
         let tampered = Array(String(decoding: try Self.signed(Self.decision, by: "moit"), as: UTF8.self)
@@ -153,13 +155,18 @@ import TestSupport
             try await post(client, "moit", tampered) { #expect($0.status == .unauthorized); #expect(Self.errorCode($0) == "SIGNATURE_INVALID") }
             try await post(client, "customs-core", byMOIT) { #expect($0.status == .forbidden); #expect(Self.errorCode($0) == "NOT_ALLOWED") }
             try await post(client, "customs-core", wrongType) { #expect($0.status == .forbidden); #expect(Self.errorCode($0) == "NOT_ALLOWED") }
+            try await post(client, "customs-core", wrongFormat) { response in
+                #expect(response.status == .unsupportedMediaType)
+                #expect(Self.errorCode(response) == "UNSUPPORTED_MEDIA_TYPE")
+                #expect(String(buffer: response.body).contains("customs-core sends application/jose, not application/xml"))
+            }
             try await post(client, "customs-core", invalid) { response in
                 #expect(response.status == .badRequest)
                 #expect(Self.errorCode(response) == "SCHEMA_INVALID")
                 #expect(String(buffer: response.body).contains("\"path\":\"/requestedValidUntil\""))
             }
             try await post(client, "customs-core", Array("{\"messageType\":".utf8)) { #expect($0.status == .unauthorized || $0.status == .badRequest) }
-            try await post(client, "customs-core", Array("<ImportApplication".utf8)) { #expect($0.status == .badRequest); #expect(Self.errorCode($0) == "MALFORMED") }
+            try await post(client, "moit", Array("<LicenceDecision".utf8)) { #expect($0.status == .badRequest); #expect(Self.errorCode($0) == "MALFORMED") }
             try await post(client, "nobody", unsigned) { #expect($0.status == .notFound) }
             try await post(client, "customs-core", oversize) { #expect($0.status == .contentTooLarge); #expect(Self.errorCode($0) == "TOO_LARGE") }
         }

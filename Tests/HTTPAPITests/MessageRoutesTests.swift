@@ -17,7 +17,8 @@ import TestSupport
         let body = try InboundPipelineTests.signed(InboundPipelineTests.application, by: "customs-core")
         let router = GatewayServer.router(pipeline: gateway.pipeline, access: .test)
         try await Application(router: router).test(.router) { client in
-            try await client.execute(uri: "/v1/partners/customs-core/messages", method: .post, body: ByteBuffer(bytes: body)) {
+            try await client.execute(uri: "/v1/partners/customs-core/messages", method: .post,
+                                     headers: [.contentType: MediaTypes.of(signed: body)], body: ByteBuffer(bytes: body)) {
                 #expect($0.status == .accepted)
             }
             let outbound = try #require(try await gateway.store.messages(direction: .outbound).first)

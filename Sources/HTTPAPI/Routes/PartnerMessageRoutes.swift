@@ -22,7 +22,7 @@ struct PartnerMessageRoutes {
             }
             let bytes = Array(buffer: body)
             return Self.response(await RequestDeadline.answer(within: timeout, otherwise: Self.timedOut(timeout)) {
-                await pipeline.receive(from: partner, bytes)
+                await pipeline.receive(from: partner, bytes, contentType: request.headers[.contentType] ?? "")
             })
         }
     }

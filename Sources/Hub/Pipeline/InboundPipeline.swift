@@ -52,9 +52,11 @@ public struct InboundPipeline: Sendable {
 
     func context(at now: Date) -> FlowContext { runtime.context(at: now) }
 
-    public func receive(from partnerId: String, _ body: [UInt8]) async -> InboundAnswer {
+    /// Handles one message. `contentType` is the HTTP request's (empty when it had none); nil
+    /// only for callers inside the process, which hand over bytes of a known format.
+    public func receive(from partnerId: String, _ body: [UInt8], contentType: String? = nil) async -> InboundAnswer {
         let started = ContinuousClock.now
-        let answer = await answer(partnerId, body)
+        let answer = await answer(partnerId, body, contentType: contentType)
         // Only configured partners name a series: a path typed by anyone must not add one.
         let partner = partners.partner(partnerId)?.id ?? "unknown"
         Counter(label: "gateway_messages_received_total", dimensions: [("partner", partner), ("status", String(answer.status))],
@@ -64,9 +66,9 @@ public struct InboundPipeline: Sendable {
         return answer
     }
 
-    private func answer(_ partnerId: String, _ body: [UInt8]) async -> InboundAnswer {
+    private func answer(_ partnerId: String, _ body: [UInt8], contentType: String?) async -> InboundAnswer {
         do {
-            return try await process(partnerId, body)
+            return try await process(partnerId, body, contentType: contentType)
         } catch {
             let error = error.answered { incident, error in
                 logger.error("Incident \(incident): a message from \(partnerId) failed: \(error)")
@@ -78,10 +80,11 @@ public struct InboundPipeline: Sendable {
         }
     }
 
-    private func process(_ partnerId: String, _ body: [UInt8]) async throws(GatewayError) -> InboundAnswer {
+    private func process(_ partnerId: String, _ body: [UInt8], contentType: String?) async throws(GatewayError) -> InboundAnswer {
         guard let partner = partners.partner(partnerId) else {
             throw GatewayError(ErrorCode("NOT_FOUND", httpStatus: 404), "There is no partner \(partnerId).", path: "partner")
         }
+        if let contentType { try MediaTypes.check(contentType, for: partner, specs: specs) }
         guard body.count <= Self.maximumBytes else {
             throw GatewayError(.tooLarge, "The message is \(body.count) bytes; the limit is \(Self.maximumBytes) bytes.")
         }

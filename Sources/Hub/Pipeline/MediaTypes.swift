@@ -1,0 +1,31 @@
+import GatewayCore
+import MessageSpecs
+
+/// The media type a partner's messages arrive with (world §1.1): `application/xml` for signed XML
+/// documents, `application/jose` for JWS compact serializations. Another type is refused before
+/// anything of the body is read.
+public enum MediaTypes {
+    static func check(_ contentType: String, for partner: Partner, specs: SpecRegistry) throws(GatewayError) {
+        let expected = expected(for: partner, specs: specs)
+        let given = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard !expected.contains(given) else { return }
+        throw GatewayError(.unsupportedMediaType,
+                           "\(partner.id) sends \(expected.sorted().joined(separator: " or ")), not \(given.isEmpty ? "a body without Content-Type" : given).",
+                           path: "Content-Type")
+    }
+
+    static func expected(for partner: Partner, specs: SpecRegistry) -> Set<String> {
+        Set(partner.sends.compactMap { specs.spec($0)?.spec.format }.map { format in
+            switch format {
+            case .xml: "application/xml"
+            case .json: "application/jose"
+            }
+        })
+    }
+
+    /// The Content-Type a partner sends a signed message with: an XML document or a JWS (the
+    /// simulated partners of the demo, the benchmarks and the tests).
+    public static func of(signed body: [UInt8]) -> String {
+        body.first == UInt8(ascii: "<") ? "application/xml; charset=utf-8" : "application/jose"
+    }
+}
