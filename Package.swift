@@ -111,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayCLITests",
-            dependencies: ["LocalPostgres", "gateway", "Store", "Signatures", "Hub", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
+            dependencies: ["LocalPostgres", "gateway", "Store", "Signatures", "Hub", "GatewayBenchmarks", "Access", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
         ),
         .target(name: "TestSupport", dependencies: ["GatewayCore", "LocalPostgres", "Access", .product(name: "Hummingbird", package: "hummingbird")],
                 path: "Tests/TestSupport"),

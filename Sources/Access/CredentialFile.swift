@@ -45,7 +45,8 @@ public enum CredentialFile {
             let temporary = file + ".new"
             FileManager.default.createFile(atPath: temporary, contents: Data(try Credentials.yaml(entries).utf8),
                                            attributes: [.posixPermissions: 0o600])
-            _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: file), withItemAt: URL(fileURLWithPath: temporary))
+            // rename(2): readers see the old file or the new one, never half of one.
+            guard rename(temporary, file) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         } catch {
             throw GatewayError(.configurationInvalid, "\(file) cannot be written: \(error)", path: file)
         }

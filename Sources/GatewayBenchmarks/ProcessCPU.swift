@@ -1,16 +1,16 @@
 import Foundation
 
-/// The CPU time a process has used so far (user and system, all its threads), from
-/// /proc/<pid>/stat: steadier than messages per second on a machine the load generator shares,
-/// and it says what a message costs the gateway.
-struct ProcessCPU {
+/// The CPU time a process has used so far (user and system, all its threads): steadier than
+/// messages per second on a machine the load generator shares, and it says what a message costs
+/// the gateway.
+public struct ProcessCPU: Sendable {
     let pids: [Int32]
 
-    init(pid: Int32) { pids = [pid] }
-    init(pids: [Int32]) { self.pids = pids }
+    public init(pid: Int32) { pids = [pid] }
+    public init(pids: [Int32]) { self.pids = pids }
 
-    /// Seconds of CPU of all the processes together, or nil where /proc is not there to tell.
-    func seconds() -> Double? {
+    /// Seconds of CPU of all the processes together, or nil where the kernel does not tell.
+    public func seconds() -> Double? {
         var total = 0.0
         for pid in pids {
             guard let seconds = Self.seconds(of: pid) else { return nil }
@@ -19,12 +19,14 @@ struct ProcessCPU {
         return total
     }
 
+    /// The kernel's exact count of the time the process's threads ran (the exited ones too),
+    /// through its CPU-time clock; /proc's utime and stime are sampled at each tick, which charges
+    /// short bursts of work (one request) whole ticks or none.
     private static func seconds(of pid: Int32) -> Double? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let afterName = stat.range(of: ")", options: .backwards) else { return nil }
-        // After "pid (name)": state is field 3, utime field 14 and stime field 15.
-        let fields = stat[afterName.upperBound...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        var clock = clockid_t()
+        guard clock_getcpuclockid(pid, &clock) == 0 else { return nil }
+        var time = timespec()
+        guard clock_gettime(clock, &time) == 0 else { return nil }
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

@@ -59,6 +59,8 @@ public struct SignatureBenchmark {
             try measure("jws-verify-\(scheme.rawValue)", "JWS verify \(scheme.rawValue) (verify + trust)") { _ = try jwsVerifier.verify(compact, at: now) }
         }
 
+        try refusals(measure: measure, payload: payload, trust: trust, now: now)
+
         report("\nBaselines:")
         guard let moitKey = FileManager.default.contents(atPath: "\(certificates)/moit/key.pem"),
               let bare = Baselines.BareVerify(privateKeyPEM: Array(moitKey)) else {
@@ -73,6 +75,27 @@ public struct SignatureBenchmark {
             let floor = rsa.microsecondsPerOperation + c14n.microsecondsPerOperation
             report(String(format: "\nXML-DSig verify RSA-2048 (parsed) costs %.1f µs against a floor of %.1f µs (bare verify + C14N + digest): %.2f×.",
                           verify.microsecondsPerOperation, floor, verify.microsecondsPerOperation / floor))
+        }
+    }
+
+    /// The cost of refusing a large bogus JWS — a real signer's header around 4.9 MiB of unsigned
+    /// garbage with a signature of the right length — beside verifying a valid message.
+    private func refusals(measure: (String, String, () throws -> Void) throws -> Void, payload: [UInt8],
+                          trust: SignerTrust, now: Date) throws {
+        let verifier = SignedMessageVerifier(trust: trust)
+        for (party, scheme) in [("bank-vcb", SignatureScheme.rs256), ("customs-core", .es256)] {
+            let signer = try MessageSigner(keyFile: "\(certificates)/\(party)/key.pem", certificateFile: "\(certificates)/\(party)/cert.pem",
+                                           chainFile: "\(certificates)/\(party)/chain.pem", jwsScheme: scheme)
+            let valid = try signer.jws.sign(payload: payload)
+            let parts = valid.split(separator: ".")
+            let garbage = String(repeating: "QUJD", count: 4_900_000 / 4)
+            let bogus = Array("\(parts[0]).\(garbage).\(String(repeating: "A", count: parts[2].count))".utf8)
+            try measure("valid-\(scheme.rawValue)", "verify a valid \(scheme.rawValue) message (\(valid.utf8.count) bytes)") {
+                _ = try verifier.verify(Array(valid.utf8), at: now)
+            }
+            try measure("bogus-\(scheme.rawValue)", "refuse a bogus \(scheme.rawValue) JWS of \(bogus.count / 1024) KiB") {
+                if (try? verifier.verify(bogus, at: now)) != nil { throw GatewayError(.internalError, "The bogus JWS was accepted.") }
+            }
         }
     }
 }

@@ -25,7 +25,10 @@ public enum Base64URL {
     }
 
     public static func decode(_ text: Substring) -> [UInt8]? {
-        let input = Array(text.utf8)
+        decode(Array(text.utf8))
+    }
+
+    public static func decode(_ input: some Collection<UInt8>) -> [UInt8]? {
         guard input.count % 4 != 1 else { return nil }
         var output = [UInt8]()
         output.reserveCapacity(input.count * 3 / 4)

@@ -156,9 +156,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let issued = try CredentialFile.demo(to: credentials)
             logger.warning("No credentials file: made \(credentials) with demo credentials for this machine; delete it for new ones")
-            for credential in issued {
-                print("Demo \(credential.role.rawValue) \(credential.name): page password \(credential.password ?? "-"), API token \(credential.token)")
-            }
+            // Shown once, so written at once (not held in stdout's buffer when it is a file).
+            let lines = issued.map { "Demo \($0.role.rawValue) \($0.name): page password \($0.password ?? "-"), API token \($0.token)\n" }
+            FileHandle.standardOutput.write(Data(lines.joined().utf8))
         }
         let loaded = try Credentials.load(credentials, partners: partners)
         let key = try CredentialFile.sessionKey(environment: ProcessInfo.processInfo.environment, file: sessionKey)

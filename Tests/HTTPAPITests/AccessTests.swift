@@ -166,4 +166,35 @@ import TestSupport
         #expect(try await gateway.store.messages(direction: .inbound).count == 1)
         await gateway.store.close()
     }
+
+    @Test func aReplayedReceiptIsRefusedOnEveryPartnerRouteAndLeavesNoAuditLine() async throws {
+        let gateway = try await InboundPipelineTests.gateway()
+        let application = try InboundPipelineTests.signed(InboundPipelineTests.application, by: "customs-core")
+        let receipt = await gateway.pipeline.receive(from: "customs-core", application, contentType: "application/jose")
+        #expect(receipt.status == 202)
+        var answers: [String: Int] = [:]
+        for partner in gateway.pipeline.partners.partners.keys.sorted() {
+            for _ in 0..<3 {
+                let answer = await gateway.pipeline.receive(from: partner, receipt.body)
+                answers[partner] = answer.status
+                #expect([401, 403].contains(answer.status), "\(partner): \(String(decoding: answer.body, as: UTF8.self))")
+            }
+        }
+        let refusals = try await gateway.store.auditEntries(kind: "message.refused")
+        print("replayed receipt: 3 times to each of \(answers.count) partner routes: \(answers.values.filter { $0 == 403 }.count) routes refused it 403 as the gateway's own signature, \(answers.values.filter { $0 == 401 }.count) 401 (signer outside their trust); audit lines: \(refusals.count)")
+        #expect(refusals.isEmpty)
+        #expect(try await gateway.store.messages(direction: .inbound).count == 1)
+        await gateway.store.close()
+    }
+
+    @Test func aRefusedMessageSentAgainAndAgainIsAuditedOnce() async throws {
+        let gateway = try await InboundPipelineTests.gateway()
+        let invalid = try InboundPipelineTests.signed(InboundPipelineTests.application, by: "customs-core",
+                                                      replacing: "\"requestedValidUntil\": \"2025-12-31\"", with: "\"requestedValidUntil\": \"2025-02-30\"")
+        for _ in 0..<20 { #expect(await gateway.pipeline.receive(from: "customs-core", invalid).status == 400) }
+        let refusals = try await gateway.store.auditEntries(kind: "message.refused")
+        print("replayed refusal: 20 identical invalid messages, \(refusals.count) audit line")
+        #expect(refusals.count == 1)
+        await gateway.store.close()
+    }
 }

@@ -4,8 +4,9 @@ import Hummingbird
 import NIOCore
 
 /// `POST /v1/partners/{partner}/messages`: one signed message per request, handed to the
-/// inbound pipeline; the answer is the pipeline's (world §1.3). Bodies over 5 MiB are refused
-/// while they arrive, before they are held in memory.
+/// inbound pipeline; the answer is the pipeline's (world §1.3). An unknown partner, another
+/// Content-Type or a declared length over 5 MiB is refused before the body is read; a body over
+/// 5 MiB is refused while it arrives, before it is held in memory.
 struct PartnerMessageRoutes {
     let pipeline: InboundPipeline
     /// How long a partner waits at most: partners give up after 10–30 s (their READMEs) and retry.
@@ -14,15 +15,27 @@ struct PartnerMessageRoutes {
     func register(on router: some RouterMethods<GatewayRequestContext>) {
         router.post("v1/partners/:partner/messages") { request, context -> Response in
             let partner = try context.parameters.require("partner")
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: InboundPipeline.maximumBytes)
-            } catch {
-                return Self.response(.error(.init(.tooLarge, "The message is larger than \(InboundPipeline.maximumBytes) bytes.")))
+            let contentType = request.headers[.contentType] ?? ""
+            let declared = request.headers[.contentLength].flatMap { Int($0) }
+            if let refusal = pipeline.refusalBeforeBody(from: partner, contentType: contentType, length: declared) {
+                return Self.response(refusal)
             }
-            let bytes = Array(buffer: body)
-            return Self.response(await RequestDeadline.answer(within: timeout, otherwise: Self.timedOut(timeout)) {
-                await pipeline.receive(from: partner, bytes, contentType: request.headers[.contentType] ?? "")
+            // Straight into the array the pipeline reads, with room for the declared length at
+            // once: a 5 MB body is copied once, not again at each doubling and once more after.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(min(declared ?? 16_384, InboundPipeline.maximumBytes))
+            do {
+                for try await chunk in request.body {
+                    guard bytes.count + chunk.readableBytes <= InboundPipeline.maximumBytes else {
+                        return Self.response(.error(.init(.tooLarge, "The message is larger than \(InboundPipeline.maximumBytes) bytes.")))
+                    }
+                    chunk.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
+                }
+            } catch {
+                return Self.response(.error(.init(.malformed, "The message body could not be read to its end.")))
+            }
+            return Self.response(await RequestDeadline.answer(within: timeout, otherwise: Self.timedOut(timeout)) { [bytes] in
+                await pipeline.receive(from: partner, bytes, contentType: contentType)
             })
         }
     }

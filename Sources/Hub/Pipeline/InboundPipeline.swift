@@ -15,6 +15,13 @@ public struct InboundPipeline: Sendable {
     public let runtime: FlowRuntime
     let steps: [StepKey: any FlowStep]
     let receipts: ReceiptMaker
+    /// The gateway's own certificates: what they signed (receipts, messages to partners) is never
+    /// an inbound message, whatever trust a partner file names.
+    let ownSigners: Set<String>
+    /// A log line per partner and refused signer per minute, whatever their number.
+    let signerRefusals = RefusalSampler(window: .seconds(60))
+    /// An audit line per refused message (by its bytes) per hour: a replayed refusal is not stored again.
+    let auditedRefusals = RefusalSampler(window: .seconds(3600))
     /// Called when a message was stored with messages to deliver (wakes the outbox worker).
     let onQueued: (@Sendable (_ partners: [String]) -> Void)?
     let metrics: any MetricsFactory
@@ -34,6 +41,7 @@ public struct InboundPipeline: Sendable {
         self.metrics = metrics
         self.steps = Dictionary(steps.map { (StepKey(record: $0.record, role: $0.sender), $0) }, uniquingKeysWith: { first, _ in first })
         receipts = ReceiptMaker(signer: receiptSigner)
+        ownSigners = runtime.outbound.fingerprints.union([receiptSigner.fingerprint])
         self.onQueued = onQueued
     }
 
@@ -56,7 +64,28 @@ public struct InboundPipeline: Sendable {
     /// only for callers inside the process, which hand over bytes of a known format.
     public func receive(from partnerId: String, _ body: [UInt8], contentType: String? = nil) async -> InboundAnswer {
         let started = ContinuousClock.now
-        let answer = await answer(partnerId, body, contentType: contentType)
+        let answer: InboundAnswer
+        do {
+            answer = try await process(partnerId, body, contentType: contentType)
+        } catch {
+            answer = refusal(error, from: partnerId, body: body)
+        }
+        return counted(answer, from: partnerId, since: started)
+    }
+
+    /// What the request line and headers alone decide — an unknown partner, another media type,
+    /// a declared length over the limit — so that no body is read for it; nil to read the body.
+    public func refusalBeforeBody(from partnerId: String, contentType: String, length: Int?) -> InboundAnswer? {
+        let started = ContinuousClock.now
+        do {
+            _ = try admissible(partnerId, contentType: contentType, length: length)
+            return nil
+        } catch {
+            return counted(refusal(error, from: partnerId, body: []), from: partnerId, since: started)
+        }
+    }
+
+    private func counted(_ answer: InboundAnswer, from partnerId: String, since started: ContinuousClock.Instant) -> InboundAnswer {
         // Only configured partners name a series: a path typed by anyone must not add one.
         let partner = partners.partner(partnerId)?.id ?? "unknown"
         Counter(label: "gateway_messages_received_total", dimensions: [("partner", partner), ("status", String(answer.status))],
@@ -66,36 +95,54 @@ public struct InboundPipeline: Sendable {
         return answer
     }
 
-    private func answer(_ partnerId: String, _ body: [UInt8], contentType: String?) async -> InboundAnswer {
-        do {
-            return try await process(partnerId, body, contentType: contentType)
-        } catch {
-            let error = error.answered { incident, error in
-                logger.error("Incident \(incident): a message from \(partnerId) failed: \(error)")
-            }
-            if let partner = partners.partner(partnerId), let answer = Conventions.of(partner)?.refusal(error, of: body, from: partner, context: context(at: clock.now())) {
-                return answer
-            }
-            return .error(error)
+    private func refusal(_ error: GatewayError, from partnerId: String, body: [UInt8]) -> InboundAnswer {
+        let error = error.answered { incident, error in
+            logger.error("Incident \(incident): a message from \(partnerId) failed: \(error)")
         }
+        if let partner = partners.partner(partnerId), let answer = Conventions.of(partner)?.refusal(error, of: body, from: partner, context: context(at: clock.now())) {
+            return answer
+        }
+        return .error(error)
     }
 
-    private func process(_ partnerId: String, _ body: [UInt8], contentType: String?) async throws(GatewayError) -> InboundAnswer {
+    private func admissible(_ partnerId: String, contentType: String?, length: Int?) throws(GatewayError) -> Partner {
         guard let partner = partners.partner(partnerId) else {
             throw GatewayError(ErrorCode("NOT_FOUND", httpStatus: 404), "There is no partner \(partnerId).", path: "partner")
         }
         if let contentType { try MediaTypes.check(contentType, for: partner, specs: specs) }
-        guard body.count <= Self.maximumBytes else {
-            throw GatewayError(.tooLarge, "The message is \(body.count) bytes; the limit is \(Self.maximumBytes) bytes.")
+        if let length, length > Self.maximumBytes {
+            throw GatewayError(.tooLarge, "The message is \(length) bytes; the limit is \(Self.maximumBytes) bytes.")
         }
+        return partner
+    }
+
+    private func process(_ partnerId: String, _ body: [UInt8], contentType: String?) async throws(GatewayError) -> InboundAnswer {
+        let partner = try admissible(partnerId, contentType: contentType, length: body.count)
         let now = clock.now()
-        let verified = try SignedMessageVerifier(trust: partner.trust).verify(body, at: now)
+        let verified: SignedMessageVerifier.VerifiedMessage
+        var refusedSigner: SignerIdentity?
+        do {
+            verified = try SignedMessageVerifier(trust: partner.trust).verify(body, at: now) { signer throws(GatewayError) in
+                do throws(GatewayError) {
+                    try admit(signer, from: partner)
+                } catch {
+                    refusedSigner = signer
+                    throw error
+                }
+            }
+        } catch {
+            if let refusedSigner, let unrecorded = signerRefusals.record("\(partner.id) \(refusedSigner.fingerprintSHA256)") {
+                logger.warning("Refused a message to \(partner.id) signed by \(refusedSigner.subject) (sha256 \(refusedSigner.fingerprintSHA256)): \(error.message)\(unrecorded > 0 ? " \(unrecorded) more like it in the last minute were refused without a line." : "")",
+                               metadata: ["partner.id": "\(partner.id)", "refusal.code": "\(error.code.rawValue)"])
+            }
+            throw error
+        }
         // From here the sender is known: a refusal is recorded (only its audit line, no state).
         var refusal = Refusal(partner: partner.id, signer: verified.signature.signer.subject, digest: Digest.sha256Hex(body))
         do {
             return try await process(verified, body: body, from: partner, at: now, refusal: &refusal)
         } catch {
-            if (400..<500).contains(error.code.httpStatus) {
+            if (400..<500).contains(error.code.httpStatus), auditedRefusals.record(refusal.digest) != nil {
                 try? await store.recordRefusal(partner: refusal.partner, messageType: refusal.messageType, idempotencyKey: refusal.idempotencyKey,
                                                signer: refusal.signer, digest: refusal.digest, code: error.code.rawValue, at: now)
             }
@@ -112,12 +159,20 @@ public struct InboundPipeline: Sendable {
         var idempotencyKey: String?
     }
 
-    private func process(_ verified: SignedMessageVerifier.VerifiedMessage, body: [UInt8], from partner: Partner, at now: Date,
-                         refusal: inout Refusal) async throws(GatewayError) -> InboundAnswer {
-        let signer = verified.signature.signer
+    /// Whom a partner's messages may be signed by: checked before the signature of a JWS is, and
+    /// never recorded in the audit chain (a replayed message would otherwise buy a line each time).
+    private func admit(_ signer: SignerIdentity, from partner: Partner) throws(GatewayError) {
+        if ownSigners.contains(signer.fingerprintSHA256) {
+            throw GatewayError(.notAllowed, "\(signer.subject) is this gateway's own certificate: its receipts and messages are never taken as inbound.")
+        }
         guard partner.acceptedSigners.accepts(signer) else {
             throw GatewayError(.notAllowed, "\(signer.subject) (sha256 \(signer.fingerprintSHA256)) is not an accepted signer of \(partner.id).")
         }
+    }
+
+    private func process(_ verified: SignedMessageVerifier.VerifiedMessage, body: [UInt8], from partner: Partner, at now: Date,
+                         refusal: inout Refusal) async throws(GatewayError) -> InboundAnswer {
+        let signer = verified.signature.signer
         try Conventions.of(partner)?.check(verified.content, signer: signer, from: partner, specs: specs)
         let message = try specs.read(verified.content)
         refusal.messageType = message.spec.key

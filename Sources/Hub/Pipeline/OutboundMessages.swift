@@ -22,6 +22,9 @@ public struct OutboundMessages: Sendable {
         self.ids = ids
     }
 
+    /// The certificates the gateway signs its messages to partners with.
+    var fingerprints: Set<String> { Set(signers.values.map(\.fingerprint)) }
+
     /// `bytes` signed as `partner` expects the gateway's messages signed.
     public func signed(_ bytes: [UInt8], for partner: String) throws(GatewayError) -> [UInt8] {
         guard let signer = signers[partner] else {

@@ -10,6 +10,11 @@ public struct VerifiedJWS: Sendable {
 /// Verifies a JWS compact serialization: RS256, PS256 or ES256 only, the key taken from the
 /// first `x5c` certificate (no `jwk`, `jku`, `x5u`: the signer is whoever the certificate says),
 /// no `crit` extensions or unencoded payloads, then the certificate's chain and the policies.
+///
+/// The cheap checks come first, so that refusing a large forged message costs little more than
+/// refusing a small one: the header (cached per signer), the signature's length for the key, the
+/// signer's chain and the caller's own rule on the signer, and for RSA the signature's padding
+/// (one public-key operation) — all before the signing input is hashed and the payload decoded.
 public struct JWSVerifier: Sendable {
     public let trust: SignerTrust
 
@@ -18,22 +23,29 @@ public struct JWSVerifier: Sendable {
     }
 
     public func verify(_ compact: String, at time: Date) throws(SignatureRefusal) -> VerifiedJWS {
-        let text = compact.trimmingASCIIWhitespace()
-        let parts = text.splitOnDots()
-        guard parts.count == 3 else {
-            if text.hasPrefix("{") {
+        try verify(Array(compact.utf8), at: time)
+    }
+
+    /// `admits` refuses a signer the caller does not take (another partner's, the gateway's own)
+    /// before any signature work.
+    public func verify(_ message: [UInt8], at time: Date,
+                       admits: ((SignerIdentity) throws(SignatureRefusal) -> Void)? = nil) throws(SignatureRefusal) -> VerifiedJWS {
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+        var start = message.startIndex, end = message.endIndex
+        while start < end, isSpace(message[start]) { start += 1 }
+        while end > start, isSpace(message[end - 1]) { end -= 1 }
+        guard let first = Self.dot(in: message, from: start, to: end), let second = Self.dot(in: message, from: first + 1, to: end),
+              Self.dot(in: message, from: second + 1, to: end) == nil else {
+            if start < end, message[start] == UInt8(ascii: "{") {
                 throw SignatureRefusal(.missingSignature, "The message is plain JSON, not a JWS compact serialization: it is not signed.")
             }
-            throw SignatureRefusal(.malformedSignature, "The message is not a JWS compact serialization (three base64url parts separated by dots).")
+            throw SignatureRefusal(.malformedSignature, "The JWS is not a compact serialization (three base64url parts separated by dots).")
         }
-        let header = try JWSHeader.parse(parts[0])
-        guard !parts[1].isEmpty else {
+        let header = try JWSHeader.parse(Substring(String(decoding: message[start..<first], as: UTF8.self)))
+        guard second > first + 1 else {
             throw SignatureRefusal(.malformedSignature, "The JWS has no payload; detached payloads are not accepted.", path: "payload")
         }
-        guard let payload = Base64URL.decode(parts[1]) else {
-            throw SignatureRefusal(.malformedSignature, "The JWS payload is not valid base64url.", path: "payload")
-        }
-        guard let signatureBytes = Base64URL.decode(parts[2]), !signatureBytes.isEmpty else {
+        guard let signatureBytes = Base64URL.decode(message[(second + 1)..<end]), !signatureBytes.isEmpty else {
             throw SignatureRefusal(.malformedSignature, "The JWS signature is missing or not valid base64url.", path: "signature")
         }
         let signer = header.certificates[0]
@@ -43,16 +55,33 @@ public struct JWSVerifier: Sendable {
                 "alg \(scheme.rawValue) does not fit the \(signer.publicKeyDescription) key of the x5c certificate \(signer.subject): that certificate did not make this signature.",
                 path: "header.alg")
         }
+        let chain = try trust.verifySigner(signer, intermediates: Array(header.certificates.dropFirst()), at: time)
+        let identity = SignerIdentity(signer)
+        try admits?(identity)
         let signatureDER = scheme == .es256 ? ECDSASignatureEncoding.derFromJOSE(signatureBytes) : signatureBytes
-        let signingInput = Array(text.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
-        guard let signatureDER, EVPSignature.verify(signatureDER, over: signingInput, publicKey: publicKey, scheme: scheme) else {
+        let verified = signatureDER.map { signatureDER in
+            EVPSignature.mayHaveSigned(signatureDER, publicKey: publicKey, kind: kind, scheme: scheme)
+                && message.withUnsafeBufferPointer { bytes in
+                    EVPSignature.verify(signatureDER, over: UnsafeBufferPointer(rebasing: bytes[start..<second]), publicKey: publicKey, scheme: scheme)
+                }
+        } ?? false
+        guard verified else {
             throw SignatureRefusal(.signatureValueInvalid,
                 "The JWS signature does not verify with the key of the x5c certificate \(signer.subject): the header or payload was altered, or that certificate did not make this signature.",
                 path: "signature")
         }
-        let chain = try trust.verifySigner(signer, intermediates: Array(header.certificates.dropFirst()), at: time)
-        return VerifiedJWS(payload: payload,
-                           signature: VerifiedSignature(format: .jws, algorithm: scheme.rawValue, signer: SignerIdentity(signer), chain: chain))
+        guard let payload = Base64URL.decode(message[(first + 1)..<second]) else {
+            throw SignatureRefusal(.malformedSignature, "The JWS payload is not valid base64url.", path: "payload")
+        }
+        return VerifiedJWS(payload: payload, signature: VerifiedSignature(format: .jws, algorithm: scheme.rawValue, signer: identity, chain: chain))
+    }
+
+    /// The next dot, found by memchr: the payload part is megabytes long.
+    private static func dot(in message: [UInt8], from start: Int, to end: Int) -> Int? {
+        guard start < end else { return nil }
+        return message.withUnsafeBufferPointer { bytes in
+            memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: ".")), end - start).map { UnsafeRawPointer($0) - UnsafeRawPointer(bytes.baseAddress!) }
+        }
     }
 }
 

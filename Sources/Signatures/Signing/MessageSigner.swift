@@ -27,6 +27,9 @@ public struct MessageSigner: Sendable {
         try self.init(key: key, certificate: certificate, chain: chain, jwsScheme: jwsScheme)
     }
 
+    /// The SHA-256 fingerprint of the certificate it signs with.
+    public var fingerprint: String { xml.certificates[0].fingerprintSHA256 }
+
     public func sign(_ bytes: [UInt8]) throws(GatewayError) -> [UInt8] {
         switch MessageFormat.detect(bytes) {
         case .xml:
@@ -36,9 +39,9 @@ public struct MessageSigner: Sendable {
                 throw GatewayError(.malformed, "The document starts like JSON but is not a JSON object.")
             }
             return Array(try jws.sign(payload: bytes).utf8)
-        case .jws:
+        case .jws where bytes.lazy.filter({ $0 == UInt8(ascii: ".") }).count == 2:
             throw GatewayError(.malformed, "The document is already a JWS; sign its JSON payload instead.")
-        case nil:
+        case .jws, nil:
             throw GatewayError(.malformed, "The document is neither XML nor JSON.")
         }
     }

@@ -51,6 +51,35 @@ enum EVPSignature {
     }
 
     static func verify(_ signature: [UInt8], over message: [UInt8], publicKey: OpaquePointer, scheme: SignatureScheme) -> Bool {
+        message.withUnsafeBufferPointer { verify(signature, over: $0, publicKey: publicKey, scheme: scheme) }
+    }
+
+    /// Whether a signature can be this key's at all, found without hashing the message: its
+    /// length fits the key, and for RSA the key's public operation yields a well-formed encoding
+    /// (PKCS#1 v1.5: a SHA-256 DigestInfo; PSS: the 0xbc trailer). A forged signature fails here.
+    static func mayHaveSigned(_ signature: [UInt8], publicKey: OpaquePointer, kind: KeyKind, scheme: SignatureScheme) -> Bool {
+        guard case .rsa(let bits) = kind else { return true }
+        guard signature.count == (bits + 7) / 8, let context = EVP_PKEY_CTX_new(publicKey, nil) else { return false }
+        defer { EVP_PKEY_CTX_free(context) }
+        guard EVP_PKEY_verify_recover_init(context) == 1,
+              EVP_PKEY_CTX_set_rsa_padding(context, scheme == .ps256 ? RSA_NO_PADDING : RSA_PKCS1_PADDING) == 1 else {
+            _ = OpenSSLError.drain()
+            return false
+        }
+        var recovered = [UInt8](repeating: 0, count: signature.count)
+        var length = recovered.count
+        guard EVP_PKEY_verify_recover(context, &recovered, &length, signature, signature.count) == 1 else {
+            _ = OpenSSLError.drain()
+            return false
+        }
+        if scheme == .ps256 { return length == signature.count && recovered[length - 1] == 0xbc }
+        return length == sha256DigestInfo.count + 32 && Array(recovered.prefix(sha256DigestInfo.count)) == sha256DigestInfo
+    }
+
+    /// DER of DigestInfo { sha256, NULL } before the 32 digest bytes (RFC 8017 §9.2, note 1).
+    private static let sha256DigestInfo: [UInt8] = [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]
+
+    static func verify(_ signature: [UInt8], over message: UnsafeBufferPointer<UInt8>, publicKey: OpaquePointer, scheme: SignatureScheme) -> Bool {
         guard let context = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(context) }
         var keyContext: OpaquePointer?
@@ -59,10 +88,8 @@ enum EVPSignature {
             _ = OpenSSLError.drain()
             return false
         }
-        let verified = message.withUnsafeBufferPointer { input in
-            signature.withUnsafeBufferPointer { sig in
-                EVP_DigestVerify(context, sig.baseAddress, sig.count, input.baseAddress, input.count)
-            }
+        let verified = signature.withUnsafeBufferPointer { sig in
+            EVP_DigestVerify(context, sig.baseAddress, sig.count, message.baseAddress, message.count)
         }
         if verified != 1 { _ = OpenSSLError.drain() }
         return verified == 1

@@ -21,19 +21,33 @@ public struct SignedMessageVerifier: Sendable {
         public let content: [UInt8]
     }
 
-    public func verify(_ bytes: [UInt8], at time: Date) throws(GatewayError) -> VerifiedMessage {
+    /// `admits` refuses a signer the caller does not take: for a JWS before the signature is
+    /// checked, so a forged message of that signer costs little; for XML once xmlsec verified it.
+    public func verify(_ bytes: [UInt8], at time: Date,
+                       admits: ((SignerIdentity) throws(GatewayError) -> Void)? = nil) throws(GatewayError) -> VerifiedMessage {
         switch MessageFormat.detect(bytes) {
         case .xml:
             let verified = try XMLSignatureVerifier(trust: trust, parser: parser).verify(bytes, at: time)
+            if let admits { try admits(verified.signature.signer) }
             return VerifiedMessage(format: .xml, signature: verified.signature, content: bytes)
         case .json:
             throw SignatureRefusal(.missingSignature, "The message is plain JSON, not a JWS compact serialization: it is not signed.").gatewayError
         case .jws:
-            do {
-                let verified = try JWSVerifier(trust: trust).verify(String(decoding: bytes, as: UTF8.self), at: time)
+            // The caller's refusal is answered as the caller made it, not as a signature failure.
+            var refusal: GatewayError?
+            do throws(SignatureRefusal) {
+                let verified = try JWSVerifier(trust: trust).verify(bytes, at: time) { signer throws(SignatureRefusal) in
+                    guard let admits else { return }
+                    do throws(GatewayError) {
+                        try admits(signer)
+                    } catch {
+                        refusal = error
+                        throw SignatureRefusal(.signerNotAccepted, error.message)
+                    }
+                }
                 return VerifiedMessage(format: .jws, signature: verified.signature, content: verified.payload)
             } catch {
-                throw error.gatewayError
+                throw refusal ?? error.gatewayError
             }
         case nil:
             throw GatewayError(.malformed, "The message is neither XML nor a JWS compact serialization.")
