@@ -13,17 +13,19 @@ public struct HTTPPoster: Sendable {
         public let body: [UInt8]
         public let clientCertificate: String?
         public let clientKey: String?
+        public let clientKeyPassphrase: String?
         public let serverCA: String?
         public let connectTimeout: TimeInterval
         public let totalTimeout: TimeInterval
 
         public init(url: String, contentType: String, body: [UInt8], clientCertificate: String? = nil, clientKey: String? = nil,
-                    serverCA: String? = nil, connectTimeout: TimeInterval, totalTimeout: TimeInterval) {
+                    clientKeyPassphrase: String? = nil, serverCA: String? = nil, connectTimeout: TimeInterval, totalTimeout: TimeInterval) {
             self.url = url
             self.contentType = contentType
             self.body = body
             self.clientCertificate = clientCertificate
             self.clientKey = clientKey
+            self.clientKeyPassphrase = clientKeyPassphrase
             self.serverCA = serverCA
             self.connectTimeout = connectTimeout
             self.totalTimeout = totalTimeout
@@ -66,6 +68,7 @@ public struct HTTPPoster: Sendable {
         _ = gateway_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
         if let certificate = request.clientCertificate { _ = gateway_curl_setopt_string(handle, CURLOPT_SSLCERT, certificate) }
         if let key = request.clientKey { _ = gateway_curl_setopt_string(handle, CURLOPT_SSLKEY, key) }
+        if let passphrase = request.clientKeyPassphrase { _ = gateway_curl_setopt_string(handle, CURLOPT_KEYPASSWD, passphrase) }
         if let ca = request.serverCA { _ = gateway_curl_setopt_string(handle, CURLOPT_CAINFO, ca) }
         _ = gateway_curl_setopt_write_function(handle) { data, size, count, context in
             guard let data, let context else { return 0 }

@@ -17,12 +17,11 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         abstract: "Walk the audit chain; exit 0 if intact, else name the first event edited or removed."
     )
 
-    @Option(name: .long, help: "sqlite:PATH or a postgres:// URL.")
-    var database = "sqlite:var/gateway.sqlite"
+    @OptionGroup var store: DatabaseOptions
 
     func run() async throws {
         do {
-            let location = try DatabaseLocation(database)
+            let location = try store.location()
             if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
                 throw GatewayError(.configurationInvalid, "There is no database at \(path).")
             }

@@ -30,8 +30,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The port to listen on.")
     var port = 8080
 
-    @Option(name: .long, help: "sqlite:PATH (the embedded default) or a postgres:// URL.")
-    var database = "sqlite:var/gateway.sqlite"
+    @OptionGroup var store: DatabaseOptions
+
+    @Option(name: .long, help: "A file whose first line opens the gateway's encrypted keys (receipt key, signWith keys, TLS client keys); or GATEWAY_KEY_PASSPHRASE.")
+    var keyPassphraseFile: String?
 
     @Option(name: .long, help: "The partner files directory.")
     var partners = "Partners"
@@ -92,12 +94,14 @@ struct ServeCommand: AsyncParsableCommand {
         let worker: OutboxWorker
         do {
             let registry = try SpecRegistry(directory: specs)
-            let partnerRegistry = try PartnerRegistry(directory: partners, specs: registry)
+            let environment = try keyEnvironment()
+            let partnerRegistry = try PartnerRegistry(directory: partners, specs: registry, environment: environment)
             access = try accessControl(partners: Set(partnerRegistry.partners.keys), logger: logger)
-            store = try await GatewayStore.open(try DatabaseLocation(database))
+            store = try await GatewayStore.open(try self.store.location())
             let chain = "\(receiptKey)/chain.pem"
             let signer = try MessageSigner(keyFile: "\(receiptKey)/key.pem", certificateFile: "\(receiptKey)/cert.pem",
-                                           chainFile: FileManager.default.fileExists(atPath: chain) ? chain : nil)
+                                           chainFile: FileManager.default.fileExists(atPath: chain) ? chain : nil,
+                                           passphrase: environment[PartnerRegistry.keyPassphraseVariable])
             // Pending deliveries of an earlier run (stopped or killed) resume with the first round.
             let runtime = try FlowRuntime(specs: registry, partners: partnerRegistry, store: store, clock: clock)
             let filled = try await LicenceFactsBackfill(runtime: runtime).run()
@@ -145,6 +149,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
         logger.info("Stopped")
         if let failure { throw failure }
+    }
+
+    /// The process environment, with the key passphrase read from `--key-passphrase-file`.
+    private func keyEnvironment() throws(GatewayError) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        guard let keyPassphraseFile else { return environment }
+        guard let data = FileManager.default.contents(atPath: keyPassphraseFile) else {
+            throw GatewayError(.configurationInvalid, "The key passphrase file \(keyPassphraseFile) cannot be read.", path: keyPassphraseFile)
+        }
+        environment[PartnerRegistry.keyPassphraseVariable] = String(decoding: data, as: UTF8.self)
+            .split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
+        return environment
     }
 
     /// The credentials file, made with demo credentials (printed once) when it is missing and the

@@ -34,6 +34,8 @@ public struct Partner: Sendable {
         public let contentType: String
         public let clientCertificate: String?
         public let clientKey: String?
+        /// Opens `clientKey` when it is encrypted (GATEWAY_KEY_PASSPHRASE).
+        public let clientKeyPassphrase: String?
         public let serverCA: String?
         public let connectTimeout: TimeInterval
         public let totalTimeout: TimeInterval
@@ -43,6 +45,8 @@ public struct Partner: Sendable {
         public let key: String
         public let certificate: String
         public let chain: String?
+        /// Opens `key` when it is encrypted (GATEWAY_KEY_PASSPHRASE).
+        public let passphrase: String?
     }
 }
 

@@ -36,6 +36,10 @@ public struct PartnerRegistry: Sendable {
         self.partners = partners
     }
 
+    /// The variable holding the passphrase of the gateway's encrypted keys (signing keys of
+    /// `signWith`, TLS client keys); `serve --key-passphrase-file` fills it from a file.
+    public static let keyPassphraseVariable = "GATEWAY_KEY_PASSPHRASE"
+
     public func partner(_ id: String) -> Partner? { partners[id] }
 
     static func load(_ file: String, specs: SpecRegistry, environment: [String: String]) throws(GatewayError) -> Partner {
@@ -97,6 +101,7 @@ public struct PartnerRegistry: Sendable {
                 contentType: declared.contentType,
                 clientCertificate: try optionalPath(parsed.tls?.clientCertificate, "client certificate"),
                 clientKey: try optionalPath(parsed.tls?.clientKey, "client key"),
+                clientKeyPassphrase: environment[Self.keyPassphraseVariable],
                 serverCA: try optionalPath(parsed.tls?.serverCA, "server CA file"),
                 connectTimeout: try duration(parsed.timeouts?.connect ?? "5s", failure),
                 totalTimeout: try duration(parsed.timeouts?.total ?? "30s", failure))
@@ -108,7 +113,8 @@ public struct PartnerRegistry: Sendable {
             let directory = try path(folder, "signing folder", directory: true)
             signing = Partner.SigningCredentials(key: try path("\(directory)/key.pem", "signing key"),
                                                  certificate: try path("\(directory)/cert.pem", "signing certificate"),
-                                                 chain: FileManager.default.fileExists(atPath: "\(directory)/chain.pem") ? "\(directory)/chain.pem" : nil)
+                                                 chain: FileManager.default.fileExists(atPath: "\(directory)/chain.pem") ? "\(directory)/chain.pem" : nil,
+                                                 passphrase: environment[Self.keyPassphraseVariable])
         }
         var retry = RetryPolicy.world
         if let declared = parsed.retry {

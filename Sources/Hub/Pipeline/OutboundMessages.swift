@@ -15,7 +15,8 @@ public struct OutboundMessages: Sendable {
         var signers: [String: MessageSigner] = [:]
         for partner in partners.partners.values {
             guard let credentials = partner.signingKey else { continue }
-            signers[partner.id] = try MessageSigner(keyFile: credentials.key, certificateFile: credentials.certificate, chainFile: credentials.chain)
+            signers[partner.id] = try MessageSigner(keyFile: credentials.key, certificateFile: credentials.certificate, chainFile: credentials.chain,
+                                                    passphrase: credentials.passphrase)
         }
         self.partners = partners
         self.signers = signers

@@ -23,6 +23,7 @@ public struct PartnerDeliveryPlan: DeliveryPlan {
         guard let endpoint = partners.partner(message.partner)?.endpoint else { return nil }
         return HTTPPoster.Request(url: endpoint.url, contentType: endpoint.contentType, body: message.body,
                                   clientCertificate: endpoint.clientCertificate, clientKey: endpoint.clientKey,
+                                  clientKeyPassphrase: endpoint.clientKeyPassphrase,
                                   serverCA: endpoint.serverCA, connectTimeout: endpoint.connectTimeout, totalTimeout: endpoint.totalTimeout)
     }
 

@@ -7,12 +7,27 @@ public final class PrivateKey: @unchecked Sendable {
     let pointer: OpaquePointer
     public let kind: KeyKind
 
-    public init(pem: [UInt8]) throws(GatewayError) {
+    /// `passphrase` opens an encrypted key (PKCS#8 `ENCRYPTED PRIVATE KEY`, or a traditional key
+    /// with `Proc-Type: 4,ENCRYPTED`); an unencrypted key needs none.
+    public init(pem: [UInt8], passphrase: String? = nil) throws(GatewayError) {
         guard let bio = MemoryBIO(pem) else {
             throw GatewayError(.internalError, "OpenSSL could not allocate a memory BIO.")
         }
-        guard let key = PEM_read_bio_PrivateKey(bio.pointer, nil, nil, nil) else {
-            throw GatewayError(.configurationInvalid, "The private key is not an unencrypted PEM key: \(OpenSSLError.drain())")
+        let text = String(decoding: pem, as: UTF8.self)
+        let encrypted = text.contains("ENCRYPTED PRIVATE KEY") || text.contains("Proc-Type: 4,ENCRYPTED")
+        if encrypted, passphrase == nil {
+            throw GatewayError(.configurationInvalid,
+                               "The private key is encrypted: give its passphrase in GATEWAY_KEY_PASSPHRASE or a file named by --key-passphrase-file.")
+        }
+        // Never OpenSSL's own prompt: without a passphrase an empty one is given, which fails.
+        let key = (passphrase ?? "").withCString { passphrase in
+            PEM_read_bio_PrivateKey(bio.pointer, nil, nil, UnsafeMutableRawPointer(mutating: passphrase))
+        }
+        guard let key else {
+            let reason = OpenSSLError.drain()
+            throw GatewayError(.configurationInvalid, encrypted
+                ? "The private key cannot be opened with the passphrase given (wrong passphrase?): \(reason)"
+                : "The private key is not a PEM key: \(reason)")
         }
         pointer = key
         kind = KeyKind(key)
