@@ -52,7 +52,7 @@ public struct GatewayDemo {
         let folder = root + "/Certificates/demo/gateway"
         let receipts = try MessageSigner(keyFile: folder + "/key.pem", certificateFile: folder + "/cert.pem", chainFile: folder + "/chain.pem")
         let pipeline = try InboundPipeline(runtime: runtime, receiptSigner: receipts, onQueued: { worker.wake(partners: $0) })
-        let server = GatewayServer.application(ServerConfiguration(host: "127.0.0.1", port: port), pipeline: pipeline, access: nil, logger: DemoPrinter.quietLogger)
+        let server = try GatewayServer.application(ServerConfiguration(host: "127.0.0.1", port: port), pipeline: pipeline, access: nil, logger: DemoPrinter.quietLogger)
         let serving = Task { try await server.runService() }
         let delivering = Task { await worker.run(interval: .milliseconds(100)) }
         defer {

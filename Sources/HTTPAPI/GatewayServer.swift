@@ -1,5 +1,7 @@
 import Hub
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import Prometheus
 
@@ -12,12 +14,16 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: Duration
     /// Client connections open at once at most; see `ConnectionCap`.
     public var maxConnections: Int
+    /// TLS on the listener; nil serves plain HTTP (on loopback, or behind a TLS proxy).
+    public var tls: InboundTLS?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(30), maxConnections: Int = 4096) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(30), maxConnections: Int = 4096,
+                tls: InboundTLS? = nil) {
         self.host = host
         self.port = port
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
+        self.tls = tls
     }
 }
 
@@ -48,10 +54,11 @@ public enum GatewayServer {
 
     public static func application(_ configuration: ServerConfiguration, pipeline: InboundPipeline?, access: AccessControl?,
                                    metrics: PrometheusCollectorRegistry? = nil, onReplay: (@Sendable () -> Void)? = nil,
-                                   warning: String? = nil, logger: Logger) -> some ApplicationProtocol {
-        Application(
+                                   warning: String? = nil, logger: Logger) throws -> some ApplicationProtocol {
+        let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout / .milliseconds(1)))))
+        return Application(
             router: router(pipeline: pipeline, access: access, metrics: metrics, onReplay: onReplay, warning: warning),
-            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout / .milliseconds(1))))),
+            server: try configuration.tls.map { try .tls(http1, tlsConfiguration: $0.configuration) } ?? http1,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "single-window-gateway",
                                  availableConnectionsDelegate: ConnectionCap(limit: configuration.maxConnections, logger: logger)),
             logger: logger

@@ -56,6 +56,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds a delivery claim lasts unless renewed: after a crash, another instance delivers the claimed messages once it ran out.")
     var deliveryLease: Double = 30
 
+    @Option(name: .long, help: "The gateway's TLS certificate chain (PEM, its certificate first): HTTPS with TLS 1.2 and 1.3 only.")
+    var tlsCertificate: String?
+
+    @Option(name: .long, help: "The key of --tls-certificate (PEM; encrypted keys open with GATEWAY_KEY_PASSPHRASE or --key-passphrase-file).")
+    var tlsKey: String?
+
+    @Flag(name: .long, help: "Serve plain HTTP on an address other than loopback: only behind a proxy that terminates TLS.")
+    var allowPlainHttp = false
+
     @Option(name: .long, help: "The credentials file: who may read messages and cases, run admin routes, sign in to the tracking page. On loopback a missing file is made with demo credentials.")
     var credentials = "var/credentials.yaml"
 
@@ -72,6 +81,10 @@ struct ServeCommand: AsyncParsableCommand {
     var simulatedTime: String?
 
     func validate() throws {
+        if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-certificate and --tls-key go together.") }
+        if tlsCertificate == nil, !allowPlainHttp, !Self.isLoopback(host) {
+            throw ValidationError("Listening on \(host) without TLS: give --tls-certificate and --tls-key, or --allow-plain-http when a proxy in front terminates TLS.")
+        }
         if readRate <= 0 { throw ValidationError("--read-rate must be more than 0.") }
         if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1.") }
         if let simulatedTime, SimulatedClock(startingAt: simulatedTime) == nil {
@@ -90,13 +103,17 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let store: GatewayStore
         let access: AccessControl
+        var tls: InboundTLS?
         let pipeline: InboundPipeline
         let worker: OutboxWorker
         do {
             let registry = try SpecRegistry(directory: specs)
             let environment = try keyEnvironment()
             let partnerRegistry = try PartnerRegistry(directory: partners, specs: registry, environment: environment)
-            access = try accessControl(partners: Set(partnerRegistry.partners.keys), logger: logger)
+            access = try accessControl(partners: Set(partnerRegistry.partners.keys), secure: tlsCertificate != nil, logger: logger)
+            if let tlsCertificate, let tlsKey {
+                tls = try InboundTLS(certificateChain: tlsCertificate, key: tlsKey, passphrase: environment[PartnerRegistry.keyPassphraseVariable])
+            }
             store = try await GatewayStore.open(try self.store.location())
             let chain = "\(receiptKey)/chain.pem"
             let signer = try MessageSigner(keyFile: "\(receiptKey)/key.pem", certificateFile: "\(receiptKey)/cert.pem",
@@ -113,13 +130,16 @@ struct ServeCommand: AsyncParsableCommand {
             worker = outboxWorker
             pipeline = try InboundPipeline(runtime: runtime, receiptSigner: signer, onQueued: { outboxWorker.wake(partners: $0) })
             logger.info("Loaded \(registry.specs.count) message specs and \(partnerRegistry.partners.count) partners; store \(store.location); memory allocator \(MemoryAllocator.description)")
-            logger.info("Tracking page: http://\(host):\(port)/ — to watch the four flows run on simulated partners, stop this and run: gateway demo")
+            logger.info("Tracking page: \(tlsCertificate == nil ? "http" : "https")://\(host):\(port)/ — to watch the four flows run on simulated partners, stop this and run: gateway demo")
         } catch {
             throw CommandFailure.exit(error)
         }
-        let server = ServerConfiguration(host: host, port: port, idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maxConnections: connections)
-        let application = GatewayServer.application(server, pipeline: pipeline, access: access,
-                                                    metrics: metrics, onReplay: { worker.wake() }, warning: warning, logger: logger)
+        let server = ServerConfiguration(host: host, port: port, idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maxConnections: connections,
+                                         tls: tls)
+        let application = try tlsSetUp {
+            try GatewayServer.application(server, pipeline: pipeline, access: access,
+                                          metrics: metrics, onReplay: { worker.wake() }, warning: warning, logger: logger)
+        }
         let delivering = Task { await worker.run() }
         let log = logger
         let expiring = Task {
@@ -151,6 +171,15 @@ struct ServeCommand: AsyncParsableCommand {
         if let failure { throw failure }
     }
 
+    /// What `make` builds, or a start stopped with what TLS could not use.
+    private func tlsSetUp<T>(_ make: () throws -> T) throws -> T {
+        do {
+            return try make()
+        } catch {
+            throw CommandFailure.exit(GatewayError(.configurationInvalid, "TLS cannot be set up with \(tlsCertificate ?? "") and \(tlsKey ?? ""): \(error)"))
+        }
+    }
+
     /// The process environment, with the key passphrase read from `--key-passphrase-file`.
     private func keyEnvironment() throws(GatewayError) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
@@ -165,7 +194,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The credentials file, made with demo credentials (printed once) when it is missing and the
     /// gateway listens on loopback only; elsewhere a missing file stops the start.
-    private func accessControl(partners: Set<String>, logger: Logger) throws(GatewayError) -> AccessControl {
+    private func accessControl(partners: Set<String>, secure: Bool, logger: Logger) throws(GatewayError) -> AccessControl {
         if !FileManager.default.fileExists(atPath: credentials) {
             guard Self.isLoopback(host) else {
                 throw GatewayError(.configurationInvalid, "There is no credentials file at \(credentials): a gateway listening on \(host) needs one (gateway credentials add --file \(credentials) …; README \"Access rights\").", path: credentials)
@@ -179,7 +208,7 @@ struct ServeCommand: AsyncParsableCommand {
         let loaded = try Credentials.load(credentials, partners: partners)
         let key = try CredentialFile.sessionKey(environment: ProcessInfo.processInfo.environment, file: sessionKey)
         logger.info("Credentials: \(loaded.entries.count) from \(credentials)")
-        return AccessControl(credentials: loaded, sessionKey: key, readsPerSecond: readRate)
+        return AccessControl(credentials: loaded, sessionKey: key, readsPerSecond: readRate, secureCookies: secure)
     }
 
     static func isLoopback(_ host: String) -> Bool {

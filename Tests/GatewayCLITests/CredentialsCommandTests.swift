@@ -34,7 +34,7 @@ import TestSupport
 
     @Test func aGatewayOffLoopbackDoesNotStartWithoutCredentials() {
         let directory = temporaryDirectory("no-credentials")
-        let result = Command.run(GatewayBinary.path, ["serve", "--host", "0.0.0.0", "--port", String(FreePort.next()),
+        let result = Command.run(GatewayBinary.path, ["serve", "--host", "0.0.0.0", "--port", String(FreePort.next()), "--allow-plain-http",
                                                       "--database", "sqlite:\(directory)/gateway.sqlite",
                                                       "--credentials", "\(directory)/credentials.yaml", "--session-key", "\(directory)/session.key"])
         #expect(result.status != 0)

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The listener over TLS (world §1.1: TLS 1.2 or later): HTTPS with the gateway's certificate,
+/// plain HTTP refused on it, plain HTTP off loopback only when asked for.
+@Suite(.serialized) struct TLSTests {
+    /// A throwaway CA and a server certificate for 127.0.0.1 under it.
+    static func serverCertificate() throws -> (directory: String, ca: String, certificate: String, key: String) {
+        let directory = temporaryDirectory("tls")
+        write("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n", to: "\(directory)/ext")
+        let steps: [[String]] = [
+            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(directory)/ca.key",
+             "-out", "\(directory)/ca.pem", "-days", "2", "-subj", "/CN=Test TLS CA"],
+            ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(directory)/server.key",
+             "-out", "\(directory)/server.csr", "-subj", "/CN=127.0.0.1"],
+            ["x509", "-req", "-in", "\(directory)/server.csr", "-CA", "\(directory)/ca.pem", "-CAkey", "\(directory)/ca.key", "-CAcreateserial",
+             "-out", "\(directory)/server.pem", "-days", "2", "-extfile", "\(directory)/ext"],
+        ]
+        for step in steps {
+            let result = Command.run("openssl", step)
+            guard result.status == 0 else { throw GatewayTestFailure("openssl \(step[0]) failed: \(result.standardError)") }
+        }
+        return (directory, "\(directory)/ca.pem", "\(directory)/server.pem", "\(directory)/server.key")
+    }
+
+    static func curl(_ arguments: [String]) async -> (status: String, exit: Int32, headers: String) {
+        await Blocking.run {
+            let result = Command.run("curl", ["--silent", "--max-time", "10", "--output", "/dev/null", "--dump-header", "-",
+                                              "--write-out", "\n%{http_code}"] + arguments)
+            let lines = result.standardOutput.split(separator: "\n", omittingEmptySubsequences: false)
+            return (String(lines.last ?? ""), result.status, lines.dropLast().joined(separator: "\n"))
+        }
+    }
+
+    @Test func theGatewayServesHTTPSWithTLS12And13AndNothingElseOnItsPort() async throws {
+        let tls = try Self.serverCertificate()
+        let moit = try await FakePartner.start(answering: [202])
+        defer { moit.stop() }
+        let server = try ServeProcess(database: "sqlite:\(tls.directory)/gateway.sqlite", moitURL: moit.url,
+                                      arguments: ["--tls-certificate", tls.certificate, "--tls-key", tls.key])
+        defer { server.signal(SIGTERM) }
+        let https = "https://127.0.0.1:\(server.port)"
+        var health = ""
+        for _ in 0..<100 where health != "200" {
+            try await Task.sleep(for: .milliseconds(100))
+            health = await Self.curl(["--cacert", tls.ca, "\(https)/health"]).status
+        }
+        #expect(health == "200")
+        #expect(await Self.curl(["--cacert", tls.ca, "--tlsv1.2", "--tls-max", "1.2", "\(https)/health"]).status == "200")
+        #expect(await Self.curl(["--cacert", tls.ca, "--tlsv1.3", "\(https)/health"]).status == "200")
+        let old = await Self.curl(["--cacert", tls.ca, "--tlsv1", "--tls-max", "1.1", "\(https)/health"])
+        #expect(old.status == "000" && old.exit != 0, "TLS 1.1 and older are refused")
+        let plain = await Self.curl(["http://127.0.0.1:\(server.port)/health"])
+        #expect(plain.status != "200", "plain HTTP on the TLS port gets no answer")
+
+        write(try ServeProcess.application(7), to: "\(tls.directory)/application.jws")
+        let posted = await Self.curl(["--cacert", tls.ca, "--header", "Content-Type: application/jose",
+                                      "--data-binary", "@\(tls.directory)/application.jws", "\(https)/v1/partners/customs-core/messages"])
+        #expect(posted.status == "202")
+        let signIn = await Self.curl(["--cacert", tls.ca, "--data-urlencode", "name=officer-huong",
+                                      "--data-urlencode", "password=\(TestAccess.officerPassword)", "\(https)/signin"])
+        #expect(signIn.status == "303")
+        #expect(signIn.headers.lowercased().contains("set-cookie:") && signIn.headers.contains("; Secure"), "\(signIn.headers)")
+        print("TLS: /health over TLS 1.2 and 1.3 200, TLS 1.1 refused (curl exit \(old.exit)), plain HTTP on the port: \(plain.status) (curl exit \(plain.exit)); a partner message over HTTPS \(posted.status); session cookie Secure")
+        await server.stop(SIGTERM)
+    }
+
+    @Test func plainHTTPOffLoopbackNeedsToBeAskedFor() {
+        let directory = temporaryDirectory("plain")
+        let result = Command.run(GatewayBinary.path, ["serve", "--host", "0.0.0.0", "--port", String(FreePort.next()),
+                                                      "--database", "sqlite:\(directory)/gateway.sqlite"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("without TLS: give --tls-certificate and --tls-key, or --allow-plain-http"), "\(result.standardError)")
+    }
+}
+
+struct GatewayTestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
