@@ -64,7 +64,7 @@ let package = Package(
             dependencies: ["GatewayCore", "Signatures", "MessageSpecs", "Store", "Delivery", "HardenedXML", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics")]
         ),
-        .target(name: "HTTPAPI", dependencies: ["GatewayCore", "Hub", "Store", "Access", .product(name: "Hummingbird", package: "hummingbird"),
+        .target(name: "HTTPAPI", dependencies: ["GatewayCore", "Hub", "Store", "Access", "Signatures", .product(name: "Hummingbird", package: "hummingbird"),
                                                 .product(name: "HummingbirdCore", package: "hummingbird"),
                                                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                                                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -43,7 +43,7 @@ public enum GatewayServer {
         let tracking = CaseTracking(runtime: pipeline.runtime)
         let readers = router.group().add(middleware: RoleGate(access: access, roles: [.partner, .officer, .operator], limited: true))
         MessageRoutes(store: pipeline.store).register(on: readers)
-        TrackingRoutes(tracking: tracking).register(on: readers)
+        TrackingRoutes(tracking: tracking, store: pipeline.store).register(on: readers)
         let operators = router.group().add(middleware: RoleGate(access: access, roles: [.operator], limited: false))
         AdminRoutes(store: pipeline.store, onReplay: onReplay).register(on: operators)
         if let metrics { MetricsRoutes(registry: metrics, store: pipeline.store).register(on: operators) }

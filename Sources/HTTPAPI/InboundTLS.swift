@@ -8,8 +8,9 @@ public struct InboundTLS: Sendable {
     let configuration: TLSConfiguration
 
     /// `certificateChain`: PEM, the gateway's certificate first; `key`: PEM, opened with
-    /// `passphrase` when encrypted.
-    public init(certificateChain: String, key: String, passphrase: String?) throws(GatewayError) {
+    /// `passphrase` when encrypted; `clientCAs`: PEM CAs of the client certificates asked for
+    /// (mutual TLS: a client may present one, and a presented one must chain to these).
+    public init(certificateChain: String, key: String, passphrase: String?, clientCAs: String? = nil) throws(GatewayError) {
         let certificates: [NIOSSLCertificate]
         do {
             certificates = try NIOSSLCertificate.fromPEMFile(certificateChain)
@@ -32,6 +33,14 @@ public struct InboundTLS: Sendable {
                                                                      privateKey: .privateKey(privateKey))
         configuration.minimumTLSVersion = .tlsv12
         configuration.maximumTLSVersion = .tlsv13
+        if let clientCAs {
+            guard FileManager.default.isReadableFile(atPath: clientCAs) else {
+                throw GatewayError(.configurationInvalid, "The client CA file \(clientCAs) cannot be read.", path: clientCAs)
+            }
+            // Asked for, not required: officers' browsers have none; partner routes that need one check it.
+            configuration.certificateVerification = .optionalVerification
+            configuration.trustRoots = .file(clientCAs)
+        }
         self.configuration = configuration
     }
 }

@@ -188,6 +188,17 @@ extension GatewayStore {
         }
     }
 
+    /// Whether a partner sent or was sent a message about one of these business objects
+    /// (`application/IA-2025-000418`): what makes it party to their cases.
+    public func exchanged(partner: String, about businessKeys: [String]) async throws(GatewayError) -> Bool {
+        guard !businessKeys.isEmpty else { return false }
+        return try await read("looking up \(partner)'s messages about \(businessKeys.joined(separator: ", "))") { db in
+            try await db.raw("""
+                SELECT 1 AS found FROM messages WHERE partner = \(bind: partner) AND business_key IN \(Self.list(businessKeys)) LIMIT 1
+                """).first() != nil
+        }
+    }
+
     /// The inbound message a partner sent under an idempotency key, if any.
     public func inbound(partner: String, idempotencyKey: String) async throws(GatewayError) -> StoredMessage? {
         try await read("looking up \(partner) \(idempotencyKey)") { db in

@@ -62,6 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The key of --tls-certificate (PEM; encrypted keys open with GATEWAY_KEY_PASSPHRASE or --key-passphrase-file).")
     var tlsKey: String?
 
+    @Option(name: .long, help: "PEM CAs of the client certificates asked for (mutual TLS); partner files' clientCertificates name whose are whose.")
+    var clientCa: String?
+
     @Flag(name: .long, help: "Serve plain HTTP on an address other than loopback: only behind a proxy that terminates TLS.")
     var allowPlainHttp = false
 
@@ -82,6 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-certificate and --tls-key go together.") }
+        if clientCa != nil, tlsCertificate == nil { throw ValidationError("--client-ca asks for client certificates in the TLS handshake: give --tls-certificate and --tls-key too.") }
         if tlsCertificate == nil, !allowPlainHttp, !Self.isLoopback(host) {
             throw ValidationError("Listening on \(host) without TLS: give --tls-certificate and --tls-key, or --allow-plain-http when a proxy in front terminates TLS.")
         }
@@ -110,9 +114,13 @@ struct ServeCommand: AsyncParsableCommand {
             let registry = try SpecRegistry(directory: specs)
             let environment = try keyEnvironment()
             let partnerRegistry = try PartnerRegistry(directory: partners, specs: registry, environment: environment)
-            access = try accessControl(partners: Set(partnerRegistry.partners.keys), secure: tlsCertificate != nil, logger: logger)
+            access = try accessControl(partners: partnerRegistry, secure: tlsCertificate != nil, logger: logger)
             if let tlsCertificate, let tlsKey {
-                tls = try InboundTLS(certificateChain: tlsCertificate, key: tlsKey, passphrase: environment[PartnerRegistry.keyPassphraseVariable])
+                tls = try InboundTLS(certificateChain: tlsCertificate, key: tlsKey, passphrase: environment[PartnerRegistry.keyPassphraseVariable],
+                                     clientCAs: clientCa)
+            }
+            if clientCa == nil, let partner = partnerRegistry.partners.values.sorted(by: { $0.id < $1.id }).first(where: { $0.clientCertificates != nil }) {
+                throw GatewayError(.configurationInvalid, "\(partner.file): \(partner.id) sends over mutual TLS (clientCertificates), but serve has no --client-ca (and --tls-certificate, --tls-key) to ask for client certificates.", path: partner.file)
             }
             store = try await GatewayStore.open(try self.store.location())
             let chain = "\(receiptKey)/chain.pem"
@@ -194,7 +202,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The credentials file, made with demo credentials (printed once) when it is missing and the
     /// gateway listens on loopback only; elsewhere a missing file stops the start.
-    private func accessControl(partners: Set<String>, secure: Bool, logger: Logger) throws(GatewayError) -> AccessControl {
+    private func accessControl(partners: PartnerRegistry, secure: Bool, logger: Logger) throws(GatewayError) -> AccessControl {
         if !FileManager.default.fileExists(atPath: credentials) {
             guard Self.isLoopback(host) else {
                 throw GatewayError(.configurationInvalid, "There is no credentials file at \(credentials): a gateway listening on \(host) needs one (gateway credentials add --file \(credentials) …; README \"Access rights\").", path: credentials)
@@ -205,10 +213,11 @@ struct ServeCommand: AsyncParsableCommand {
             let lines = issued.map { "Demo \($0.role.rawValue) \($0.name): page password \($0.password ?? "-"), API token \($0.token)\n" }
             FileHandle.standardOutput.write(Data(lines.joined().utf8))
         }
-        let loaded = try Credentials.load(credentials, partners: partners)
+        let loaded = try Credentials.load(credentials, partners: Set(partners.partners.keys))
         let key = try CredentialFile.sessionKey(environment: ProcessInfo.processInfo.environment, file: sessionKey)
         logger.info("Credentials: \(loaded.entries.count) from \(credentials)")
-        return AccessControl(credentials: loaded, sessionKey: key, readsPerSecond: readRate, secureCookies: secure)
+        return AccessControl(credentials: loaded, sessionKey: key, readsPerSecond: readRate, secureCookies: secure,
+                             partnerOfCertificate: { partners.partner(clientCertificate: $0)?.id })
     }
 
     static func isLoopback(_ host: String) -> Bool {

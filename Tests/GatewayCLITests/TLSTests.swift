@@ -24,6 +24,35 @@ import TestSupport
         return (directory, "\(directory)/ca.pem", "\(directory)/server.pem", "\(directory)/server.key")
     }
 
+    /// A client certificate under the test CA, for mutual TLS; its SHA-256 fingerprint.
+    static func clientCertificate(_ name: String, in directory: String) throws -> (certificate: String, key: String, fingerprint: String) {
+        write("extendedKeyUsage=clientAuth\n", to: "\(directory)/client-ext")
+        for step in [["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(directory)/\(name).key",
+                      "-out", "\(directory)/\(name).csr", "-subj", "/CN=\(name)"],
+                     ["x509", "-req", "-in", "\(directory)/\(name).csr", "-CA", "\(directory)/ca.pem", "-CAkey", "\(directory)/ca.key", "-CAcreateserial",
+                      "-out", "\(directory)/\(name).pem", "-days", "2", "-extfile", "\(directory)/client-ext"]] {
+            let result = Command.run("openssl", step)
+            guard result.status == 0 else { throw GatewayTestFailure("openssl \(step[0]) failed: \(result.standardError)") }
+        }
+        let fingerprint = Command.run("openssl", ["x509", "-in", "\(directory)/\(name).pem", "-noout", "-fingerprint", "-sha256"])
+            .standardOutput.split(separator: "=").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        return ("\(directory)/\(name).pem", "\(directory)/\(name).key", fingerprint)
+    }
+
+    /// The shipped partner files in a folder of their own, the paths made absolute, with `extra`
+    /// appended to one of them.
+    static func partners(in directory: String, appending extra: String, to partner: String) throws -> String {
+        let folder = "\(directory)/Partners"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for file in try FileManager.default.contentsOfDirectory(atPath: RepositoryPaths.root + "/Partners") where file.hasSuffix(".yaml") {
+            var text = try String(contentsOfFile: RepositoryPaths.root + "/Partners/" + file, encoding: .utf8)
+                .replacingOccurrences(of: "../Certificates", with: RepositoryPaths.root + "/Certificates")
+            if file == "\(partner).yaml" { text += "\n" + extra + "\n" }
+            write(text, to: "\(folder)/\(file)")
+        }
+        return folder
+    }
+
     static func curl(_ arguments: [String]) async -> (status: String, exit: Int32, headers: String) {
         await Blocking.run {
             let result = Command.run("curl", ["--silent", "--max-time", "10", "--output", "/dev/null", "--dump-header", "-",
@@ -63,6 +92,43 @@ import TestSupport
         #expect(signIn.status == "303")
         #expect(signIn.headers.lowercased().contains("set-cookie:") && signIn.headers.contains("; Secure"), "\(signIn.headers)")
         print("TLS: /health over TLS 1.2 and 1.3 200, TLS 1.1 refused (curl exit \(old.exit)), plain HTTP on the port: \(plain.status) (curl exit \(plain.exit)); a partner message over HTTPS \(posted.status); session cookie Secure")
+        await server.stop(SIGTERM)
+    }
+
+    @Test func aPartnerThatSendsOverMutualTLSIsRefusedAnotherCertificateBeforeItsBodyIsRead() async throws {
+        let tls = try Self.serverCertificate()
+        let customs = try Self.clientCertificate("customs-core-client", in: tls.directory)
+        let moitClient = try Self.clientCertificate("moit-client", in: tls.directory)
+        let partners = try Self.partners(in: tls.directory, appending: "clientCertificates:\n  fingerprints: [\"\(customs.fingerprint)\"]", to: "customs-core")
+        let moit = try await FakePartner.start(answering: [202])
+        defer { moit.stop() }
+        let server = try ServeProcess(database: "sqlite:\(tls.directory)/gateway.sqlite", moitURL: moit.url,
+                                      arguments: ["--partners", partners, "--tls-certificate", tls.certificate, "--tls-key", tls.key, "--client-ca", tls.ca])
+        defer { server.signal(SIGTERM) }
+        let https = "https://127.0.0.1:\(server.port)"
+        var health = ""
+        for _ in 0..<100 where health != "200" {
+            try await Task.sleep(for: .milliseconds(100))
+            health = await Self.curl(["--cacert", tls.ca, "\(https)/health"]).status
+        }
+        #expect(health == "200", "officers' browsers connect without a client certificate")
+        write(try ServeProcess.application(3), to: "\(tls.directory)/application.jws")
+        func post(_ client: (certificate: String, key: String, fingerprint: String)?) async -> String {
+            await Self.curl(["--cacert", tls.ca, "--header", "Content-Type: application/jose", "--data-binary", "@\(tls.directory)/application.jws"]
+                            + (client.map { ["--cert", $0.certificate, "--key", $0.key] } ?? []) + ["\(https)/v1/partners/customs-core/messages"]).status
+        }
+        let withoutCertificate = await post(nil)
+        let withMOITs = await post(moitClient)
+        let withItsOwn = await post(customs)
+        #expect(withoutCertificate == "403" && withMOITs == "403")
+        #expect(withItsOwn == "202")
+        // Its client certificate is its credential for reads of its own cases.
+        for _ in 0..<100 where moit.deliveries.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        let read = await Self.curl(["--cacert", tls.ca, "--cert", customs.certificate, "--key", customs.key, "\(https)/v1/applications/IA-2025-000103"])
+        let readByMOITCertificate = await Self.curl(["--cacert", tls.ca, "--cert", moitClient.certificate, "--key", moitClient.key,
+                                                     "\(https)/v1/applications/IA-2025-000103"])
+        #expect(read.status == "200" && readByMOITCertificate.status == "401")
+        print("mutual TLS: customs-core's message without a client certificate \(withoutCertificate), with MOIT's \(withMOITs), with its own \(withItsOwn); its case read with its certificate \(read.status), with a certificate no partner file names \(readByMOITCertificate.status)")
         await server.stop(SIGTERM)
     }
 

@@ -114,6 +114,8 @@ import TestSupport
         let signers = AcceptedSigners(fingerprints: ["AB:CD:EF"], subjectPatterns: [])
         #expect(signers.accepts(SignerIdentity(subject: "CN=anyone", issuer: "CN=x", serialNumber: "1", fingerprintSHA256: "abcdef")))
         #expect(!signers.accepts(SignerIdentity(subject: "CN=anyone", issuer: "CN=x", serialNumber: "1", fingerprintSHA256: "abcdee")))
+        // As certificates give it: OpenSSL's colon-separated uppercase hex.
+        #expect(signers.accepts(SignerIdentity(subject: "CN=anyone", issuer: "CN=x", serialNumber: "1", fingerprintSHA256: "AB:CD:EF")))
     }
 
     @Test func retriesFollowThePolicyThenGiveUp() {

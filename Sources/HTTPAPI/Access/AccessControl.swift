@@ -1,6 +1,7 @@
 import Access
 import Foundation
 import Hummingbird
+import Signatures
 
 /// Who may call what: the credentials file, the session key of the tracking page, and the
 /// limits on reads (README "Access rights").
@@ -9,13 +10,17 @@ public struct AccessControl: Sendable {
     public let sessions: SessionSigner
     /// Session cookies carry `Secure` when the gateway is reached over TLS.
     public let secureCookies: Bool
+    /// The partner a mutual TLS client certificate stands for (its partner file's `clientCertificates`).
+    let partnerOfCertificate: @Sendable (SignerIdentity) -> String?
     let perCredential: RateLimiter
     let perAddress: RateLimiter
     /// Sign-in attempts per address: a password guessed at most 10 times at once, then one each 5 s.
     let signIns = RateLimiter(rate: 0.2, burst: 10)
 
     /// `readsPerSecond` per credential and per address on the read routes, with bursts of twice as many.
-    public init(credentials: Credentials, sessionKey: [UInt8], readsPerSecond: Double = 20, secureCookies: Bool = false) {
+    public init(credentials: Credentials, sessionKey: [UInt8], readsPerSecond: Double = 20, secureCookies: Bool = false,
+                partnerOfCertificate: @escaping @Sendable (SignerIdentity) -> String? = { _ in nil }) {
+        self.partnerOfCertificate = partnerOfCertificate
         self.credentials = credentials
         sessions = SessionSigner(key: sessionKey)
         self.secureCookies = secureCookies

@@ -15,7 +15,7 @@ struct RoleGate: RouterMiddleware {
         if limited, let wait = access.perAddress.wait(for: context.clientAddress) {
             return Self.tooMany(wait)
         }
-        guard let caller = Self.caller(request, access) else {
+        guard let caller = await Self.caller(request, context, access) else {
             var response = JSONAnswer.error(GatewayError(.unauthenticated, request.headers[.authorization] == nil
                 ? "This route needs a credential: Authorization: Bearer followed by an API token (README \"Access rights\")."
                 : "The API token is not one the gateway knows (Authorization: Bearer …)."))
@@ -33,12 +33,16 @@ struct RoleGate: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The bearer token's caller, or, without a token, the signed-in page user's (the tracking
-    /// page links to messages).
-    static func caller(_ request: Request, _ access: AccessControl) -> Caller? {
-        guard let header = request.headers[.authorization] else { return access.sessionCaller(request)?.caller }
-        guard header.hasPrefix("Bearer ") else { return nil }
-        return access.credentials.caller(token: String(header.dropFirst("Bearer ".count)))
+    /// The bearer token's caller; without a token, the signed-in page user's (the tracking page
+    /// links to messages), else the partner whose mutual TLS client certificate the request came over.
+    static func caller(_ request: Request, _ context: Context, _ access: AccessControl) async -> Caller? {
+        if let header = request.headers[.authorization] {
+            guard header.hasPrefix("Bearer ") else { return nil }
+            return access.credentials.caller(token: String(header.dropFirst("Bearer ".count)))
+        }
+        if let signedIn = access.sessionCaller(request) { return signedIn.caller }
+        guard let certificate = await context.clientCertificate(), let partner = access.partnerOfCertificate(certificate) else { return nil }
+        return Caller(name: "client certificate \(certificate.subject)", role: .partner, partner: partner)
     }
 
     static func tooMany(_ seconds: Int) -> Response {

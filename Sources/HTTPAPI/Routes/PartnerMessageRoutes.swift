@@ -17,7 +17,8 @@ struct PartnerMessageRoutes {
             let partner = try context.parameters.require("partner")
             let contentType = request.headers[.contentType] ?? ""
             let declared = request.headers[.contentLength].flatMap { Int($0) }
-            if let refusal = pipeline.refusalBeforeBody(from: partner, contentType: contentType, length: declared) {
+            if let refusal = pipeline.refusalBeforeBody(from: partner, contentType: contentType, length: declared,
+                                                        clientCertificate: await context.clientCertificate()) {
                 return Self.response(refusal)
             }
             // Straight into the array the pipeline reads, with room for the declared length at

@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import GatewayCore
 import Hub
@@ -9,9 +10,10 @@ import Store
 /// timeline, each event with its time, partner, message (and a link to it) and signer.
 /// Licence and certificate numbers carry slashes (`00125/2025/GPNK-BCT`): the rest of the path is
 /// the number, with or without `%2F`. Officers and operators read every case; a partner
-/// credential the cases with an event of its partner, any other being "not found" to it.
+/// credential the cases its partner took part in (`concerns`), any other being "not found" to it.
 struct TrackingRoutes {
     let tracking: CaseTracking
+    let store: GatewayStore
 
     struct CaseView: Encodable {
         let kind: String
@@ -42,9 +44,7 @@ struct TrackingRoutes {
             router.get("v1/\(path)/**") { request, context -> Response in
                 let key = Self.key(request, context, after: "/v1/\(path)/")
                 do {
-                    // A partner credential sees only the cases its partner took part in.
-                    guard let found = try await tracking.find(kind, key),
-                          context.caller?.role != .partner || found.events.contains(where: { $0.partner == context.caller?.partner }) else {
+                    guard let found = try await tracking.find(kind, key), try await Self.concerns(found, context.caller, store) else {
                         return JSONAnswer.error(GatewayError(ErrorCode("NOT_FOUND", httpStatus: 404), "The gateway knows no \(kind) \(key)."))
                     }
                     return JSONAnswer.ok(Self.view(found))
@@ -53,6 +53,17 @@ struct TrackingRoutes {
                 }
             }
         }
+    }
+
+    /// Whether the caller may see the case: officers and operators any, a partner credential those
+    /// its partner took part in — an event of the case is its partner's, or a message about the case
+    /// or a related one was sent by it or to it.
+    static func concerns(_ found: CaseTracking.TrackedCase, _ caller: Caller?, _ store: GatewayStore) async throws(GatewayError) -> Bool {
+        guard let caller else { return false }
+        guard caller.role == .partner, let partner = caller.partner else { return true }
+        if found.events.contains(where: { $0.partner == partner }) { return true }
+        let objects = [(found.kind, found.key)] + found.related.map { ($0.kind, $0.key) }
+        return try await store.exchanged(partner: partner, about: objects.map { "\($0.0)/\($0.1)" })
     }
 
     /// The number after the route's prefix, percent-decoded, slashes kept.

@@ -22,6 +22,9 @@ public struct Partner: Sendable {
     public let trust: SignerTrust
     public let trustDirectory: String
     public let acceptedSigners: AcceptedSigners
+    /// When set, its messages arrive only over mutual TLS with one of these client certificates,
+    /// and such a certificate reads as this partner where a credential is asked for.
+    public let clientCertificates: AcceptedSigners?
     /// `partner/type` of the messages it may send to the gateway and receive from it.
     public let sends: Set<String>
     public let receives: Set<String>
@@ -58,12 +61,17 @@ public struct AcceptedSigners: Sendable, Equatable {
     public let subjectPatterns: [String]
 
     public init(fingerprints: [String], subjectPatterns: [String]) {
-        self.fingerprints = Set(fingerprints.map { $0.replacingOccurrences(of: ":", with: "").lowercased() })
+        self.fingerprints = Set(fingerprints.map(Self.normalized))
         self.subjectPatterns = subjectPatterns
     }
 
+    /// Fingerprints are compared as bare lowercase hex, written with colons (OpenSSL's way) or without.
+    static func normalized(_ fingerprint: String) -> String {
+        fingerprint.replacingOccurrences(of: ":", with: "").lowercased()
+    }
+
     public func accepts(_ signer: SignerIdentity) -> Bool {
-        fingerprints.contains(signer.fingerprintSHA256.lowercased())
+        fingerprints.contains(Self.normalized(signer.fingerprintSHA256))
             || subjectPatterns.contains { Self.matches(signer.subject, pattern: $0) }
     }
 

@@ -39,6 +39,8 @@ struct PartnerFile: Decodable {
     let tls: TLS?
     let trust: String
     let signers: Signers
+    /// The client certificates its requests must come over (mutual TLS), when it names any.
+    let clientCertificates: Signers?
     let sends: [String]
     let receives: [String]
     let signWith: String?

@@ -132,7 +132,22 @@ public struct PartnerRegistry: Sendable {
                        answers: parsed.answers, file: file, receivesLine: receivesLine, endpoint: endpoint,
                        trust: SignerTrust.standard(store: store), trustDirectory: trustDirectory,
                        acceptedSigners: AcceptedSigners(fingerprints: fingerprints, subjectPatterns: subjects),
+                       clientCertificates: try clientCertificates(parsed.clientCertificates, failure),
                        sends: Set(parsed.sends), receives: Set(parsed.receives), signingKey: signing, retry: retry)
+    }
+
+    static func clientCertificates(_ declared: PartnerFile.Signers?, _ failure: (String) -> GatewayError) throws(GatewayError) -> AcceptedSigners? {
+        guard let declared else { return nil }
+        let fingerprints = declared.fingerprints ?? [], subjects = declared.subjects ?? []
+        guard !fingerprints.isEmpty || !subjects.isEmpty else {
+            throw failure("clientCertificates must list at least one fingerprint or subject pattern")
+        }
+        return AcceptedSigners(fingerprints: fingerprints, subjectPatterns: subjects)
+    }
+
+    /// The partner a client certificate stands for: the one whose `clientCertificates` names it.
+    public func partner(clientCertificate: SignerIdentity) -> Partner? {
+        partners.values.sorted { $0.id < $1.id }.first { $0.clientCertificates?.accepts(clientCertificate) == true }
     }
 
     /// `500ms`, `30s`, `2m`, `24h`.

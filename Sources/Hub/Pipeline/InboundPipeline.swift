@@ -75,10 +75,13 @@ public struct InboundPipeline: Sendable {
 
     /// What the request line and headers alone decide — an unknown partner, another media type,
     /// a declared length over the limit — so that no body is read for it; nil to read the body.
-    public func refusalBeforeBody(from partnerId: String, contentType: String, length: Int?) -> InboundAnswer? {
+    /// `clientCertificate`: the mutual TLS client certificate the request came over, if any.
+    public func refusalBeforeBody(from partnerId: String, contentType: String, length: Int?,
+                                  clientCertificate: SignerIdentity?) -> InboundAnswer? {
         let started = ContinuousClock.now
         do {
-            _ = try admissible(partnerId, contentType: contentType, length: length)
+            let partner = try admissible(partnerId, contentType: contentType, length: length)
+            try Self.checkTransport(of: partner, clientCertificate: clientCertificate)
             return nil
         } catch {
             return counted(refusal(error, from: partnerId, body: []), from: partnerId, since: started)
@@ -103,6 +106,18 @@ public struct InboundPipeline: Sendable {
             return answer
         }
         return .error(error)
+    }
+
+    /// A partner whose file names client certificates sends only over mutual TLS with one of them:
+    /// another partner's certificate, or none, is refused before the body is read.
+    static func checkTransport(of partner: Partner, clientCertificate: SignerIdentity?) throws(GatewayError) {
+        guard let required = partner.clientCertificates else { return }
+        guard let clientCertificate else {
+            throw GatewayError(.notAllowed, "\(partner.id) sends over mutual TLS with its client certificate; this request came without one.")
+        }
+        guard required.accepts(clientCertificate) else {
+            throw GatewayError(.notAllowed, "The client certificate \(clientCertificate.subject) is not one of \(partner.id)'s.")
+        }
     }
 
     private func admissible(_ partnerId: String, contentType: String?, length: Int?) throws(GatewayError) -> Partner {
