@@ -99,7 +99,8 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: ["LocalPostgres", "HTTPAPI", "Hub", "Delivery", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport", "Access",
-                           .product(name: "HummingbirdTesting", package: "hummingbird")]
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+            exclude: ["Browser"]
         ),
         .testTarget(name: "MessageSpecsTests", dependencies: ["MessageSpecs", "GatewayCore", "HardenedXML", "TestSupport", "CLibXML2"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport"]),

@@ -112,6 +112,39 @@ import TestSupport
         await gateway.store.close()
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "Debian's chromium (scripts/install-debian-packages --with-test-tools)"))
+    func anOfficerSignsInAndFindsTheLicenceInHeadlessChromium() async throws {
+        let (gateway, partners) = try await Self.gatewayWithHistory()
+        defer { partners.stop() }
+        try await Application(router: GatewayServer.router(pipeline: gateway.pipeline, access: .test)).test(.live) { client in
+            let port = try #require(client.port)
+            let script = RepositoryPaths.root + "/Tests/HTTPAPITests/Browser/signin.py"
+            let profile = temporaryDirectory("chromium-signin")
+            let arguments = ["timeout", "90", "python3", script, "/usr/bin/chromium", profile, "http://127.0.0.1:\(port)",
+                             "officer-huong", TestAccess.officerPassword, Self.licence]
+            // The browser runs on a thread of its own, not on the cooperative pool serving the page.
+            let output: String = try await withCheckedThrowingContinuation { continuation in
+                Thread.detachNewThread {
+                    do {
+                        continuation.resume(returning: try BackgroundProcess.run(arguments, log: profile + "/out.json").output)
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
+            }
+            let pages = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
+            let before = pages["before"] as? String ?? "", signedIn = pages["signedIn"] as? String ?? ""
+            let found = pages["found"] as? String ?? "", after = pages["afterSignOut"] as? String ?? ""
+            #expect(before.contains("action=\"/signin\"") && !before.contains("IN_USE"), "no case before signing in")
+            #expect(signedIn.contains("officer-huong") && signedIn.contains("Đăng xuất"), "signed in, the page names the officer")
+            #expect(pages["scriptCookies"] as? String == "", "the session cookie is HttpOnly: no script reads it")
+            #expect(found.contains("<strong id=\"status\">IN_USE</strong>") && found.contains("600 of 1200 TNE used"))
+            #expect(after.contains("action=\"/signin\"") && !after.contains("IN_USE"), "signed out, the case is gone")
+            print("headless Chromium: sign-in form before (no case), signed in as officer-huong, document.cookie empty (HttpOnly), licence found IN_USE, signed out: sign-in form again")
+        }
+        await gateway.store.close()
+    }
+
     /// The DOM chromium built from the page, at a phone's window size.
     static func browse(_ url: String) async throws -> String {
         let profile = temporaryDirectory("chromium")
