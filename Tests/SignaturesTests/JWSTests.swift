@@ -60,7 +60,7 @@ import TestSupport
 /// joserfc, a JOSE implementation that shares no code with the gateway, driven from Python.
 enum JoseRFC {
     static func run(_ script: String, _ arguments: [String], input: [UInt8]? = nil) -> Command.Result {
-        Command.run("python3", ["-c", script] + arguments, input: input)
+        Command.run(TestPython.path, ["-c", script] + arguments, input: input)
     }
 
     static let verify = """

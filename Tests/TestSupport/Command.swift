@@ -47,3 +47,9 @@ public enum Command {
                       outputBytes: Array(outputData))
     }
 }
+
+/// The Python of the tests' tools: the virtual environment scripts/test makes (with joserfc), or
+/// the system's when a test runs outside it.
+public enum TestPython {
+    public static let path = ProcessInfo.processInfo.environment["GATEWAY_TEST_PYTHON"] ?? "python3"
+}
