@@ -122,16 +122,7 @@ import TestSupport
             let profile = temporaryDirectory("chromium-signin")
             let arguments = ["timeout", "90", "python3", script, "/usr/bin/chromium", profile, "http://127.0.0.1:\(port)",
                              "officer-huong", TestAccess.officerPassword, Self.licence]
-            // The browser runs on a thread of its own, not on the cooperative pool serving the page.
-            let output: String = try await withCheckedThrowingContinuation { continuation in
-                Thread.detachNewThread {
-                    do {
-                        continuation.resume(returning: try BackgroundProcess.run(arguments, log: profile + "/out.json").output)
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
-                }
-            }
+            let output = try await Self.runBrowser(arguments, log: profile + "/out.json")
             let pages = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
             let before = pages["before"] as? String ?? "", signedIn = pages["signedIn"] as? String ?? ""
             let found = pages["found"] as? String ?? "", after = pages["afterSignOut"] as? String ?? ""
@@ -152,8 +143,18 @@ import TestSupport
         // Bounded: a browser that hangs fails the test instead of holding the suite.
         let arguments = ["timeout", "60", "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                          "--user-data-dir=\(profile)/profile", "--window-size=390,844", "--dump-dom", url]
-        // waitpid blocks: it waits on a thread of its own, not on the cooperative pool serving the page.
-        let output: String = try await withCheckedThrowingContinuation { continuation in
+        let output = try await runBrowser(arguments, log: log)
+        guard let start = output.range(of: "<html"), let end = output.range(of: "</html>", options: .backwards) else {
+            Issue.record("chromium printed no page: \(output.prefix(2000))")
+            return ""
+        }
+        return String(output[start.lowerBound..<end.upperBound])
+    }
+
+    /// Runs a browser command to its end and returns what it printed. waitpid blocks: it waits on a
+    /// thread of its own, not on the cooperative pool serving the page.
+    static func runBrowser(_ arguments: [String], log: String) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 do {
                     continuation.resume(returning: try BackgroundProcess.run(arguments, log: log).output)
@@ -162,10 +163,5 @@ import TestSupport
                 }
             }
         }
-        guard let start = output.range(of: "<html"), let end = output.range(of: "</html>", options: .backwards) else {
-            Issue.record("chromium printed no page: \(output.prefix(2000))")
-            return ""
-        }
-        return String(output[start.lowerBound..<end.upperBound])
     }
 }

@@ -17,8 +17,9 @@ struct PartnerMessageRoutes {
             let partner = try context.parameters.require("partner")
             let contentType = request.headers[.contentType] ?? ""
             let declared = request.headers[.contentLength].flatMap { Int($0) }
-            if let refusal = pipeline.refusalBeforeBody(from: partner, contentType: contentType, length: declared,
-                                                        clientCertificate: await context.clientCertificate()) {
+            // The TLS handshake's certificate is looked up only for a partner that sends over mutual TLS.
+            let certificate = pipeline.partners.partner(partner)?.clientCertificates == nil ? nil : await context.clientCertificate()
+            if let refusal = pipeline.refusalBeforeBody(from: partner, contentType: contentType, length: declared, clientCertificate: certificate) {
                 return Self.response(refusal)
             }
             // Straight into the array the pipeline reads, with room for the declared length at
