@@ -55,7 +55,8 @@ public enum GatewayServer {
     public static func application(_ configuration: ServerConfiguration, pipeline: InboundPipeline?, access: AccessControl?,
                                    metrics: PrometheusCollectorRegistry? = nil, onReplay: (@Sendable () -> Void)? = nil,
                                    warning: String? = nil, logger: Logger) throws -> some ApplicationProtocol {
-        let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout / .milliseconds(1)))))
+        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ContinueBeforeBody()],
+                                                                 idleTimeout: .milliseconds(Int64(configuration.idleTimeout / .milliseconds(1)))))
         return Application(
             router: router(pipeline: pipeline, access: access, metrics: metrics, onReplay: onReplay, warning: warning),
             server: try configuration.tls.map { try .tls(http1, tlsConfiguration: $0.configuration) } ?? http1,
