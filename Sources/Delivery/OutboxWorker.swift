@@ -263,6 +263,7 @@ public final class OutboxWorker: Sendable {
             try await store.record(outcome, of: delivery, startedAt: startedAt, duration: duration,
                                    events: consequences.events, updates: consequences.updates, followUps: consequences.followUps)
             if !consequences.followUps.isEmpty { wake(partners: consequences.followUps.map(\.partner)) }
+            log(outcome, of: delivery, duration: duration)
             return true
         } catch where error.code == .caseChanged {
             return false
@@ -277,6 +278,31 @@ public final class OutboxWorker: Sendable {
         } catch {
             logger.error("Cannot record the delivery of \(delivery.message.id): \(error)")
             return true
+        }
+    }
+
+    /// One line per recorded attempt, with the message's ids: delivered, retried, failed for good
+    /// or dead-lettered.
+    private func log(_ outcome: DeliveryOutcome, of delivery: Delivery, duration: TimeInterval) {
+        let message = delivery.message
+        var metadata: Logger.Metadata = ["message.id": "\(message.id)", "partner.id": "\(message.partner)", "message.type": "\(message.messageType)",
+                                         "attempt": "\(delivery.attempt)", "duration.ms": "\(Int(duration * 1000))"]
+        if let key = message.businessKey { metadata["business.key"] = "\(key)" }
+        if let cause = message.causedBy { metadata["correlation.id"] = "\(cause)" }
+        switch outcome {
+        case .delivered(let status, _):
+            metadata["http.status"] = "\(status)"
+            logger.info("Message delivered", metadata: metadata)
+        case .retry(let at, let status, let error):
+            metadata["http.status"] = "\(status.map(String.init) ?? "none")"
+            metadata["retry.at"] = "\(at.ISO8601Format())"
+            logger.notice("Delivery failed, retried later: \(error)", metadata: metadata)
+        case .failed(let status, let error, _):
+            metadata["http.status"] = "\(status.map(String.init) ?? "none")"
+            logger.warning("Delivery refused for good: \(error)", metadata: metadata)
+        case .deadLetter(let status, let error):
+            metadata["http.status"] = "\(status.map(String.init) ?? "none")"
+            logger.error("Message dead-lettered after its last attempt: \(error)", metadata: metadata)
         }
     }
 

@@ -80,10 +80,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The folder of the gateway's own receipt key (key.pem, cert.pem, chain.pem).")
     var receiptKey = "Certificates/demo/gateway"
 
+    @Option(name: .long, help: "text (for a terminal) or json (one object per line, for a log collector).")
+    var logFormat = "text"
+
+    @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical (default: LOG_LEVEL, else info).")
+    var logLevel: String?
+
     @Option(name: .long, help: "TEST ENVIRONMENTS ONLY: start the gateway's clock at this time (2025-03-12T09:00:00+07:00) and let it run forward from there.")
     var simulatedTime: String?
 
     func validate() throws {
+        guard GatewayLogging.Format(rawValue: logFormat) != nil else { throw ValidationError("--log-format is text or json, not \(logFormat).") }
+        if let level = logLevel ?? ProcessInfo.processInfo.environment["LOG_LEVEL"], Logger.Level(rawValue: level) == nil {
+            throw ValidationError("The log level is trace, debug, info, notice, warning, error or critical, not \(level).")
+        }
         if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-certificate and --tls-key go together.") }
         if clientCa != nil, tlsCertificate == nil { throw ValidationError("--client-ca asks for client certificates in the TLS handshake: give --tls-certificate and --tls-key too.") }
         if tlsCertificate == nil, !allowPlainHttp, !Self.isLoopback(host) {
@@ -97,8 +107,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "gateway")
-        logger.logLevel = .info
+        let level = (logLevel ?? ProcessInfo.processInfo.environment["LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        GatewayLogging.bootstrap(format: GatewayLogging.Format(rawValue: logFormat) ?? .text, level: level)
+        let logger = Logger(label: "gateway")
         let clock: any GatewayClock = simulatedTime.flatMap { SimulatedClock(startingAt: $0) } ?? SystemClock()
         let warning = simulatedTime.map { "The gateway runs on a simulated clock started at \($0): signatures, expiry and timestamps follow it. Not for production." }
         if let warning { logger.warning("\(warning)") }

@@ -102,6 +102,9 @@ public struct InboundPipeline: Sendable {
         let error = error.answered { incident, error in
             logger.error("Incident \(incident): a message from \(partnerId) failed: \(error)")
         }
+        logger.log(level: error.httpStatus >= 500 ? .warning : .notice, "Message refused: \(error.message)",
+                   metadata: ["partner.id": "\(partners.partner(partnerId)?.id ?? "unknown")", "refusal.code": "\(error.code.rawValue)",
+                              "http.status": "\(error.httpStatus)"])
         if let partner = partners.partner(partnerId), let answer = Conventions.of(partner)?.refusal(error, of: body, from: partner, context: context(at: clock.now())) {
             return answer
         }
@@ -254,6 +257,10 @@ public struct InboundPipeline: Sendable {
                                       updates: outcome.updates, items: outcome.items) {
         case .accepted:
             if !outbound.isEmpty { onQueued?(outbound.map(\.partner)) }
+            logger.info("Message accepted", metadata: [
+                "message.id": "\(inboundId)", "partner.id": "\(partner.id)", "message.type": "\(message.spec.key)",
+                "idempotency.key": "\(key)", "business.key": "\(outcome.businessKey ?? "")",
+                "queued": "\(outbound.map { "\($0.id) for \($0.partner)" }.joined(separator: ", "))"])
             return InboundAnswer(status: 202, contentType: answer.contentType, body: answer.body)
         case .duplicate(let first), .conflict(let first):
             // Another request with the same key was stored in between.
@@ -268,6 +275,9 @@ public struct InboundPipeline: Sendable {
                                "The idempotency key \(first.idempotencyKey) was used by message \(first.id) with other content.")
         }
         try await step?.retransmitted(first, context: context)
+        logger.info("Retransmission answered with the first receipt", metadata: [
+            "message.id": "\(first.id)", "partner.id": "\(first.partner)", "message.type": "\(first.messageType)",
+            "idempotency.key": "\(first.idempotencyKey)"])
         let receipt = first.receipt ?? []
         return InboundAnswer(status: 200, contentType: SynchronousAnswer.contentType(of: receipt), body: receipt)
     }
