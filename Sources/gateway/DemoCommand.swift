@@ -16,8 +16,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The port of the gateway and its tracking page.")
     var port = 8080
 
-    @Option(name: .long, help: "The demo's database, created afresh (an existing one is replaced).")
-    var database = "var/demo.sqlite"
+    @Option(name: .long, help: "sqlite:PATH, as serve takes it: the demo's database, created afresh (an existing one is replaced).")
+    var database = "sqlite:var/demo.sqlite"
+
+    func validate() throws {
+        guard database.hasPrefix("sqlite:"), database.count > "sqlite:".count else {
+            throw ValidationError("--database is sqlite:PATH (the demo runs on a fresh embedded database), not \(database).")
+        }
+    }
 
     @Option(name: .long, help: "The repository (Partners, MessageSpecs, Certificates).")
     var root = FileManager.default.currentDirectoryPath
@@ -28,7 +34,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             // Unbuffered lines: a person watches the messages pass.
-            try await GatewayDemo(root: root, database: database, port: port, once: once).run { line in
+            try await GatewayDemo(root: root, database: String(database.dropFirst("sqlite:".count)), port: port, once: once).run { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
         } catch {

@@ -73,3 +73,19 @@ import TestSupport
         #expect(anonymous.standardOutput == "401")
     }
 }
+
+/// What the command line tells an operator: its version, and the exit codes the README states.
+@Suite struct CommandLineTests {
+    @Test func theVersionAndTheExitCodesAreWhatTheREADMESays() {
+        let version = Command.run(GatewayBinary.path, ["--version"])
+        #expect(version.status == 0 && version.standardOutput.hasPrefix("single-window-gateway "))
+        let usage = Command.run(GatewayBinary.path, ["serve", "--max-connections", "0"])
+        #expect(usage.status == 64 && usage.standardError.contains("--max-connections must be at least 1"))
+        let failure = Command.run(GatewayBinary.path, ["verify", "--trust", RepositoryPaths.root + "/README.md", RepositoryPaths.root + "/README.md"])
+        #expect(failure.status == 1)
+        #expect(failure.standardError.hasPrefix("gateway: CONFIGURATION_INVALID: ") && failure.standardError.contains("is a file: the trust is a directory"),
+                "\(failure.standardError)")
+        let demo = Command.run(GatewayBinary.path, ["demo", "--once", "--database", "var/demo.sqlite"])
+        #expect(demo.status == 64 && demo.standardError.contains("--database is sqlite:PATH"))
+    }
+}

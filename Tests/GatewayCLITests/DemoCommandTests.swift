@@ -9,7 +9,7 @@ import TestSupport
     @Test func theDemoPlaysTheExampleChainThroughAllFourFlows() throws {
         let directory = temporaryDirectory("demo")
         let (status, output) = try BackgroundProcess.run(
-            [GatewayBinary.path, "demo", "--once", "--port", String(FreePort.next()), "--database", directory + "/demo.sqlite",
+            [GatewayBinary.path, "demo", "--once", "--port", String(FreePort.next()), "--database", "sqlite:" + directory + "/demo.sqlite",
              "--root", RepositoryPaths.root],
             log: directory + "/demo.log")
         #expect(status == 0, "\(output.suffix(3000))")

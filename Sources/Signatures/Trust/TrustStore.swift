@@ -22,8 +22,12 @@ public final class TrustStore: @unchecked Sendable {
 
     public convenience init(directory: String) throws(GatewayError) {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw GatewayError(.configurationInvalid, "The trust directory \(directory) does not exist or is not a directory.")
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw GatewayError(.configurationInvalid, "The trust directory \(directory) does not exist.")
+        }
+        guard isDirectory.boolValue else {
+            throw GatewayError(.configurationInvalid,
+                               "\(directory) is a file: the trust is a directory of CA certificates and CRLs (PEM files), such as Certificates/demo/trust/vn.")
         }
         let names: [String]
         do {
