@@ -18,6 +18,8 @@ public struct InboundPipeline: Sendable {
     /// The gateway's own certificates: what they signed (receipts, messages to partners) is never
     /// an inbound message, whatever trust a partner file names.
     let ownSigners: Set<String>
+    /// Each partner's Content-Types, checked twice per HTTP request (before and after its body).
+    let mediaTypes: [String: Set<String>]
     /// A log line per partner and refused signer per minute, whatever their number.
     let signerRefusals = RefusalSampler(window: .seconds(60))
     /// An audit line per refused message (by its bytes) per hour: a replayed refusal is not stored again.
@@ -42,6 +44,7 @@ public struct InboundPipeline: Sendable {
         self.steps = Dictionary(steps.map { (StepKey(record: $0.record, role: $0.sender), $0) }, uniquingKeysWith: { first, _ in first })
         receipts = ReceiptMaker(signer: receiptSigner)
         ownSigners = runtime.outbound.fingerprints.union([receiptSigner.fingerprint])
+        mediaTypes = runtime.partners.partners.mapValues { MediaTypes.expected(for: $0, specs: runtime.specs) }
         self.onQueued = onQueued
     }
 
@@ -127,7 +130,7 @@ public struct InboundPipeline: Sendable {
         guard let partner = partners.partner(partnerId) else {
             throw GatewayError(ErrorCode("NOT_FOUND", httpStatus: 404), "There is no partner \(partnerId).", path: "partner")
         }
-        if let contentType { try MediaTypes.check(contentType, for: partner, specs: specs) }
+        if let contentType { try MediaTypes.check(contentType, for: partner, expected: mediaTypes[partner.id] ?? []) }
         if let length, length > Self.maximumBytes {
             throw GatewayError(.tooLarge, "The message is \(length) bytes; the limit is \(Self.maximumBytes) bytes.")
         }

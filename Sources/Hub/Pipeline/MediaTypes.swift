@@ -5,8 +5,8 @@ import MessageSpecs
 /// documents, `application/jose` for JWS compact serializations. Another type is refused before
 /// anything of the body is read.
 public enum MediaTypes {
-    static func check(_ contentType: String, for partner: Partner, specs: SpecRegistry) throws(GatewayError) {
-        let expected = expected(for: partner, specs: specs)
+    /// `expected`: the partner's types (`expected(for:specs:)`, found once per partner at start).
+    static func check(_ contentType: String, for partner: Partner, expected: Set<String>) throws(GatewayError) {
         let given = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard !expected.contains(given) else { return }
         throw GatewayError(.unsupportedMediaType,
