@@ -73,6 +73,7 @@ let package = Package(
                                                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                                                 .product(name: "HTTPTypes", package: "swift-http-types"),
                                                 .product(name: "Logging", package: "swift-log"),
+                                                .product(name: "Metrics", package: "swift-metrics"),
                                                 .product(name: "Prometheus", package: "swift-prometheus")]),
         .target(
             name: "Demo",

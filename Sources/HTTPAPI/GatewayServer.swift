@@ -33,8 +33,8 @@ public enum GatewayServer {
     /// `/ready`; without `access` (no credentials) nothing but those and the partner inbox.
     /// `warning` is shown on `GET /health` (a simulated clock).
     public static func router(pipeline: InboundPipeline? = nil, access: AccessControl? = nil, requestTimeout: Duration = .seconds(9),
-                              metrics: PrometheusCollectorRegistry? = nil, onReplay: (@Sendable () -> Void)? = nil,
-                              warning: String? = nil) -> Router<GatewayRequestContext> {
+                              metrics: PrometheusCollectorRegistry? = nil, certificates: CertificateInventory? = nil,
+                              onReplay: (@Sendable () -> Void)? = nil, warning: String? = nil) -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         HealthRoutes(warning: warning, store: pipeline?.store).register(on: router)
         guard let pipeline else { return router }
@@ -45,20 +45,25 @@ public enum GatewayServer {
         MessageRoutes(store: pipeline.store).register(on: readers)
         TrackingRoutes(tracking: tracking, store: pipeline.store).register(on: readers)
         let operators = router.group().add(middleware: RoleGate(access: access, roles: [.operator], limited: false))
-        AdminRoutes(store: pipeline.store, onReplay: onReplay).register(on: operators)
-        if let metrics { MetricsRoutes(registry: metrics, store: pipeline.store).register(on: operators) }
+        let health = PartnerHealth(store: pipeline.store, partners: pipeline.runtime.partners, certificates: certificates, clock: pipeline.runtime.clock)
+        let admin = AdminRoutes(store: pipeline.store, health: health, onReplay: onReplay)
+        admin.register(on: operators)
+        if let metrics {
+            MetricsRoutes(registry: metrics, store: pipeline.store, runtime: pipeline.runtime, certificates: certificates).register(on: operators)
+        }
         TrackingPage(tracking: tracking, access: access).register(on: router)
         SignInRoutes(access: access).register(on: router)
+        ConsolePages(store: pipeline.store, health: health, admin: admin, access: access).register(on: router)
         return router
     }
 
     public static func application(_ configuration: ServerConfiguration, pipeline: InboundPipeline?, access: AccessControl?,
-                                   metrics: PrometheusCollectorRegistry? = nil, onReplay: (@Sendable () -> Void)? = nil,
-                                   warning: String? = nil, logger: Logger) throws -> some ApplicationProtocol {
+                                   metrics: PrometheusCollectorRegistry? = nil, certificates: CertificateInventory? = nil,
+                                   onReplay: (@Sendable () -> Void)? = nil, warning: String? = nil, logger: Logger) throws -> some ApplicationProtocol {
         let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ContinueBeforeBody()],
                                                                  idleTimeout: .milliseconds(Int64(configuration.idleTimeout / .milliseconds(1)))))
         return Application(
-            router: router(pipeline: pipeline, access: access, metrics: metrics, onReplay: onReplay, warning: warning),
+            router: router(pipeline: pipeline, access: access, metrics: metrics, certificates: certificates, onReplay: onReplay, warning: warning),
             server: try configuration.tls.map { try .tls(http1, tlsConfiguration: $0.configuration) } ?? http1,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "single-window-gateway",
                                  availableConnectionsDelegate: ConnectionCap(limit: configuration.maxConnections, logger: logger)),

@@ -127,6 +127,13 @@ public enum Migrations {
         Migration(version: 5, name: "several audit chains, so that instances append side by side") { backend in
             auditChains(backend)
         },
+        Migration(version: 6, name: "indexes for the operators' message search and each partner's last delivery") { _ in
+            [
+                // The newest messages first, a page at a time, however many the store holds.
+                "CREATE INDEX messages_recent ON messages (created_at, id)",
+                "CREATE INDEX outbox_partner_state ON outbox (partner, state, updated_at)",
+            ]
+        },
     ]
 
     /// The events so far stay chain 1 (its head is the one `audit_head` row there is).

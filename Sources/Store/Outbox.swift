@@ -286,7 +286,7 @@ extension GatewayStore {
         let chains = self.chains
         try await run("replaying \(messageId)") { db in
             guard let row = try await db.raw("SELECT state FROM outbox WHERE message_id = \(bind: messageId)").first() else {
-                throw GatewayError(ErrorCode("NOT_FOUND", httpStatus: 404), "No outbound message \(messageId) is in the outbox.")
+                throw GatewayError(.notFound, "No outbound message \(messageId) is in the outbox.")
             }
             let state = try row.decode(column: "state", as: String.self)
             guard state == OutboxState.dead.rawValue || state == OutboxState.failed.rawValue else {

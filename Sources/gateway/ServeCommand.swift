@@ -115,12 +115,13 @@ struct ServeCommand: AsyncParsableCommand {
         if let warning { logger.warning("\(warning)") }
         let connections = connectionCap(openFiles: Self.raiseDescriptorLimit(logger: logger), logger: logger)
         let metrics = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+        MetricsSystem.bootstrap(GatewayMetricsFactory(registry: metrics))
         let store: GatewayStore
         let access: AccessControl
         var tls: InboundTLS?
         let pipeline: InboundPipeline
         let worker: OutboxWorker
+        let certificates: CertificateInventory
         do {
             let registry = try SpecRegistry(directory: specs)
             let environment = try keyEnvironment()
@@ -133,6 +134,8 @@ struct ServeCommand: AsyncParsableCommand {
             if clientCa == nil, let partner = partnerRegistry.partners.values.sorted(by: { $0.id < $1.id }).first(where: { $0.clientCertificates != nil }) {
                 throw GatewayError(.configurationInvalid, "\(partner.file): \(partner.id) sends over mutual TLS (clientCertificates), but serve has no --client-ca (and --tls-certificate, --tls-key) to ask for client certificates.", path: partner.file)
             }
+            certificates = try CertificateInventory(partners: partnerRegistry,
+                                                    own: [("receipt-signer", "\(receiptKey)/cert.pem")] + (tlsCertificate.map { [("tls-server", $0)] } ?? []))
             store = try await GatewayStore.open(try self.store.location())
             let chain = "\(receiptKey)/chain.pem"
             let signer = try MessageSigner(keyFile: "\(receiptKey)/key.pem", certificateFile: "\(receiptKey)/cert.pem",
@@ -157,7 +160,7 @@ struct ServeCommand: AsyncParsableCommand {
                                          tls: tls)
         let application = try tlsSetUp {
             try GatewayServer.application(server, pipeline: pipeline, access: access,
-                                          metrics: metrics, onReplay: { worker.wake() }, warning: warning, logger: logger)
+                                          metrics: metrics, certificates: certificates, onReplay: { worker.wake() }, warning: warning, logger: logger)
         }
         let delivering = Task { await worker.run() }
         let log = logger
@@ -166,6 +169,7 @@ struct ServeCommand: AsyncParsableCommand {
                 if !Task.isCancelled { log.error("Licence expiry sweep failed: \(error)") }
             }
         }
+        let watching = Task { await CertificateWatch(inventory: certificates, clock: clock, logger: logger).run() }
         var failure: (any Error)?
         do {
             try await application.runService()
@@ -175,6 +179,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Deliveries in flight finish and are recorded before the store closes.
         logger.info("Stopping: finishing the deliveries in flight (at most \(Int(stopTimeout)) s)")
         expiring.cancel()
+        watching.cancel()
         delivering.cancel()
         await expiring.value
         // A stop is bounded: what is still in flight then is delivered again by another instance

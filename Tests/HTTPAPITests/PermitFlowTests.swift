@@ -36,7 +36,7 @@ import TestSupport
             #expect(tracked.status == 200)
             #expect(try G.members(tracked.body)["status"] as? String == "REJECTED", "\(tracked.text)")
             let page = try await partner.get("/track?q=2476%2F2025%2FBVTV-KDNK")
-            #expect(page.status == 200 && page.text.contains("<strong id=\"status\">REJECTED</strong>"), "\(page.text)")
+            #expect(page.status == 200 && page.text.contains("class=\"badge bad\" title=\"REJECTED\">Bị từ chối · Refused"), "\(page.text)")
             let closed = try await partner.post("mard", G.signed(Self.refused, by: "mard", changing: [("b9c30775-252a", "b9c30775-0000")]))
             #expect(closed.status == 409 && closed.error == "PERMIT_CLOSED")
             let early = try await partner.post("mard", G.signed("mard/qrtn_result.v2/samples/qrtn_result-01.xml", by: "mard"))

@@ -84,8 +84,16 @@ import TestSupport
 
             let page = try await Self.get(client, "/track?q=00125%2F2025%2FGPNK-BCT")
             #expect(page.status == 200)
-            #expect(page.body.contains("<strong id=\"status\">IN_USE</strong>"))
+            #expect(page.body.contains("<span id=\"status\"><span class=\"badge good\" title=\"IN_USE\">Đang sử dụng · In use</span></span>"),
+                    "the status in words, coloured as in force")
+            #expect(page.body.range(of: #"<time datetime="[^"]+">\d\d/\d\d/\d{4} \d\d:\d\d</time>"#, options: .regularExpression) != nil,
+                    "times as officers write them, dd/MM/yyyy HH:mm")
+            #expect(page.body.contains("<a href=\"/messages/"), "messages open as a page, not raw JSON")
             #expect(page.body.contains("Công ty") || page.body.contains("Tổng Công ty"), "the holder's Vietnamese name as written")
+            let lowerCase = try await Self.get(client, "/track?q=00125%2F2025%2Fgpnk-bct")
+            #expect(lowerCase.status == 200 && lowerCase.body.contains("title=\"IN_USE\""), "typed in small letters, found all the same")
+            let byDeclaration = try await Self.get(client, "/track?q=106234567890")
+            #expect(byDeclaration.status == 200 && byDeclaration.body.contains("title=\"SETTLED\""), "a declaration number finds its tax notice")
             let hostile = try await Self.get(client, "/track?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
             #expect(hostile.status == 404)
             #expect(!hostile.body.contains("<script>") && hostile.body.contains("&lt;script&gt;"))
@@ -129,7 +137,7 @@ import TestSupport
             #expect(before.contains("action=\"/signin\"") && !before.contains("IN_USE"), "no case before signing in")
             #expect(signedIn.contains("officer-huong") && signedIn.contains("Đăng xuất"), "signed in, the page names the officer")
             #expect(pages["scriptCookies"] as? String == "", "the session cookie is HttpOnly: no script reads it")
-            #expect(found.contains("<strong id=\"status\">IN_USE</strong>") && found.contains("600 of 1200 TNE used"))
+            #expect(found.contains("title=\"IN_USE\">Đang sử dụng · In use</span>") && found.contains("600 of 1200 TNE used"))
             #expect(after.contains("action=\"/signin\"") && !after.contains("IN_USE"), "signed out, the case is gone")
             print("headless Chromium: sign-in form before (no case), signed in as officer-huong, document.cookie empty (HttpOnly), licence found IN_USE, signed out: sign-in form again")
         }

@@ -42,7 +42,7 @@ struct MessageRoutes {
             let id = try context.parameters.require("id")
             do {
                 guard let message = try await store.message(id), context.caller?.mayRead(partner: message.partner) == true else {
-                    return JSONAnswer.error(GatewayError(ErrorCode("NOT_FOUND", httpStatus: 404), "No message \(id) is stored."))
+                    return JSONAnswer.error(GatewayError(.notFound, "No message \(id) is stored."))
                 }
                 let attempts = try await store.attempts(of: id).map {
                     AttemptView(attempt: $0.attempt, startedAt: VietnamTime.timestamp($0.startedAt), durationMs: $0.durationMilliseconds,

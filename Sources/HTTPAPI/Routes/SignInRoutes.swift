@@ -18,7 +18,7 @@ struct SignInRoutes {
                 response.headers[.retryAfter] = String(wait)
                 return response
             }
-            let fields = Self.fields(try await request.body.collect(upTo: 4096))
+            let fields = FormBody.dictionary(try await request.body.collect(upTo: 4096))
             let credentials = access.credentials
             // 600,000 rounds of PBKDF2 take a CPU for a while: not on the server's threads.
             let caller = await Self.offThread { credentials.caller(name: fields["name"] ?? "", password: fields["password"] ?? "") }
@@ -32,7 +32,7 @@ struct SignInRoutes {
             return response
         }
         router.post("signout") { request, _ -> Response in
-            let fields = Self.fields(try await request.body.collect(upTo: 4096))
+            let fields = FormBody.dictionary(try await request.body.collect(upTo: 4096))
             guard let (_, session) = access.sessionCaller(request), Secret.equal(Array((fields["csrf"] ?? "").utf8), Array(session.csrf.utf8)) else {
                 return Self.form(status: .forbidden, notice: Self.crossSite)
             }
@@ -57,20 +57,6 @@ struct SignInRoutes {
             <button type="submit">Đăng nhập · Sign in</button>
             </form>
             """), status: status)
-    }
-
-    /// The fields of an `application/x-www-form-urlencoded` body.
-    static func fields(_ body: ByteBuffer) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in String(buffer: body).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                let spaced = text.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
-            }
-            fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
-        }
-        return fields
     }
 
     static func offThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {

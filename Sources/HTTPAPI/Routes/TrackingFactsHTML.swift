@@ -30,14 +30,14 @@ extension TrackingPage {
             html += row(party.role, [party.name, party.taxCode.map { "MST \($0)" }].compactMap { $0 }.joined(separator: " · "))
         }
         for amount in facts.amounts { html += row(amount.label, "\(grouped(amount.value)) \(amount.currency)") }
-        for date in facts.dates { html += row(date.label, date.date) }
+        for date in facts.dates { html += row(date.label, shortDate(date.date)) }
         for code in facts.codes { html += row(code.label, code.value) }
         html += "</dl>"
         guard !facts.lines.isEmpty else { return html }
         html += "<table class=\"lines\"><thead><tr><th>Dòng · Line</th><th>HS</th><th>Hàng hóa · Goods</th><th>Số lượng · Quantity</th></tr></thead><tbody>"
         for line in facts.lines {
             let used = switch (line.approved, line.used, line.value) {
-            case (let approved?, let used?, _): "\(DecimalNumber(used.value).json) of \(DecimalNumber(approved.value).json) \(approved.unit) used"
+            case (let approved?, let used?, _): "Đã dùng \(DecimalNumber(used.value).json)/\(DecimalNumber(approved.value).json) \(approved.unit) · \(DecimalNumber(used.value).json) of \(DecimalNumber(approved.value).json) \(approved.unit) used"
             case (let quantity?, nil, let value?): "\(DecimalNumber(quantity.value).json) \(quantity.unit), \(grouped(value.value)) \(value.currency)"
             case (nil, _, let value?): "\(grouped(value.value)) \(value.currency)"
             default: ""
@@ -45,6 +45,14 @@ extension TrackingPage {
             html += "<tr><td>\(line.lineNo)</td><td>\(escape(line.hsCode))</td><td>\(escape(line.description))</td><td>\(escape(used))</td></tr>"
         }
         return html + "</tbody></table>"
+    }
+
+    /// `31/12/2025` for `2025-12-31`, `12/03/2025 09:05` for a time: as officers write them.
+    static func shortDate(_ text: String) -> String {
+        if text.count > 10 { return shortTime(iso: text) ?? text }
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4 else { return text }
+        return "\(parts[2])/\(parts[1])/\(parts[0])"
     }
 
     /// `3.412.500.000`: Vietnamese thousands grouping, for amounts a person reads.

@@ -62,7 +62,7 @@ struct TrackingPage {
             <section id="result" class="case">
               <p class="kind">\(escape(names[found.kind] ?? found.kind))</p>
               <h2>\(escape(found.key))</h2>
-              <p class="status">Trạng thái · Status: <strong id="status">\(escape(found.status?.rawValue ?? Self.noStatus))</strong></p>
+              <p class="status">Trạng thái · Status: <span id="status">\(status(found.status))</span></p>
             """
         html += facts(found.facts)
         if !found.related.isEmpty {
@@ -75,11 +75,11 @@ struct TrackingPage {
         html += "<h3>Diễn biến · Timeline</h3><ol class=\"timeline\">"
         for event in found.events {
             html += """
-                <li><time>\(escape(VietnamTime.timestamp(event.at)))</time> <strong>\(escape(event.status?.rawValue ?? Self.noStatus))</strong> \
+                <li class="\(tone(event.status))"><time datetime="\(VietnamTime.timestamp(event.at))">\(escape(shortTime(event.at)))</time> \(status(event.status)) \
                 <span class="event">\(escape(event.event))</span> — \(escape(event.partner))\
                 \(event.detail.map { "<div class=\"detail\">\(escape($0))</div>" } ?? "")\
                 \(event.signer.map { "<div class=\"signer\">Ký bởi · Signed by \(escape($0))</div>" } ?? "")\
-                \(event.messageId.map { "<div class=\"message\"><a href=\"/v1/messages/\(escape($0))\">\(escape($0))</a></div>" } ?? "")</li>
+                \(event.messageId.map { "<div class=\"message\"><a href=\"/messages/\(escape($0))\">Thông điệp · Message \(escape($0))</a></div>" } ?? "")</li>
                 """
         }
         return html + "</ol></section>"
@@ -88,6 +88,7 @@ struct TrackingPage {
     static func page(query: String, body: String, caller: Caller, session: Session) -> String {
         document("""
         <form class="account" action="/signout" method="post">
+        \(caller.role == .operator ? "<nav>\(ConsoleHTML.operatorLinks)</nav>" : "")
         <span>\(escape(caller.name)) · \(escape(caller.role.rawValue))</span>
         <input type="hidden" name="csrf" value="\(escape(session.csrf))">
         <button type="submit" class="quiet">Đăng xuất · Sign out</button>
@@ -101,8 +102,46 @@ struct TrackingPage {
         """)
     }
 
-    /// The page around `body`: the styles, readable on a phone.
-    static func document(_ body: String) -> String {
+    /// A case status in words, in Vietnamese and English, coloured by what it means for the
+    /// goods: refused, revoked, expired and used up apart from accepted and in force.
+    static func status(_ status: CaseStatus?) -> String {
+        guard let status else { return "<span class=\"badge waiting\">\(escape(noStatus))</span>" }
+        return "<span class=\"badge \(tone(status))\" title=\"\(status.rawValue)\">\(escape(statusWords[status] ?? status.rawValue))</span>"
+    }
+
+    static let statusWords: [CaseStatus: String] = [
+        .applied: "Đã nộp hồ sơ · Applied", .supplementRequired: "Cần bổ sung · Supplement required", .approved: "Đã cấp · Approved",
+        .rejected: "Bị từ chối · Refused", .deliveredToCustoms: "Đã chuyển hải quan · Sent to customs", .inUse: "Đang sử dụng · In use",
+        .exhausted: "Đã dùng hết · Used up", .expired: "Hết hiệu lực · Expired", .revoked: "Đã thu hồi · Revoked",
+        .forwarded: "Đã chuyển đối tác · Forwarded", .partnerAccepted: "Đối tác chấp nhận · Accepted by partner",
+        .partnerRejected: "Đối tác từ chối · Refused by partner", .notRoutable: "Không chuyển được · Not routable",
+        .open: "Chưa nộp · Unpaid", .settled: "Đã nộp đủ · Settled", .received: "Đã nhận · Received", .accepted: "Đã chấp nhận · Accepted",
+    ]
+
+    /// `good` (in force, paid, accepted), `bad` (refused, revoked, expired, used up) or `waiting`.
+    static func tone(_ status: CaseStatus?) -> String {
+        switch status {
+        case .approved, .deliveredToCustoms, .inUse, .partnerAccepted, .settled, .accepted: "good"
+        case .rejected, .revoked, .expired, .exhausted, .partnerRejected, .notRoutable: "bad"
+        default: "waiting"
+        }
+    }
+
+    /// `dd/MM/yyyy HH:mm` in Viet Nam time, as officers write it.
+    static func shortTime(_ date: Date) -> String {
+        shortTime(iso: VietnamTime.timestamp(date)) ?? VietnamTime.timestamp(date)
+    }
+
+    /// The same from the gateway's own timestamps (`2025-03-12T09:05:00+07:00`).
+    static func shortTime(iso text: String) -> String? {
+        let characters = Array(text)
+        guard characters.count >= 16, characters[4] == "-", characters[10] == "T" else { return nil }
+        let part = { (range: Range<Int>) in String(characters[range]) }
+        return "\(part(8..<10))/\(part(5..<7))/\(part(0..<4)) \(part(11..<16))"
+    }
+
+    /// The page around `body`: the styles, readable on a phone; `wide` for the console's tables.
+    static func document(_ body: String, wide: Bool = false) -> String {
         """
         <!doctype html>
         <html lang="vi">
@@ -111,7 +150,7 @@ struct TrackingPage {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>Cổng một cửa quốc gia · Single Window Gateway</title>
         <style>
-        body { font-family: system-ui, "Noto Sans", sans-serif; margin: 0; padding: 1rem; max-width: 48rem; margin-inline: auto; color: #1b1b1b; }
+        body { font-family: system-ui, "Noto Sans", sans-serif; margin: 0; padding: 1rem; max-width: \(wide ? "80rem" : "48rem"); margin-inline: auto; color: #1b1b1b; }
         h1 { font-size: 1.3rem; margin: 0 0 1rem; }
         form { display: flex; gap: .5rem; flex-wrap: wrap; }
         input[type=search] { flex: 1 1 14rem; font-size: 1rem; padding: .6rem; border: 1px solid #888; border-radius: .3rem; }
@@ -123,7 +162,16 @@ struct TrackingPage {
         .case { margin-top: 1.2rem; border-top: 3px solid #0b5394; padding-top: .6rem; }
         .kind { color: #555; margin: 0; }
         h2 { margin: .2rem 0; word-break: break-word; }
-        .status strong { background: #e8f0fe; padding: .1rem .4rem; border-radius: .3rem; }
+        .badge { padding: .1rem .4rem; border-radius: .3rem; font-weight: 600; white-space: nowrap; }
+        .badge.good { background: #dff3e4; color: #14532d; } .badge.bad { background: #fde2e1; color: #8a1c1c; } .badge.waiting { background: #fff4d6; color: #6b4e00; }
+        ol.timeline li.bad { border-left-color: #c0392b; } ol.timeline li.good { border-left-color: #2e7d32; }
+        nav { margin-right: auto; display: flex; gap: .8rem; flex-wrap: wrap; }
+        form.search { align-items: flex-end; margin-bottom: 1rem; }
+        form.search label { display: flex; flex-direction: column; font-size: .85rem; color: #444; }
+        form.search input, form.search select { font-size: .95rem; padding: .4rem; border: 1px solid #888; border-radius: .3rem; }
+        form.replay { flex-direction: column; align-items: flex-start; }
+        .notice { background: #e8f0fe; padding: .5rem; border-radius: .3rem; }
+        pre { white-space: pre-wrap; word-break: break-all; font-size: .8rem; background: #f5f5f5; padding: .5rem; max-height: 20rem; overflow: auto; }
         dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem .8rem; }
         dt { font-weight: 600; } dd { margin: 0; }
         ol.timeline { list-style: none; padding: 0; }

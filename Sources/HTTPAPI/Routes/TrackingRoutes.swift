@@ -45,7 +45,7 @@ struct TrackingRoutes {
                 let key = Self.key(request, context, after: "/v1/\(path)/")
                 do {
                     guard let found = try await tracking.find(kind, key), try await Self.concerns(found, context.caller, store) else {
-                        return JSONAnswer.error(GatewayError(ErrorCode("NOT_FOUND", httpStatus: 404), "The gateway knows no \(kind) \(key)."))
+                        return JSONAnswer.error(GatewayError(.notFound, "The gateway knows no \(kind) \(key)."))
                     }
                     return JSONAnswer.ok(Self.view(found))
                 } catch {

@@ -13,7 +13,7 @@ public struct FlowRuntime: Sendable {
     let deliverySteps: [StepKey: any DeliveryStep]
     let translator: Translator
     let outbound: OutboundMessages
-    let clock: any GatewayClock
+    public let clock: any GatewayClock
     let ids: any MessageIdSource
 
     public init(specs: SpecRegistry, partners: PartnerRegistry, store: GatewayStore, clock: any GatewayClock = SystemClock(),

@@ -128,7 +128,7 @@ public struct InboundPipeline: Sendable {
 
     private func admissible(_ partnerId: String, contentType: String?, length: Int?) throws(GatewayError) -> Partner {
         guard let partner = partners.partner(partnerId) else {
-            throw GatewayError(ErrorCode("NOT_FOUND", httpStatus: 404), "There is no partner \(partnerId).", path: "partner")
+            throw GatewayError(.notFound, "There is no partner \(partnerId).", path: "partner")
         }
         if let contentType { try MediaTypes.check(contentType, for: partner, expected: mediaTypes[partner.id] ?? []) }
         if let length, length > Self.maximumBytes {

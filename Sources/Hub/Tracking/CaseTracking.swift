@@ -50,10 +50,15 @@ public struct CaseTracking: Sendable {
     public func search(_ key: String) async throws(GatewayError) -> TrackedCase? {
         let trimmed = key.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return nil }
-        for kind in Self.kinds {
-            if let found = try await find(kind, trimmed) { return found }
+        // The trade writes its numbers in capitals (GPNK-BCT, IA-…, TB-…); typed in small letters
+        // they are looked up as written and then in capitals, each an indexed lookup.
+        for candidate in [trimmed, trimmed.uppercased()].reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
+            for kind in Self.kinds {
+                if let found = try await find(kind, candidate) { return found }
+            }
+            if let notice = try await plain(.taxNotice, candidate, runtime.context(at: runtime.clock.now())) { return notice }
         }
-        return try await plain(.taxNotice, trimmed, runtime.context(at: runtime.clock.now()))
+        return nil
     }
 
     private func plain(_ kind: CaseKind, _ key: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {

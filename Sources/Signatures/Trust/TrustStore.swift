@@ -103,6 +103,12 @@ public final class TrustStore: @unchecked Sendable {
         return chain
     }
 
+    /// The signer certificates whose chains were built since the store was read: the partners'
+    /// signers the gateway has seen, whose expiry an operator is warned of.
+    public var signersSeen: [Certificate] {
+        chains.withLock { $0.values.map(\.signer) }.sorted { $0.subject < $1.subject }
+    }
+
     private func buildChain(for signer: Certificate, intermediates: [Certificate]) throws(SignatureRefusal) -> CertificateChain {
         guard let context = X509_STORE_CTX_new(), let untrusted = gateway_sk_X509_new_null() else {
             throw SignatureRefusal(.untrustedSigner, "OpenSSL could not allocate a verification context.")
