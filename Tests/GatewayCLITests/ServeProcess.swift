@@ -13,7 +13,7 @@ final class ServeProcess: @unchecked Sendable {
     /// Its standard output and error.
     var log: String { directory + "/serve.log" }
 
-    init(database: String, moitURL: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    init(database: String, moitURL: String = "http://127.0.0.1:9/unused", arguments: [String] = [], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: GatewayBinary.path)
         process.arguments = ["serve", "--port", String(port), "--database", database,
                              "--credentials", try TestAccess.file(in: directory), "--session-key", directory + "/session.key"] + arguments
@@ -45,8 +45,8 @@ final class ServeProcess: @unchecked Sendable {
 
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    func get(_ path: String) async -> (status: Int, body: Data) {
-        await Blocking.run { self.request(path, []) }
+    func get(_ path: String, headers: [String] = []) async -> (status: Int, body: Data) {
+        await Blocking.run { self.request(path, headers.flatMap { ["--header", $0] }) }
     }
 
     func post(_ body: [UInt8], as partner: String) async throws -> Int {
