@@ -9,10 +9,12 @@ public enum TestAccess {
     public static let moitToken = "swg_test-moit-token"
     public static let vcbToken = "swg_test-vcb-token"
     public static let officerPassword = "correct horse battery staple"
+    public static let operatorPassword = "a different horse, a different staple"
     public static let sessionKey = [UInt8](repeating: 7, count: 32)
 
     public static let credentials = Credentials(file: "test credentials", entries: [
-        Credential(name: "ops", role: .operator, token: Secret.tokenHash(operatorToken)),
+        Credential(name: "ops", role: .operator, token: Secret.tokenHash(operatorToken),
+                   password: Secret.passwordHash(operatorPassword, iterations: 1000)),
         Credential(name: "officer-huong", role: .officer, token: Secret.tokenHash(officerToken),
                    password: Secret.passwordHash(officerPassword, iterations: 1000)),
         Credential(name: "moit-eps", role: .partner, partner: "moit", token: Secret.tokenHash(moitToken)),

@@ -171,6 +171,7 @@ struct TrackingPage {
         form.search input, form.search select { font-size: .95rem; padding: .4rem; border: 1px solid #888; border-radius: .3rem; }
         form.replay { flex-direction: column; align-items: flex-start; }
         .notice { background: #e8f0fe; padding: .5rem; border-radius: .3rem; }
+        code { word-break: break-all; }
         pre { white-space: pre-wrap; word-break: break-all; font-size: .8rem; background: #f5f5f5; padding: .5rem; max-height: 20rem; overflow: auto; }
         dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem .8rem; }
         dt { font-weight: 600; } dd { margin: 0; }
