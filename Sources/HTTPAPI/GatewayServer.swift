@@ -34,9 +34,11 @@ public enum GatewayServer {
     /// `warning` is shown on `GET /health` (a simulated clock).
     public static func router(pipeline: InboundPipeline? = nil, access: AccessControl? = nil, requestTimeout: Duration = .seconds(9),
                               metrics: PrometheusCollectorRegistry? = nil, certificates: CertificateInventory? = nil,
-                              onReplay: (@Sendable () -> Void)? = nil, warning: String? = nil) -> Router<GatewayRequestContext> {
+                              openAPI: [UInt8]? = nil, onReplay: (@Sendable () -> Void)? = nil,
+                              warning: String? = nil) -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         HealthRoutes(warning: warning, store: pipeline?.store).register(on: router)
+        if let openAPI { OpenAPIRoute(document: openAPI).register(on: router) }
         guard let pipeline else { return router }
         PartnerMessageRoutes(pipeline: pipeline, timeout: requestTimeout).register(on: router)
         guard let access else { return router }
@@ -59,11 +61,13 @@ public enum GatewayServer {
 
     public static func application(_ configuration: ServerConfiguration, pipeline: InboundPipeline?, access: AccessControl?,
                                    metrics: PrometheusCollectorRegistry? = nil, certificates: CertificateInventory? = nil,
-                                   onReplay: (@Sendable () -> Void)? = nil, warning: String? = nil, logger: Logger) throws -> some ApplicationProtocol {
+                                   openAPI: [UInt8]? = nil, onReplay: (@Sendable () -> Void)? = nil, warning: String? = nil,
+                                   logger: Logger) throws -> some ApplicationProtocol {
         let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ContinueBeforeBody()],
                                                                  idleTimeout: .milliseconds(Int64(configuration.idleTimeout / .milliseconds(1)))))
         return Application(
-            router: router(pipeline: pipeline, access: access, metrics: metrics, certificates: certificates, onReplay: onReplay, warning: warning),
+            router: router(pipeline: pipeline, access: access, metrics: metrics, certificates: certificates, openAPI: openAPI,
+                           onReplay: onReplay, warning: warning),
             server: try configuration.tls.map { try .tls(http1, tlsConfiguration: $0.configuration) } ?? http1,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "single-window-gateway",
                                  availableConnectionsDelegate: ConnectionCap(limit: configuration.maxConnections, logger: logger)),

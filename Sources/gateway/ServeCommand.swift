@@ -41,6 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The message specs directory.")
     var specs = "MessageSpecs"
 
+    @Option(name: .long, help: "The OpenAPI document served at /openapi.json.")
+    var openapi = "openapi.json"
+
     @Option(name: .long, help: "Deliveries in flight to each partner at most (each holds a thread and one HTTP request).")
     var deliveryThreads = 8
 
@@ -122,8 +125,10 @@ struct ServeCommand: AsyncParsableCommand {
         let pipeline: InboundPipeline
         let worker: OutboxWorker
         let certificates: CertificateInventory
+        let openAPI: [UInt8]
         do {
             let registry = try SpecRegistry(directory: specs)
+            openAPI = try Self.openAPIDocument(openapi)
             let environment = try keyEnvironment()
             let partnerRegistry = try PartnerRegistry(directory: partners, specs: registry, environment: environment)
             access = try accessControl(partners: partnerRegistry, secure: tlsCertificate != nil, logger: logger)
@@ -160,7 +165,7 @@ struct ServeCommand: AsyncParsableCommand {
                                          tls: tls)
         let application = try tlsSetUp {
             try GatewayServer.application(server, pipeline: pipeline, access: access,
-                                          metrics: metrics, certificates: certificates, onReplay: { worker.wake() }, warning: warning, logger: logger)
+                                          metrics: metrics, certificates: certificates, openAPI: openAPI, onReplay: { worker.wake() }, warning: warning, logger: logger)
         }
         let delivering = Task { await worker.run() }
         let log = logger
@@ -193,6 +198,17 @@ struct ServeCommand: AsyncParsableCommand {
         }
         logger.info("Stopped")
         if let failure { throw failure }
+    }
+
+    /// The OpenAPI document's bytes, once they are known to be JSON.
+    static func openAPIDocument(_ file: String) throws(GatewayError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw GatewayError(.configurationInvalid, "The OpenAPI document \(file) cannot be read (the repository's openapi.json; --openapi names another).", path: file)
+        }
+        guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+            throw GatewayError(.configurationInvalid, "The OpenAPI document \(file) is not a JSON object.", path: file)
+        }
+        return Array(data)
     }
 
     /// What `make` builds, or a start stopped with what TLS could not use.

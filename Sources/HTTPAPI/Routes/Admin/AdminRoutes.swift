@@ -85,8 +85,11 @@ struct AdminRoutes {
         }
         router.get("v1/admin/messages/:id/answers/:attempt") { _, context -> Response in
             let id = try context.parameters.require("id")
-            let attempt = try context.parameters.require("attempt", as: Int.self)
+            let text = try context.parameters.require("attempt")
             return await answer(context) { () throws(GatewayError) in
+                guard let attempt = Int(text), attempt > 0 else {
+                    throw GatewayError(.invalidQuery, "The attempt is a number from 1, not \(text).", path: "attempt")
+                }
                 guard let answer = try await store.answers(of: id).first(where: { $0.attempt == attempt }), let bytes = answer.response else {
                     throw GatewayError(.notFound, "Attempt \(attempt) of \(id) was not answered with a body (or there is no such attempt).")
                 }
