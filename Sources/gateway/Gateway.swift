@@ -10,6 +10,6 @@ struct Gateway: AsyncParsableCommand {
         abstract: "The national Single Window Gateway: translates, signs, verifies and delivers trade messages.",
         version: "single-window-gateway \(Gateway.version)",
         subcommands: [ServeCommand.self, SignCommand.self, VerifyCommand.self, ValidateCommand.self, TranslateCommand.self,
-                      SpecsCommand.self, AuditCommand.self, CredentialsCommand.self, BenchCommand.self, DemoCommand.self]
+                      SpecsCommand.self, PartnersCommand.self, AuditCommand.self, CredentialsCommand.self, BenchCommand.self, DemoCommand.self]
     )
 }

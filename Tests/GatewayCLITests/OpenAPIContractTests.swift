@@ -48,12 +48,12 @@ import TestSupport
         }
         let message = try #require(outbound, "the application was delivered to MOIT")
 
-        let arguments = ["timeout", "300", try #require(Self.tool("schemathesis")),
+        let arguments = ["300", try #require(Self.tool("schemathesis")),
                          "--config-file", RepositoryPaths.root + "/Tests/Contract/schemathesis.toml", "run", server.url("/openapi.json"),
                          "--phases", "examples,coverage,fuzzing", "--workers", "2", "--no-color"]
         let environment = ["GATEWAY_CONTRACT_TOKEN": TestAccess.operatorToken, "GATEWAY_CONTRACT_MESSAGE": message,
                            "GATEWAY_CONTRACT_APPLICATION": "IA-2025-000107"]
-        let result = await Blocking.run { Command.run("/usr/bin/env", environment.map { "\($0)=\($1)" } + arguments) }
+        let result = await Blocking.run { Command.run("timeout", arguments, environment: environment) }
         let summary = result.standardOutput.split(separator: "\n").filter { $0.contains("Tested:") || $0.contains(" generated, ") }
         #expect(result.status == 0, "\(result.standardOutput.suffix(6000)) \(result.standardError.suffix(2000))")
         print("schemathesis against gateway serve: \(summary.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; "))")

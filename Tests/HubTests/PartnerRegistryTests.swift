@@ -69,7 +69,13 @@ import TestSupport
             try PartnerRegistry(directory: directory, specs: Self.specs, environment: [:])
         }
         #expect(error.code == .configurationInvalid)
-        #expect(error.message.hasPrefix("\(directory)/\(partner).yaml: "), "\(error.message)")
+        let file = "\(directory)/\(partner).yaml"
+        let line = try #require(error.message.firstMatch(of: #/^(.+\.yaml):(\d+): /#), "file:line: first, as a compiler says it: \(error.message)")
+        #expect(line.1 == file)
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let named = String(lines[try #require(Int(line.2)) - 1])
+        let edited = new.split(separator: "\n").first.map(String.init) ?? new
+        #expect(named.contains(edited.trimmingCharacters(in: .whitespaces)) || named.hasPrefix("signers:"), "line \(line.2) is the mistake's: \(named)")
         #expect(error.message.contains(reason), "\(error.message)")
     }
 
