@@ -59,12 +59,4 @@ enum DemoScript {
         DemoStep("moh", "moh/FoodImportPermit.v1/samples/FoodImportPermit-03.xml"),
         DemoStep("moh", "moh/FoodImportPermit.v1/samples/FoodImportPermit-04.xml"),
     ]
-
-    /// The cases whose timelines close the demo.
-    static let timelines: [(kind: String, key: String)] = [
-        ("licence", "00125/2025/GPNK-BCT"), ("application", "IA-2025-000457"),
-        ("payment", "VCB20250312004567"), ("payment", "VCB20250313000112"), ("payment", "BIDVNSW250402001533"),
-        ("certificate", "VN-TH 25/02/00318"), ("certificate", "VN-SG 25/37/00412"), ("certificate", "SG25-D-0007731"),
-        ("licence", "2418/2025/BVTV-KDNK"), ("licence", "2476/2025/BVTV-KDNK"), ("licence", "1846/2025/ATTP-NK"), ("licence", "1902/2025/ATTP-NK"),
-    ]
 }

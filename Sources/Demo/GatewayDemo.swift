@@ -4,6 +4,7 @@ import GatewayCore
 import HTTPAPI
 import Hub
 import Hummingbird
+import ServiceLifecycle
 import MessageSpecs
 import Signatures
 import Store
@@ -38,7 +39,6 @@ public struct GatewayDemo {
                                                  chainFile: "\(folder)/chain.pem", jwsScheme: partner == "bank-vcb" ? .ps256 : nil)
         }
         let simulated = try await SimulatedPartners.start(specs: specs, signers: signers, printer: printer)
-        defer { simulated.stop() }
         var environment: [String: String] = [:]
         for partner in ["moit", "customs-core", "bank-vcb", "asw-th", "asw-sg"] {
             environment[PartnerRegistry.urlVariable(of: partner)] = simulated.url(of: partner)
@@ -53,13 +53,12 @@ public struct GatewayDemo {
         let receipts = try MessageSigner(keyFile: folder + "/key.pem", certificateFile: folder + "/cert.pem", chainFile: folder + "/chain.pem")
         let pipeline = try InboundPipeline(runtime: runtime, receiptSigner: receipts, onQueued: { worker.wake(partners: $0) })
         let server = try GatewayServer.application(ServerConfiguration(host: "127.0.0.1", port: port), pipeline: pipeline, access: nil, logger: DemoPrinter.quietLogger)
-        let serving = Task { try await server.runService() }
+        // Ctrl-C (or SIGTERM) ends the demo gracefully, as `once` does after the timelines.
+        let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [.sigint, .sigterm],
+                                                      logger: DemoPrinter.quietLogger))
+        let serving = Task { try await group.run() }
         let delivering = Task { await worker.run(interval: .milliseconds(100)) }
-        defer {
-            serving.cancel()
-            delivering.cancel()
-            threads.stop()
-        }
+        defer { threads.stop() }
         let poster = HTTPPoster()
         let gateway = "http://127.0.0.1:\(port)"
         try await waitUntilServing(gateway, poster: poster, threads: threads)
@@ -80,24 +79,30 @@ public struct GatewayDemo {
             let type = (step.sample.split(separator: "/").last.map(String.init) ?? step.sample)
             printer.post(from: step.partner, type: type, answer: Self.describe(response))
             try await waitForDeliveries(store)
+            printer.flushDeliveries(sender: step.partner)
         }
 
         printer.heading("Timelines")
         let tracking = CaseTracking(runtime: runtime)
-        for (kind, key) in DemoScript.timelines {
-            guard let found = try await tracking.find(kind, key) else { continue }
-            printer.line("\n\(kind) \(key): \(found.status?.rawValue ?? "no status yet")")
+        for (kind, key) in try await store.cases() {
+            guard let found = try await tracking.search(key) else { continue }
+            let related = found.related.isEmpty ? "" : " (" + found.related.map { "\($0.kind) \($0.key)" }.joined(separator: ", ") + ")"
+            printer.line("\n\(kind.rawValue) \(key)\(related): \(found.status?.rawValue ?? "no status yet")")
             for event in found.events {
                 printer.line("  \(VietnamTime.timestamp(event.at))  \((event.status?.rawValue ?? "-").padding(toLength: 21, withPad: " ", startingAt: 0)) \(event.event.padding(toLength: 20, withPad: " ", startingAt: 0)) \(event.partner)\(event.detail.map { " — \($0)" } ?? "")")
             }
         }
         if once {
-            await store.close()
-            return
+            await group.triggerGracefulShutdown()
+        } else {
+            printer.line("\nThe tracking page: \(gateway)/  (try 00125/2025/GPNK-BCT, IA-2025-000457, VCB20250312004567, SG25-D-0007731). Ctrl-C stops.")
         }
-        printer.line("\nThe tracking page: \(gateway)/  (try 00125/2025/GPNK-BCT, IA-2025-000457, VCB20250312004567, SG25-D-0007731). Ctrl-C stops.")
         _ = try? await serving.value
+        // Deliveries stop (all were made) before the store closes; then the partners' servers.
+        delivering.cancel()
+        await delivering.value
         await store.close()
+        await simulated.stop()
     }
 
     /// The status and what the gateway answered, in a few words.

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import Hummingbird
+import ServiceLifecycle
 import MessageSpecs
 import NIOCore
 import Signatures
@@ -11,14 +12,16 @@ import Synchronization
 /// `RECEIVED` signed with its own demo certificate from an ASEAN NSW. Each delivery is printed.
 final class SimulatedPartners: Sendable {
     let port: Int
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
     /// The Form D MessageIDs each ASEAN NSW received, for its asynchronous ACK.
     private let formDs = Mutex<[String: [String]]>([:])
 
     static let aseanCountries = ["asw-th": "TH", "asw-sg": "SG"]
 
-    private init(port: Int, task: Task<Void, any Error>) {
+    private init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
         self.port = port
+        self.group = group
         self.task = task
     }
 
@@ -55,13 +58,18 @@ final class SimulatedPartners: Sendable {
         }
         let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                       onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: DemoPrinter.quietLogger)
-        let task = Task { try await application.run() }
+        let group = ServiceGroup(configuration: .init(services: [application], logger: DemoPrinter.quietLogger))
+        let task = Task { try await group.run() }
         var port = 0
         for await bound in ports { port = bound; break }
-        let partners = SimulatedPartners(port: port, task: task)
+        let partners = SimulatedPartners(port: port, group: group, task: task)
         holder.withLock { $0 = partners }
         return partners
     }
 
-    func stop() { task.cancel() }
+    /// Stops the servers gracefully: connections close, nothing is logged as an error.
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
 }

@@ -102,6 +102,17 @@ enum Cases {
 }
 
 extension GatewayStore {
+    /// Every case, in the order its first event was stored: the story of a store (the demo's
+    /// closing timelines). Reads the whole timeline index: for tools, not for the message path.
+    public func cases() async throws(GatewayError) -> [(kind: CaseKind, key: String)] {
+        try await read("listing the cases") { db in
+            try await db.raw("SELECT kind, case_key, MIN(id) AS first FROM case_events GROUP BY kind, case_key ORDER BY first").all().compactMap { row in
+                guard let kind = CaseKind(rawValue: try row.decode(column: "kind", as: String.self)) else { return nil }
+                return (kind, try row.decode(column: "case_key", as: String.self))
+            }
+        }
+    }
+
     public func timeline(kind: CaseKind, key: String) async throws(GatewayError) -> CaseTimeline? {
         try await read("reading case \(kind.rawValue)/\(key)") { db in
             guard let row = try await db.raw("SELECT status FROM cases WHERE kind = \(bind: kind.rawValue) AND case_key = \(bind: key)").first() else {

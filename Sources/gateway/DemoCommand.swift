@@ -32,6 +32,8 @@ struct DemoCommand: AsyncParsableCommand {
     var once = false
 
     func run() async throws {
+        // The transcript tells the story; the gateway's own log says only what went wrong.
+        GatewayLogging.bootstrap(format: .text, level: .warning)
         do {
             // Unbuffered lines: a person watches the messages pass.
             try await GatewayDemo(root: root, database: String(database.dropFirst("sqlite:".count)), port: port, once: once).run { line in

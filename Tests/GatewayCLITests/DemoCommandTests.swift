@@ -6,12 +6,23 @@ import TestSupport
 /// `gateway demo --once` from the repository: the world's example chain through all four flows
 /// over real HTTP, each message printed, and the timelines a person reads at the end.
 @Suite struct DemoCommandTests {
-    @Test func theDemoPlaysTheExampleChainThroughAllFourFlows() throws {
+    static func play() throws -> (status: Int32, output: String) {
         let directory = temporaryDirectory("demo")
-        let (status, output) = try BackgroundProcess.run(
+        return try BackgroundProcess.run(
             [GatewayBinary.path, "demo", "--once", "--port", String(FreePort.next()), "--database", "sqlite:" + directory + "/demo.sqlite",
              "--root", RepositoryPaths.root],
             log: directory + "/demo.log")
+    }
+
+    /// The transcript with what differs between runs by nature taken out: ids, times, ports.
+    static func story(_ output: String) -> String {
+        output.replacing(#/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/#, with: "ID")
+            .replacing(#/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00/#, with: "TIME")
+            .replacing(#/127\.0\.0\.1:\d+/#, with: "ADDRESS")
+    }
+
+    @Test func theDemoPlaysTheExampleChainThroughAllFourFlows() throws {
+        let (status, output) = try Self.play()
         #expect(status == 0, "\(output.suffix(3000))")
         for line in [
             "customs-core → gateway       ImportApplication-01.json    202 Accepted (signed receipt)",
@@ -19,17 +30,27 @@ import TestSupport
             "bank-bidv    → gateway       camt.054-02.xml              202 NotificationResult ACCEPTED, REJECTED UNKNOWN_DECLARATION",
             "asw-sg       → gateway       FORM_D-03-SG-to-VN.xml       202 ACK RECEIVED",
             "gateway      → asw-th        FORM_D                       202 with a signed ACK RECEIVED",
-            "licence 00125/2025/GPNK-BCT: REVOKED",
+            "application IA-2025-000418 (licence 00125/2025/GPNK-BCT): REVOKED",
             "application IA-2025-000457: SUPPLEMENT_REQUIRED",
-            "payment VCB20250313000112: REJECTED",
+            "payment VCB20250313000112 (taxnotice TB-2025-00004512): REJECTED",
+            "AMOUNT_MISMATCH: Paid amount 3412050000 VND differs from amount due 3412500000 VND",
             "certificate VN-TH 25/02/00318: PARTNER_ACCEPTED",
             "certificate VN-SG 25/37/00412: PARTNER_REJECTED",
             "certificate SG25-D-0007731: ACCEPTED",
-            "licence 2418/2025/BVTV-KDNK: IN_USE",
+            "permit 2418/2025/BVTV-KDNK: IN_USE",
             "Doanh nghiệp khai báo không trung thực",
         ] {
             #expect(output.contains(line), "\(line) is missing from the demo's output")
         }
         #expect(!output.contains(" 409 ") && !output.contains(" 400 ") && !output.contains(" 401 "), "every message of the chain is accepted")
+        #expect(!output.contains(" error ") && !output.contains(" warning "), "a clean run and a clean exit: \(output.suffix(2000))")
+        // Causes before their effects: the decision is printed before the licence record it made.
+        let lines = output.split(separator: "\n").map(String.init)
+        let decision = try #require(lines.firstIndex { $0.contains("LicenceDecision-01.xml") })
+        #expect(lines[decision + 1].contains("gateway      → customs-core  LicenceRecord"), "\(lines[decision...].prefix(2))")
+
+        let again = try Self.play()
+        #expect(Self.story(again.output) == Self.story(output), "the same story at every run, ids and times aside")
+        print("demo --once: \(lines.count) lines, \(lines.filter { $0.hasPrefix("  ") && $0.contains("→") }.count) messages, \(lines.drop { $0 != "== Timelines" }.dropFirst().filter { !$0.isEmpty && !$0.hasPrefix(" ") }.count) case timelines; the second run's transcript identical but for ids, times and ports")
     }
 }
