@@ -264,6 +264,7 @@ public final class OutboxWorker: Sendable {
                                    events: consequences.events, updates: consequences.updates, followUps: consequences.followUps)
             if !consequences.followUps.isEmpty { wake(partners: consequences.followUps.map(\.partner)) }
             log(outcome, of: delivery, duration: duration)
+            for event in consequences.events { logger.info("Case changed", metadata: event.logFields.mapValues { .string($0) }) }
             return true
         } catch where error.code == .caseChanged {
             return false

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// The log an operator follows: one JSON object per line with the message's ids, a line for every
-/// message accepted, refused, delivered, retried or answered again.
+/// message accepted, refused, delivered, retried or answered again, and for every case it changed.
 @Suite struct LogTests {
     @Test func everyMessageLeavesAJSONLineWithItsIds() async throws {
         let moit = try await FakePartner.start(answering: [503, 202])
@@ -16,7 +16,10 @@ import TestSupport
         #expect(try await server.post(application, as: "customs-core") == 202)
         #expect(try await server.post(application, as: "customs-core") == 200)
         #expect(try await server.post(Array("{\"not\":\"signed\"}".utf8), as: "customs-core") == 401)
+        // MOIT answers the first delivery 503 (its retry, after 30 s, is not waited for) and the second 202.
         for _ in 0..<100 where moit.deliveries.count < 1 { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(try await server.post(try ServeProcess.application(12), as: "customs-core") == 202)
+        for _ in 0..<100 where moit.deliveries.count < 2 { try await Task.sleep(for: .milliseconds(100)) }
         await server.stop(SIGTERM)
 
         let text = try String(contentsOfFile: server.log, encoding: .utf8)
@@ -32,6 +35,10 @@ import TestSupport
         let retried = try #require(line("Delivery failed, retried later"))
         #expect(retried["partner.id"] as? String == "moit" && retried["http.status"] as? String == "503")
         #expect(retried["correlation.id"] as? String == accepted["message.id"] as? String, "the delivery names the message that caused it")
+        let changed = try #require(lines.first { $0["message"] as? String == "Case changed" && $0["case.kind"] as? String == "application" }, "\(text)")
+        #expect(changed["case.key"] as? String == "IA-2025-000112" && changed["case.status"] as? String == "APPLIED", "MOIT took the application: \(changed)")
+        #expect(changed["case.event"] is String && changed["message.id"] is String)
+        #expect(line("Message delivered")?["partner.id"] as? String == "moit")
         print("JSON log: \(lines.count) lines, all JSON; accepted, answered again, refused, retried lines carry their ids")
         #expect(lines.count == text.split(separator: "\n").count, "every line is a JSON object")
     }

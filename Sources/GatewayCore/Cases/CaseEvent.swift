@@ -15,6 +15,14 @@ public struct CaseEvent: Sendable, Equatable {
     /// Why, when the status alone does not say it (`AMOUNT_MISMATCH: …` of a rejected payment).
     public let detail: String?
 
+    /// What a log line of this change carries: the case, its new status, the event and its message.
+    public var logFields: [String: String] {
+        var fields = ["case.kind": kind.rawValue, "case.key": key, "case.event": event, "case.status": status?.rawValue ?? "none", "partner.id": partner]
+        if let messageId { fields["message.id"] = messageId }
+        if let detail { fields["case.reason"] = detail }
+        return fields
+    }
+
     public init(kind: CaseKind, key: String, event: String, status: CaseStatus?, partner: String, messageId: String?, signer: String?,
                 at: Date, detail: String? = nil) {
         self.kind = kind

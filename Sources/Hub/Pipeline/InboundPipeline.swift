@@ -256,10 +256,11 @@ public struct InboundPipeline: Sendable {
             answer = SynchronousAnswer(contentType: "application/jose", body: try receipts.receipt(for: inbound))
         }
         inbound.receipt = answer.body
-        switch try await store.accept(inbound, producing: outbound, events: outcome.events.map { $0.caused(by: inboundId) },
-                                      updates: outcome.updates, items: outcome.items) {
+        let events = outcome.events.map { $0.caused(by: inboundId) }
+        switch try await store.accept(inbound, producing: outbound, events: events, updates: outcome.updates, items: outcome.items) {
         case .accepted:
             if !outbound.isEmpty { onQueued?(outbound.map(\.partner)) }
+            for event in events { logger.info("Case changed", metadata: event.logFields.mapValues { .string($0) }) }
             logger.info("Message accepted", metadata: [
                 "message.id": "\(inboundId)", "partner.id": "\(partner.id)", "message.type": "\(message.spec.key)",
                 "idempotency.key": "\(key)", "business.key": "\(outcome.businessKey ?? "")",
