@@ -78,7 +78,7 @@ let package = Package(
                                                 .product(name: "Prometheus", package: "swift-prometheus")]),
         .target(
             name: "Demo",
-            dependencies: ["GatewayCore", "Signatures", "MessageSpecs", "Store", "Delivery", "Hub", "HTTPAPI",
+            dependencies: ["GatewayCore", "Access", "Signatures", "MessageSpecs", "Store", "Delivery", "Hub", "HTTPAPI",
                            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),

@@ -1,3 +1,4 @@
+import Access
 import Delivery
 import Foundation
 import GatewayCore
@@ -52,7 +53,15 @@ public struct GatewayDemo {
         let folder = root + "/Certificates/demo/gateway"
         let receipts = try MessageSigner(keyFile: folder + "/key.pem", certificateFile: folder + "/cert.pem", chainFile: folder + "/chain.pem")
         let pipeline = try InboundPipeline(runtime: runtime, receiptSigner: receipts, onQueued: { worker.wake(partners: $0) })
-        let server = try GatewayServer.application(ServerConfiguration(host: "127.0.0.1", port: port), pipeline: pipeline, access: nil, logger: DemoPrinter.quietLogger)
+        // The tracking page and the console sign in with demo credentials made afresh beside the
+        // demo's database (shown once the story is told, as they differ at each run).
+        let credentialsFile = (database as NSString).deletingLastPathComponent + "/demo-credentials.yaml"
+        try? FileManager.default.removeItem(atPath: credentialsFile)
+        let issued = try CredentialFile.demo(to: credentialsFile)
+        let access = AccessControl(credentials: try Credentials.load(credentialsFile, partners: Set(partners.partners.keys)),
+                                   sessionKey: Secret.randomBytes(32))
+        let server = try GatewayServer.application(ServerConfiguration(host: "127.0.0.1", port: port), pipeline: pipeline, access: access,
+                                                   logger: DemoPrinter.quietLogger)
         // Ctrl-C (or SIGTERM) ends the demo gracefully, as `once` does after the timelines.
         let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [.sigint, .sigterm],
                                                       logger: DemoPrinter.quietLogger))
@@ -95,7 +104,11 @@ public struct GatewayDemo {
         if once {
             await group.triggerGracefulShutdown()
         } else {
-            printer.line("\nThe tracking page: \(gateway)/  (try 00125/2025/GPNK-BCT, IA-2025-000457, VCB20250312004567, SG25-D-0007731). Ctrl-C stops.")
+            printer.line("\nThe tracking page: \(gateway)/  (try 00125/2025/GPNK-BCT, IA-2025-000457, VCB20250312004567, SG25-D-0007731);"
+                         + " the operators' console: \(gateway)/console. Ctrl-C stops.")
+            for credential in issued {
+                printer.line("Sign in as \(credential.name) (\(credential.role.rawValue)) with the password \(credential.password ?? "-")")
+            }
         }
         _ = try? await serving.value
         // Deliveries stop (all were made) before the store closes; then the partners' servers.

@@ -54,3 +54,44 @@ import TestSupport
         print("demo --once: \(lines.count) lines, \(lines.filter { $0.hasPrefix("  ") && $0.contains("→") }.count) messages, \(lines.drop { $0 != "== Timelines" }.dropFirst().filter { !$0.isEmpty && !$0.hasPrefix(" ") }.count) case timelines; the second run's transcript identical but for ids, times and ports")
     }
 }
+
+/// `gateway demo` without `--once`: the tracking page and the console stay open behind a sign-in
+/// with the demo credentials it prints, and Ctrl-C (SIGINT) ends it cleanly.
+@Suite struct DemoServingTests {
+    @Test func theDemoLeavesTheTrackingPageOpenBehindItsPrintedCredentials() async throws {
+        let directory = temporaryDirectory("demo-serving")
+        let port = FreePort.next()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: GatewayBinary.path)
+        process.arguments = ["demo", "--port", String(port), "--database", "sqlite:" + directory + "/demo.sqlite", "--root", RepositoryPaths.root]
+        let log = directory + "/demo.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardError = process.standardOutput
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var password: String?
+        for _ in 0..<600 where password == nil {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            password = text.split(separator: "\n").first { $0.hasPrefix("Sign in as demo-officer") }.map { String($0.split(separator: " ").last ?? "") }
+            if password == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let officer = try #require(password, "the demo printed the officer's password")
+        let base = "http://127.0.0.1:\(port)"
+        let cookies = directory + "/cookies.txt"
+        let signIn = await Blocking.run {
+            Command.run("curl", ["--silent", "--max-time", "20", "--cookie-jar", cookies, "--output", "/dev/null", "--write-out", "%{http_code}",
+                                 "--data-urlencode", "name=demo-officer", "--data-urlencode", "password=\(officer)", base + "/signin"])
+        }
+        #expect(signIn.standardOutput == "303", "signed in")
+        let page = await Blocking.run {
+            Command.run("curl", ["--silent", "--max-time", "20", "--cookie", cookies, base + "/track?q=VCB20250321000981"])
+        }
+        #expect(page.standardOutput.contains("AMOUNT_MISMATCH") && page.standardOutput.contains("Bị từ chối · Refused"), "\(page.standardOutput.prefix(500))")
+        process.interrupt()
+        await Blocking.run { process.waitUntilExit() }
+        #expect(process.terminationStatus == 0, "Ctrl-C ends the demo cleanly")
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(!text.contains(" error "), "\(text.suffix(1000))")
+    }
+}

@@ -76,7 +76,7 @@ struct TrackingPage {
         for event in found.events {
             html += """
                 <li class="\(tone(event.status))"><time datetime="\(VietnamTime.timestamp(event.at))">\(escape(shortTime(event.at)))</time> \(status(event.status)) \
-                <span class="event">\(escape(event.event))</span> — \(escape(event.partner))\
+                <span class="event">\(escape(eventWords[event.event] ?? event.event))</span> — \(escape(event.partner))\
                 \(event.detail.map { "<div class=\"detail\">\(escape($0))</div>" } ?? "")\
                 \(event.signer.map { "<div class=\"signer\">Ký bởi · Signed by \(escape($0))</div>" } ?? "")\
                 \(event.messageId.map { "<div class=\"message\"><a href=\"/messages/\(escape($0))\">Thông điệp · Message \(escape($0))</a></div>" } ?? "")</li>
@@ -116,6 +116,17 @@ struct TrackingPage {
         .forwarded: "Đã chuyển đối tác · Forwarded", .partnerAccepted: "Đối tác chấp nhận · Accepted by partner",
         .partnerRejected: "Đối tác từ chối · Refused by partner", .notRoutable: "Không chuyển được · Not routable",
         .open: "Chưa nộp · Unpaid", .settled: "Đã nộp đủ · Settled", .received: "Đã nhận · Received", .accepted: "Đã chấp nhận · Accepted",
+    ]
+
+    /// A timeline line's event in words; one the table does not know shows as it is stored.
+    static let eventWords = [
+        "received": "nhận hồ sơ · received", "applied": "chuyển bộ · sent to the ministry", "decision": "quyết định · decision",
+        "issued": "cấp phép · issued", "delivered-to-customs": "chuyển hải quan · sent to customs", "used": "sử dụng · used",
+        "in-use": "sử dụng · in use", "exhausted": "dùng hết · used up", "amended": "sửa đổi · amended", "revoked": "thu hồi · revoked",
+        "expired": "hết hiệu lực · expired", "refused": "từ chối · refused", "rejected": "từ chối · rejected", "accepted": "chấp nhận · accepted",
+        "settled": "nộp đủ · settled", "matched": "khớp thông báo thuế · matched to the tax notice", "forwarded": "chuyển đối tác · forwarded",
+        "partner_accepted": "đối tác chấp nhận · accepted by the partner", "partner_rejected": "đối tác từ chối · refused by the partner",
+        "not-routable": "không chuyển được · not routable", "quarantine-result": "kết quả kiểm dịch · quarantine result",
     ]
 
     /// `good` (in force, paid, accepted), `bad` (refused, revoked, expired, used up) or `waiting`.
