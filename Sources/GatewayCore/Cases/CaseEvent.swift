@@ -15,11 +15,11 @@ public struct CaseEvent: Sendable, Equatable {
     /// Why, when the status alone does not say it (`AMOUNT_MISMATCH: …` of a rejected payment).
     public let detail: String?
 
-    /// What a log line of this change carries: the case, its new status, the event and its message.
+    /// What a log line of this change carries: the case, its new status, the event and its
+    /// message; not its reason, whose free text may name people and companies.
     public var logFields: [String: String] {
         var fields = ["case.kind": kind.rawValue, "case.key": key, "case.event": event, "case.status": status?.rawValue ?? "none", "partner.id": partner]
         if let messageId { fields["message.id"] = messageId }
-        if let detail { fields["case.reason"] = detail }
         return fields
     }
 
