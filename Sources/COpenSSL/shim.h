@@ -11,12 +11,14 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/objects.h>
+#include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <openssl/x509_vfy.h>
+#include <string.h>
 
 // Macros and type-generic stack helpers that Swift does not import.
 static inline void gateway_OPENSSL_free(void *pointer) { OPENSSL_free(pointer); }
@@ -42,6 +44,41 @@ static inline int gateway_BIO_get_mem_data(BIO *bio, char **data) { return (int)
 
 static inline int gateway_EVP_PKEY_CTX_set_rsa_pss_saltlen(EVP_PKEY_CTX *context, int length) {
     return EVP_PKEY_CTX_set_rsa_pss_saltlen(context, length);
+}
+
+// Where a certificate says its revocation status is published: the first OCSP responder of its
+// Authority Information Access, the first URI of its CRL Distribution Points. Each copies the
+// address into `buffer` and returns its length (0 when there is none or it does not fit).
+static inline int gateway_first_ocsp_url(X509 *certificate, char *buffer, int capacity) {
+    STACK_OF(OPENSSL_STRING) *urls = X509_get1_ocsp(certificate);
+    int length = 0;
+    if (urls && sk_OPENSSL_STRING_num(urls) > 0) {
+        const char *url = sk_OPENSSL_STRING_value(urls, 0);
+        size_t size = strlen(url);
+        if (size < (size_t)capacity) { memcpy(buffer, url, size); length = (int)size; }
+    }
+    X509_email_free(urls);
+    return length;
+}
+
+static inline int gateway_first_crl_url(X509 *certificate, char *buffer, int capacity) {
+    STACK_OF(DIST_POINT) *points = X509_get_ext_d2i(certificate, NID_crl_distribution_points, NULL, NULL);
+    int length = 0;
+    for (int i = 0; points && i < sk_DIST_POINT_num(points) && length == 0; i++) {
+        DIST_POINT *point = sk_DIST_POINT_value(points, i);
+        if (!point->distpoint || point->distpoint->type != 0) continue;
+        GENERAL_NAMES *names = point->distpoint->name.fullname;
+        for (int j = 0; j < sk_GENERAL_NAME_num(names); j++) {
+            int type = 0;
+            ASN1_STRING *value = GENERAL_NAME_get0_value(sk_GENERAL_NAME_value(names, j), &type);
+            if (type != GEN_URI) continue;
+            int size = ASN1_STRING_length(value);
+            if (size < capacity) { memcpy(buffer, ASN1_STRING_get0_data(value), (size_t)size); length = size; }
+            break;
+        }
+    }
+    CRL_DIST_POINTS_free(points);
+    return length;
 }
 
 #endif

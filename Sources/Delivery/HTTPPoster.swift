@@ -1,7 +1,7 @@
 import CCurl
 import Foundation
 
-/// One HTTP/1.1 POST with libcurl: the partner's content type, mutual TLS when configured,
+/// One HTTP/1.1 POST (or GET, for revocation data) with libcurl: the partner's content type, mutual TLS when configured,
 /// connect and total timeouts. Blocking: it runs on the delivery threads, never on an event
 /// loop or the cooperative pool. Easy handles are kept between posts, and with them their
 /// connections: a partner's next message goes over the open (TLS) connection instead of a new
@@ -48,6 +48,15 @@ public struct HTTPPoster: Sendable {
     public init() {}
 
     public func post(_ request: Request) -> Response {
+        perform(request, get: false)
+    }
+
+    /// A GET of `url` (a CRL from its distribution point), with the same timeouts and handles.
+    public func get(_ url: String, connectTimeout: TimeInterval, totalTimeout: TimeInterval) -> Response {
+        perform(Request(url: url, contentType: "*/*", body: [], connectTimeout: connectTimeout, totalTimeout: totalTimeout), get: true)
+    }
+
+    private func perform(_ request: Request, get: Bool) -> Response {
         guard Self.initialised, let handle = handles.take() else {
             return Response(status: nil, body: [], failure: "libcurl could not be initialised", timedOut: false)
         }
@@ -55,12 +64,12 @@ public struct HTTPPoster: Sendable {
         let collector = Unmanaged.passRetained(ResponseCollector())
         defer { collector.release() }
         var headers: UnsafeMutablePointer<curl_slist>?
-        headers = curl_slist_append(headers, "Content-Type: \(request.contentType)")
+        headers = curl_slist_append(headers, get ? "Accept: \(request.contentType)" : "Content-Type: \(request.contentType)")
         // No "Expect: 100-continue" round trip before the body.
         headers = curl_slist_append(headers, "Expect:")
         defer { curl_slist_free_all(headers) }
         _ = gateway_curl_setopt_string(handle, CURLOPT_URL, request.url)
-        _ = gateway_curl_setopt_long(handle, CURLOPT_POST, 1)
+        _ = gateway_curl_setopt_long(handle, get ? CURLOPT_HTTPGET : CURLOPT_POST, 1)
         _ = gateway_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         _ = gateway_curl_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
         _ = gateway_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
@@ -78,6 +87,7 @@ public struct HTTPPoster: Sendable {
         }
         _ = gateway_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, collector.toOpaque())
         let code = request.body.withUnsafeBytes { body -> CURLcode in
+            if get { return curl_easy_perform(handle) }
             _ = gateway_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
             _ = gateway_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress))
             return curl_easy_perform(handle)

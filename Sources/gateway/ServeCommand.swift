@@ -126,11 +126,13 @@ struct ServeCommand: AsyncParsableCommand {
         let worker: OutboxWorker
         let certificates: CertificateInventory
         let openAPI: [UInt8]
+        let revocation: RevocationCaches
         do {
             let registry = try SpecRegistry(directory: specs)
             openAPI = try Self.openAPIDocument(openapi)
             let environment = try keyEnvironment()
             let partnerRegistry = try PartnerRegistry(directory: partners, specs: registry, environment: environment)
+            revocation = partnerRegistry.revocation
             access = try accessControl(partners: partnerRegistry, secure: tlsCertificate != nil, logger: logger)
             if let tlsCertificate, let tlsKey {
                 tls = try InboundTLS(certificateChain: tlsCertificate, key: tlsKey, passphrase: environment[PartnerRegistry.keyPassphraseVariable],
@@ -175,6 +177,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let watching = Task { await CertificateWatch(inventory: certificates, clock: clock, logger: logger).run() }
+        let revocationThreads = DeliveryThreads(count: 2)
+        let refreshing = Task { await RevocationRefresh(caches: revocation, clock: clock, threads: revocationThreads).run() }
         var failure: (any Error)?
         do {
             try await application.runService()
@@ -185,6 +189,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("Stopping: finishing the deliveries in flight (at most \(Int(stopTimeout)) s)")
         expiring.cancel()
         watching.cancel()
+        refreshing.cancel()
+        revocationThreads.stop()
         delivering.cancel()
         await expiring.value
         // A stop is bounded: what is still in flight then is delivered again by another instance

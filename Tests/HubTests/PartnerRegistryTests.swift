@@ -61,6 +61,7 @@ import TestSupport
         ("moit", "total: 10s", "total: ten seconds", "ten seconds is not a duration"),
         ("asw-th", "  subjects: [\"CN=nsw.asw-th.example,*,C=TH\"]\n", "  subjects: []\n", "signers must list at least one"),
         ("bank-bidv", "kind: bank", "kind: shop", "kind must be ministry, bank, asean or customs"),
+        ("moit", "retry:", "revocation: {mode: lenient}\nretry:", "revocation.mode must be hard or soft, not lenient"),
     ])
     func aMistakeStopsTheStartWithFileAndReason(partner: String, old: String, new: String, reason: String) throws {
         let directory = try Self.copy()

@@ -24,6 +24,11 @@ struct PartnerFile: Decodable {
         let total: String
     }
 
+    struct Revocation: Decodable {
+        /// `hard` or `soft`.
+        let mode: String
+    }
+
     struct Retry: Decodable {
         let delays: [String]
         let giveUpAfter: String
@@ -46,4 +51,5 @@ struct PartnerFile: Decodable {
     let signWith: String?
     let timeouts: Timeouts?
     let retry: Retry?
+    let revocation: Revocation?
 }

@@ -16,9 +16,13 @@ public struct PartnerRegistry: Sendable {
 
     public let directory: String
     public let partners: [String: Partner]
+    /// The fetched CRLs and OCSP answers every partner's trust reads (`RevocationRefresh` keeps them current).
+    public let revocation: RevocationCaches
 
-    public init(directory: String, specs: SpecRegistry, environment: [String: String] = ProcessInfo.processInfo.environment) throws(GatewayError) {
+    public init(directory: String, specs: SpecRegistry, environment: [String: String] = ProcessInfo.processInfo.environment,
+                revocation: RevocationCaches = RevocationCaches()) throws(GatewayError) {
         self.directory = directory
+        self.revocation = revocation
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { $0.hasSuffix(".yaml") }.sorted()
         guard !files.isEmpty else {
@@ -27,7 +31,7 @@ public struct PartnerRegistry: Sendable {
         var partners: [String: Partner] = [:]
         for name in files {
             let file = "\(directory)/\(name)"
-            let partner = try Self.load(file, specs: specs, environment: environment)
+            let partner = try Self.load(file, specs: specs, environment: environment, revocation: revocation)
             guard partners[partner.id] == nil else {
                 throw GatewayError(.configurationInvalid, "\(file): the partner id \(partner.id) is already used by another file.")
             }
@@ -45,7 +49,7 @@ public struct PartnerRegistry: Sendable {
         return files.map { name in
             let file = "\(directory)/\(name)"
             do throws(GatewayError) {
-                let partner = try load(file, specs: specs, environment: environment)
+                let partner = try load(file, specs: specs, environment: environment, revocation: RevocationCaches())
                 if let other = seen[partner.id] {
                     return (file, .failure(GatewayError(.configurationInvalid, "\(file): the partner id \(partner.id) is already used by \(other).", path: file)))
                 }
@@ -63,7 +67,7 @@ public struct PartnerRegistry: Sendable {
 
     public func partner(_ id: String) -> Partner? { partners[id] }
 
-    static func load(_ file: String, specs: SpecRegistry, environment: [String: String]) throws(GatewayError) -> Partner {
+    static func load(_ file: String, specs: SpecRegistry, environment: [String: String], revocation: RevocationCaches) throws(GatewayError) -> Partner {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw GatewayError(.configurationInvalid, "\(file): cannot be read", path: file)
         }
@@ -161,10 +165,25 @@ public struct PartnerRegistry: Sendable {
         let receivesLine = (lines.firstIndex { $0.hasPrefix("receives:") } ?? 0) + 1
         return Partner(id: parsed.id, name: parsed.name, role: role, country: parsed.country, licenceTypes: Set(parsed.licenceTypes ?? []),
                        answers: parsed.answers, file: file, receivesLine: receivesLine, endpoint: endpoint,
-                       trust: SignerTrust.standard(store: store), trustDirectory: trustDirectory,
+                       trust: SignerTrust.standard(store: store, revocation: try revocationPolicy(parsed, store: store, caches: revocation, failure: failureNear)),
+                       trustDirectory: trustDirectory,
                        acceptedSigners: AcceptedSigners(fingerprints: fingerprints, subjectPatterns: subjects),
                        clientCertificates: try clientCertificates(parsed.clientCertificates, failureNear),
                        sends: Set(parsed.sends), receives: Set(parsed.receives), signingKey: signing, retry: retry)
+    }
+
+    /// The partner's revocation sources, in the order they are asked: its trust directory's CRLs,
+    /// the CRLs of its certificates' distribution points, OCSP; and its mode (`soft` unless the file
+    /// says `revocation: {mode: hard}`). In soft mode an unknown status is logged, once a minute per reason.
+    static func revocationPolicy(_ parsed: PartnerFile, store: TrustStore, caches: RevocationCaches,
+                                 failure: (String, String?) -> GatewayError) throws(GatewayError) -> RevocationPolicy {
+        let declared = parsed.revocation?.mode ?? RevocationMode.soft.rawValue
+        guard let mode = RevocationMode(rawValue: declared) else {
+            throw failure("revocation.mode must be hard or soft, not \(declared)", "mode:")
+        }
+        let partner = parsed.id
+        return RevocationPolicy(sources: [RevocationLists(store.revocationLists, name: "the trust directory's CRL"), caches.distributionPoints, caches.ocsp],
+                                mode: mode, onUnknown: { why in RevocationDoubts.shared.note(why, partner: partner) })
     }
 
     static func clientCertificates(_ declared: PartnerFile.Signers?, _ failure: (String, String?) -> GatewayError) throws(GatewayError) -> AcceptedSigners? {

@@ -40,7 +40,12 @@ public struct SignatureRefusal: Error, Hashable, Sendable, CustomStringConvertib
 
     public var description: String { "\(reason.rawValue): \(message)" }
 
+    /// A signature refusal is final (`401 SIGNATURE_INVALID`), but for a status no revocation source
+    /// can give yet (a partner in hard mode): `503 REVOCATION_STATUS_UNKNOWN`, transient, as the
+    /// responder is asked in the background and the partner's retry finds its answer.
     public var gatewayError: GatewayError {
-        GatewayError(.signatureInvalid, message, details: [ErrorDetail(path: path ?? "", message: description)], reason: reason.rawValue)
+        let code: ErrorCode = reason == .revocationStatusUnknown ? .revocationStatusUnknown : .signatureInvalid
+        return GatewayError(code, message + (code == .revocationStatusUnknown ? " Send the message again unchanged in a minute." : ""),
+                            details: [ErrorDetail(path: path ?? "", message: description)], reason: reason.rawValue)
     }
 }

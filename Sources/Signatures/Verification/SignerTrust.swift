@@ -15,9 +15,15 @@ public struct SignerTrust: Sendable {
     /// `additional` policies (a partner's pinned signers, for instance) are checked after them.
     public static func standard(store: TrustStore, requireRevocationList: Bool = false,
                                 additional: [any SignerPolicy] = []) -> SignerTrust {
+        standard(store: store, revocation: RevocationPolicy(revocationLists: store.revocationLists, requireRevocationList: requireRevocationList),
+                 additional: additional)
+    }
+
+    /// The same rules with revocation as `revocation` says (its sources and mode).
+    public static func standard(store: TrustStore, revocation: RevocationPolicy, additional: [any SignerPolicy] = []) -> SignerTrust {
         SignerTrust(store: store, policy: AllOfPolicies {
             ValidityPeriodPolicy()
-            RevocationPolicy(revocationLists: store.revocationLists, requireRevocationList: requireRevocationList)
+            revocation
             KeyUsagePolicy()
             KeyStrengthPolicy()
             AllOfPolicies(additional)
