@@ -98,11 +98,14 @@ import TestSupport
             try await Task.sleep(for: .seconds(3))
             let victim = load.instances[1]
             let worker = "gateway@%/\(victim.process.processIdentifier)-%"
-            await victim.stop(SIGKILL)
+            // Frozen first, so its claims are counted before their 3 s leases can run out and the
+            // others take them over (counted after, some would already be another's); then killed.
+            victim.signal(SIGSTOP)
             let name = String(load.database.split(separator: "/").last?.split(separator: "?").first ?? "")
             inFlight = Int(try TestPostgres.shared.get().psql(
                 "SELECT COUNT(*) FROM outbox WHERE state = 'delivering' AND claimed_by LIKE '\(worker)'", database: name)
                 .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+            await victim.stop(SIGKILL)
             return load.instances[0]
         }
         let accepted = statuses.filter { [200, 202].contains($0) }.count
