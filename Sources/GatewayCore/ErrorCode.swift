@@ -40,6 +40,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// A partner whose revocation mode is hard sent a message whose signer's status no source can
     /// give now (its OCSP responder not yet asked, or down): transient, the partner sends it again.
     public static let revocationStatusUnknown = ErrorCode("REVOCATION_STATUS_UNKNOWN", httpStatus: 503)
+    /// A reload whose new configuration does not load: nothing changed, the old one stays.
+    public static let configurationRefused = ErrorCode("CONFIGURATION_REFUSED", httpStatus: 422)
     /// A search or list of the gateway's own routes asked with a parameter it cannot read.
     public static let invalidQuery = ErrorCode("INVALID_QUERY", httpStatus: 400)
     /// Nothing of that name is stored, or the caller may not read it.
@@ -47,6 +49,6 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
 
     private static let known: [String: Int] = Dictionary(
         uniqueKeysWithValues: [malformed, schemaInvalid, signatureInvalid, notAllowed, messageIdConflict, tooLarge,
-                               configurationInvalid, internalError, unauthenticated, tooManyRequests, unsupportedMediaType, invalidQuery, notFound, revocationStatusUnknown].map { ($0.rawValue, $0.httpStatus) }
+                               configurationInvalid, internalError, unauthenticated, tooManyRequests, unsupportedMediaType, invalidQuery, notFound, revocationStatusUnknown, configurationRefused].map { ($0.rawValue, $0.httpStatus) }
     )
 }

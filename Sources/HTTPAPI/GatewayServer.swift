@@ -1,3 +1,4 @@
+import GatewayCore
 import Hub
 import Hummingbird
 import HummingbirdCore
@@ -34,8 +35,8 @@ public enum GatewayServer {
     /// `warning` is shown on `GET /health` (a simulated clock).
     public static func router(pipeline: InboundPipeline? = nil, access: AccessControl? = nil, requestTimeout: Duration = .seconds(9),
                               metrics: PrometheusCollectorRegistry? = nil, certificates: CertificateInventory? = nil,
-                              openAPI: [UInt8]? = nil, onReplay: (@Sendable () -> Void)? = nil,
-                              warning: String? = nil) -> Router<GatewayRequestContext> {
+                              openAPI: [UInt8]? = nil, onReload: (@Sendable () throws(GatewayError) -> Int)? = nil,
+                              onReplay: (@Sendable () -> Void)? = nil, warning: String? = nil) -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         HealthRoutes(warning: warning, store: pipeline?.store).register(on: router)
         if let openAPI { OpenAPIRoute(document: openAPI).register(on: router) }
@@ -47,8 +48,8 @@ public enum GatewayServer {
         MessageRoutes(store: pipeline.store).register(on: readers)
         TrackingRoutes(tracking: tracking, store: pipeline.store).register(on: readers)
         let operators = router.group().add(middleware: RoleGate(access: access, roles: [.operator], limited: false))
-        let health = PartnerHealth(store: pipeline.store, partners: pipeline.runtime.partners, certificates: certificates, clock: pipeline.runtime.clock)
-        let admin = AdminRoutes(store: pipeline.store, health: health, onReplay: onReplay)
+        let health = PartnerHealth(store: pipeline.store, runtime: pipeline.runtime, certificates: certificates)
+        let admin = AdminRoutes(store: pipeline.store, health: health, onReload: onReload, onReplay: onReplay)
         admin.register(on: operators)
         if let metrics {
             MetricsRoutes(registry: metrics, store: pipeline.store, runtime: pipeline.runtime, certificates: certificates).register(on: operators)
@@ -61,13 +62,14 @@ public enum GatewayServer {
 
     public static func application(_ configuration: ServerConfiguration, pipeline: InboundPipeline?, access: AccessControl?,
                                    metrics: PrometheusCollectorRegistry? = nil, certificates: CertificateInventory? = nil,
-                                   openAPI: [UInt8]? = nil, onReplay: (@Sendable () -> Void)? = nil, warning: String? = nil,
+                                   openAPI: [UInt8]? = nil, onReload: (@Sendable () throws(GatewayError) -> Int)? = nil,
+                                   onReplay: (@Sendable () -> Void)? = nil, warning: String? = nil,
                                    logger: Logger) throws -> some ApplicationProtocol {
         let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ContinueBeforeBody()],
                                                                  idleTimeout: .milliseconds(Int64(configuration.idleTimeout / .milliseconds(1)))))
         return Application(
             router: router(pipeline: pipeline, access: access, metrics: metrics, certificates: certificates, openAPI: openAPI,
-                           onReplay: onReplay, warning: warning),
+                           onReload: onReload, onReplay: onReplay, warning: warning),
             server: try configuration.tls.map { try .tls(http1, tlsConfiguration: $0.configuration) } ?? http1,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "single-window-gateway",
                                  availableConnectionsDelegate: ConnectionCap(limit: configuration.maxConnections, logger: logger)),

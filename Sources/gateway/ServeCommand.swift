@@ -127,6 +127,7 @@ struct ServeCommand: AsyncParsableCommand {
         let certificates: CertificateInventory
         let openAPI: [UInt8]
         let revocation: RevocationCaches
+        let keys: [String: String]
         do {
             let registry = try SpecRegistry(directory: specs)
             openAPI = try Self.openAPIDocument(openapi)
@@ -141,8 +142,6 @@ struct ServeCommand: AsyncParsableCommand {
             if clientCa == nil, let partner = partnerRegistry.partners.values.sorted(by: { $0.id < $1.id }).first(where: { $0.clientCertificates != nil }) {
                 throw GatewayError(.configurationInvalid, "\(partner.file): \(partner.id) sends over mutual TLS (clientCertificates), but serve has no --client-ca (and --tls-certificate, --tls-key) to ask for client certificates.", path: partner.file)
             }
-            certificates = try CertificateInventory(partners: partnerRegistry,
-                                                    own: [("receipt-signer", "\(receiptKey)/cert.pem")] + (tlsCertificate.map { [("tls-server", $0)] } ?? []))
             store = try await GatewayStore.open(try self.store.location())
             let chain = "\(receiptKey)/chain.pem"
             let signer = try MessageSigner(keyFile: "\(receiptKey)/key.pem", certificateFile: "\(receiptKey)/cert.pem",
@@ -158,6 +157,9 @@ struct ServeCommand: AsyncParsableCommand {
                                             clock: clock, perPartner: deliveryThreads, lease: deliveryLease)
             worker = outboxWorker
             pipeline = try InboundPipeline(runtime: runtime, receiptSigner: signer, onQueued: { outboxWorker.wake(partners: $0) })
+            certificates = try CertificateInventory(partners: { runtime.partners },
+                                                    own: [("receipt-signer", "\(receiptKey)/cert.pem")] + (tlsCertificate.map { [("tls-server", $0)] } ?? []))
+            keys = environment
             logger.info("Loaded \(registry.specs.count) message specs and \(partnerRegistry.partners.count) partners; store \(store.location); memory allocator \(MemoryAllocator.description)")
             logger.info("Tracking page: \(tlsCertificate == nil ? "http" : "https")://\(host):\(port)/ — to watch the four flows run on simulated partners, stop this and run: gateway demo")
         } catch {
@@ -167,9 +169,12 @@ struct ServeCommand: AsyncParsableCommand {
                                          tls: tls)
         let application = try tlsSetUp {
             try GatewayServer.application(server, pipeline: pipeline, access: access,
-                                          metrics: metrics, certificates: certificates, openAPI: openAPI, onReplay: { worker.wake() }, warning: warning, logger: logger)
+                                          metrics: metrics, certificates: certificates, openAPI: openAPI,
+                                          onReload: { [pipeline] () throws(GatewayError) in try pipeline.reloadPartners(environment: keys).partners.count },
+                                          onReplay: { worker.wake() }, warning: warning, logger: logger)
         }
         let delivering = Task { await worker.run() }
+        let reloading = Self.reloadOnHangUp(logger: logger) { [pipeline] () throws(GatewayError) in try pipeline.reloadPartners(environment: keys).partners.count }
         let log = logger
         let expiring = Task {
             await LicenceExpiry(runtime: pipeline.runtime).run { error in
@@ -191,6 +196,7 @@ struct ServeCommand: AsyncParsableCommand {
         watching.cancel()
         refreshing.cancel()
         revocationThreads.stop()
+        reloading.cancel()
         delivering.cancel()
         await expiring.value
         // A stop is bounded: what is still in flight then is delivered again by another instance
@@ -204,6 +210,23 @@ struct ServeCommand: AsyncParsableCommand {
         }
         logger.info("Stopped")
         if let failure { throw failure }
+    }
+
+    /// SIGHUP reloads the partner files, their trust directories and CRLs, as operators expect of a
+    /// daemon; a configuration that does not load is logged with its file and line and changes nothing.
+    static func reloadOnHangUp(logger: Logger, _ reload: @escaping @Sendable () throws(GatewayError) -> Int) -> any DispatchSourceSignal {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler {
+            do throws(GatewayError) {
+                let count = try reload()
+                logger.notice("SIGHUP: partner files reloaded, \(count) partners in force")
+            } catch {
+                logger.error("SIGHUP: the partner files were not reloaded, the ones in force stay: \(error.message)")
+            }
+        }
+        source.resume()
+        return source
     }
 
     /// The OpenAPI document's bytes, once they are known to be JSON.

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import Signatures
+import Synchronization
 
 /// A certificate the gateway depends on, and whose it is: a partner's CA or signer, or one of the
 /// gateway's own (its receipt key, the keys it signs each partner's messages with, its TLS
@@ -26,22 +27,37 @@ public struct WatchedRevocationList: Sendable, Hashable {
     public let source: String
 }
 
-/// Every certificate and CRL whose expiry would stop an exchange: read from the partner files'
-/// trust directories and the gateway's own certificate files at start, and the partners' signer
-/// certificates as messages bring them.
-public struct CertificateInventory: Sendable {
-    public let fixed: [WatchedCertificate]
-    public let revocationLists: [WatchedRevocationList]
-    private let stores: [(owner: String, store: TrustStore)]
+/// Every certificate and CRL whose expiry would stop an exchange: those of the partner files in
+/// force (their trust directories, the gateway's signing and TLS client certificates they name),
+/// worked out again when the files are reloaded; the gateway's own other certificates, read at
+/// start; and the partners' signer certificates as messages bring them.
+public final class CertificateInventory: Sendable {
+    private let partners: @Sendable () -> PartnerRegistry
+    private let own: [WatchedCertificate]
+    private let derived = Mutex<(generation: UUID, certificates: [WatchedCertificate], revocationLists: [WatchedRevocationList])?>(nil)
 
     /// `own` are the gateway's certificate files not named in a partner file (`receipt-signer`, `tls-server`), by role.
-    public init(partners: PartnerRegistry, own: [(role: String, file: String)]) throws(GatewayError) {
+    public convenience init(partners: PartnerRegistry, own: [(role: String, file: String)]) throws(GatewayError) {
+        try self.init(partners: { partners }, own: own)
+    }
+
+    /// `partners` gives the partner files in force at each look.
+    public init(partners: @escaping @Sendable () -> PartnerRegistry, own: [(role: String, file: String)]) throws(GatewayError) {
+        self.partners = partners
+        var read: [WatchedCertificate] = []
+        for (role, file) in own { read += try Self.read(file, role: role) }
+        self.own = read
+        _ = try fromPartners()
+    }
+
+    /// The certificates and CRLs the partner files in force name, worked out once per load of them.
+    private func fromPartners() throws(GatewayError) -> (certificates: [WatchedCertificate], revocationLists: [WatchedRevocationList]) {
+        let registry = partners()
+        if let known = derived.withLock({ $0 }), known.generation == registry.generation { return (known.certificates, known.revocationLists) }
         var fixed: [WatchedCertificate] = []
         var lists: [WatchedRevocationList] = []
-        var stores: [(String, TrustStore)] = []
-        for partner in partners.partners.values.sorted(by: { $0.id < $1.id }) {
+        for partner in registry.partners.values.sorted(by: { $0.id < $1.id }) {
             let store = partner.trust.store
-            stores.append((partner.id, store))
             for certificate in store.anchors + store.intermediates {
                 fixed.append(WatchedCertificate(owner: partner.id, role: "ca", subject: certificate.subject, notAfter: certificate.notAfter,
                                                 source: partner.trustDirectory))
@@ -52,11 +68,13 @@ public struct CertificateInventory: Sendable {
             if let signing = partner.signingKey { fixed += try Self.read(signing.certificate, role: "signer") }
             if let client = partner.endpoint?.clientCertificate { fixed += try Self.read(client, role: "tls-client") }
         }
-        for (role, file) in own { fixed += try Self.read(file, role: role) }
-        self.fixed = Array(Set(fixed)).sorted { ($0.notAfter, $0.owner, $0.subject) < ($1.notAfter, $1.owner, $1.subject) }
-        revocationLists = Array(Set(lists)).sorted { ($0.owner, $0.issuer) < ($1.owner, $1.issuer) }
-        self.stores = stores
+        let certificates = Array(Set(fixed))
+        let revocationLists = Array(Set(lists)).sorted { ($0.owner, $0.issuer) < ($1.owner, $1.issuer) }
+        derived.withLock { $0 = (registry.generation, certificates, revocationLists) }
+        return (certificates, revocationLists)
     }
+
+    public var revocationLists: [WatchedRevocationList] { (try? fromPartners())?.revocationLists ?? [] }
 
     /// The first certificate of a PEM file, as one of the gateway's own.
     private static func read(_ file: String, role: String) throws(GatewayError) -> [WatchedCertificate] {
@@ -72,12 +90,13 @@ public struct CertificateInventory: Sendable {
     /// Every watched certificate now, the partners' signers seen so far included; soonest to expire first.
     public var certificates: [WatchedCertificate] {
         var seen: [WatchedCertificate] = []
-        for (owner, store) in stores {
-            for signer in store.signersSeen {
-                seen.append(WatchedCertificate(owner: owner, role: "signer", subject: signer.subject, notAfter: signer.notAfter, source: "seen in messages"))
+        for partner in partners().partners.values {
+            for signer in partner.trust.store.signersSeen {
+                seen.append(WatchedCertificate(owner: partner.id, role: "signer", subject: signer.subject, notAfter: signer.notAfter, source: "seen in messages"))
             }
         }
-        return (fixed + Set(seen)).sorted { ($0.notAfter, $0.owner, $0.subject) < ($1.notAfter, $1.owner, $1.subject) }
+        let fixed = own + ((try? fromPartners())?.certificates ?? [])
+        return Array(Set(fixed + seen)).sorted { ($0.notAfter, $0.owner, $0.subject) < ($1.notAfter, $1.owner, $1.subject) }
     }
 
     /// What expires (or has expired, or is overdue for a new CRL) within `window` of `now`, one

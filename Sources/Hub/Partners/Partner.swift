@@ -59,10 +59,29 @@ public struct Partner: Sendable {
 public struct AcceptedSigners: Sendable, Equatable {
     public let fingerprints: Set<String>
     public let subjectPatterns: [String]
+    /// The signers being retired: accepted beside the others until `until` (the overlap the
+    /// partner file states for a certificate rotation), refused after.
+    public let retiring: Retiring?
 
-    public init(fingerprints: [String], subjectPatterns: [String]) {
+    public struct Retiring: Sendable, Equatable {
+        public let until: Date
+        public let fingerprints: Set<String>
+        public let subjectPatterns: [String]
+    }
+
+    public init(fingerprints: [String], subjectPatterns: [String], retiring: (until: Date, fingerprints: [String], subjectPatterns: [String])? = nil) {
         self.fingerprints = Set(fingerprints.map(Self.normalized))
         self.subjectPatterns = subjectPatterns
+        self.retiring = retiring.map { Retiring(until: $0.until, fingerprints: Set($0.fingerprints.map(Self.normalized)), subjectPatterns: $0.subjectPatterns) }
+    }
+
+    /// Whether `signer` may sign for the partner at `time`: one of the signers, or one being
+    /// retired while its overlap lasts.
+    public func accepts(_ signer: SignerIdentity, at time: Date) -> Bool {
+        if accepts(signer) { return true }
+        guard let retiring, time < retiring.until else { return false }
+        return retiring.fingerprints.contains(Self.normalized(signer.fingerprintSHA256))
+            || retiring.subjectPatterns.contains { Self.matches(signer.subject, pattern: $0) }
     }
 
     /// Fingerprints are compared as bare lowercase hex, written with colons (OpenSSL's way) or without.

@@ -17,6 +17,14 @@ struct PartnerFile: Decodable {
     struct Signers: Decodable {
         let fingerprints: [String]?
         let subjects: [String]?
+        /// Signers accepted beside these until `until` (an ISO 8601 time with its offset), then refused.
+        let retiring: Retiring?
+    }
+
+    struct Retiring: Decodable {
+        let until: String
+        let fingerprints: [String]?
+        let subjects: [String]?
     }
 
     struct Timeouts: Decodable {

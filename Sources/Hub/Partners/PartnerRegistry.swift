@@ -18,6 +18,8 @@ public struct PartnerRegistry: Sendable {
     public let partners: [String: Partner]
     /// The fetched CRLs and OCSP answers every partner's trust reads (`RevocationRefresh` keeps them current).
     public let revocation: RevocationCaches
+    /// Tells one load of the files from another (what depends on them is worked out once per load).
+    public let generation = UUID()
 
     public init(directory: String, specs: SpecRegistry, environment: [String: String] = ProcessInfo.processInfo.environment,
                 revocation: RevocationCaches = RevocationCaches()) throws(GatewayError) {
@@ -167,7 +169,8 @@ public struct PartnerRegistry: Sendable {
                        answers: parsed.answers, file: file, receivesLine: receivesLine, endpoint: endpoint,
                        trust: SignerTrust.standard(store: store, revocation: try revocationPolicy(parsed, store: store, caches: revocation, failure: failureNear)),
                        trustDirectory: trustDirectory,
-                       acceptedSigners: AcceptedSigners(fingerprints: fingerprints, subjectPatterns: subjects),
+                       acceptedSigners: AcceptedSigners(fingerprints: fingerprints, subjectPatterns: subjects,
+                                                        retiring: try retiring(parsed.signers.retiring, failureNear)),
                        clientCertificates: try clientCertificates(parsed.clientCertificates, failureNear),
                        sends: Set(parsed.sends), receives: Set(parsed.receives), signingKey: signing, retry: retry)
     }
@@ -184,6 +187,20 @@ public struct PartnerRegistry: Sendable {
         let partner = parsed.id
         return RevocationPolicy(sources: [RevocationLists(store.revocationLists, name: "the trust directory's CRL"), caches.distributionPoints, caches.ocsp],
                                 mode: mode, onUnknown: { why in RevocationDoubts.shared.note(why, partner: partner) })
+    }
+
+    /// `signers.retiring`: the old signers accepted until the overlap's end.
+    static func retiring(_ declared: PartnerFile.Retiring?,
+                         _ failure: (String, String?) -> GatewayError) throws(GatewayError) -> (until: Date, fingerprints: [String], subjectPatterns: [String])? {
+        guard let declared else { return nil }
+        guard let until = try? Date(declared.until, strategy: .iso8601) else {
+            throw failure("signers.retiring.until is a time with its offset (2027-01-31T00:00:00+07:00), not \(declared.until)", declared.until)
+        }
+        let fingerprints = declared.fingerprints ?? [], subjects = declared.subjects ?? []
+        guard !fingerprints.isEmpty || !subjects.isEmpty else {
+            throw failure("signers.retiring must list at least one fingerprint or subject pattern", "retiring:")
+        }
+        return (until, fingerprints, subjects)
     }
 
     static func clientCertificates(_ declared: PartnerFile.Signers?, _ failure: (String, String?) -> GatewayError) throws(GatewayError) -> AcceptedSigners? {

@@ -15,11 +15,9 @@ public struct InboundPipeline: Sendable {
     public let runtime: FlowRuntime
     let steps: [StepKey: any FlowStep]
     let receipts: ReceiptMaker
-    /// The gateway's own certificates: what they signed (receipts, messages to partners) is never
-    /// an inbound message, whatever trust a partner file names.
-    let ownSigners: Set<String>
-    /// Each partner's Content-Types, checked twice per HTTP request (before and after its body).
-    let mediaTypes: [String: Set<String>]
+    /// The gateway's receipt certificate: what it signed is never an inbound message (nor what
+    /// the partner files' signing keys signed: `PartnerConfiguration.Snapshot.ownSigners`).
+    let receiptFingerprint: String
     /// A log line per partner and refused signer per minute, whatever their number.
     let signerRefusals = RefusalSampler(window: .seconds(60))
     /// An audit line per refused message (by its bytes) per hour: a replayed refusal is not stored again.
@@ -43,8 +41,7 @@ public struct InboundPipeline: Sendable {
         self.metrics = metrics
         self.steps = Dictionary(steps.map { (StepKey(record: $0.record, role: $0.sender), $0) }, uniquingKeysWith: { first, _ in first })
         receipts = ReceiptMaker(signer: receiptSigner)
-        ownSigners = runtime.outbound.fingerprints.union([receiptSigner.fingerprint])
-        mediaTypes = runtime.partners.partners.mapValues { MediaTypes.expected(for: $0, specs: runtime.specs) }
+        receiptFingerprint = receiptSigner.fingerprint
         self.onQueued = onQueued
     }
 
@@ -53,6 +50,20 @@ public struct InboundPipeline: Sendable {
                 onQueued: (@Sendable (_ partners: [String]) -> Void)? = nil, metrics: any MetricsFactory = MetricsSystem.factory) throws(GatewayError) {
         try self.init(runtime: try FlowRuntime(specs: specs, partners: partners, store: store, clock: clock, ids: ids),
                   receiptSigner: receiptSigner, steps: steps, onQueued: onQueued, metrics: metrics)
+    }
+
+    /// Reads the partner files, their trust directories and CRLs again and puts them in force at
+    /// once, for the messages that begin after; a configuration that does not load (a file, a
+    /// certificate, a route of the flows) is refused whole with its file and line, and the one in
+    /// force stays. The partners now in force.
+    @discardableResult
+    public func reloadPartners(environment: [String: String] = ProcessInfo.processInfo.environment) throws(GatewayError) -> PartnerRegistry {
+        let current = partners
+        let next = try PartnerRegistry(directory: current.directory, specs: specs, environment: environment, revocation: current.revocation)
+        try FlowRoutes.check(Array(steps.values), partners: next, specs: specs)
+        try runtime.configuration.install(next)
+        logger.notice("Partner files reloaded", metadata: ["partners": "\(next.partners.count)", "directory": "\(next.directory)"])
+        return next
     }
 
     public var specs: SpecRegistry { runtime.specs }
@@ -127,10 +138,11 @@ public struct InboundPipeline: Sendable {
     }
 
     private func admissible(_ partnerId: String, contentType: String?, length: Int?) throws(GatewayError) -> Partner {
-        guard let partner = partners.partner(partnerId) else {
+        let configuration = runtime.configuration.snapshot
+        guard let partner = configuration.partners.partner(partnerId) else {
             throw GatewayError(.notFound, "There is no partner \(partnerId).", path: "partner")
         }
-        if let contentType { try MediaTypes.check(contentType, for: partner, expected: mediaTypes[partner.id] ?? []) }
+        if let contentType { try MediaTypes.check(contentType, for: partner, expected: configuration.mediaTypes[partner.id] ?? []) }
         if let length, length > Self.maximumBytes {
             throw GatewayError(.tooLarge, "The message is \(length) bytes; the limit is \(Self.maximumBytes) bytes.")
         }
@@ -145,7 +157,7 @@ public struct InboundPipeline: Sendable {
         do {
             verified = try SignedMessageVerifier(trust: partner.trust).verify(body, at: now) { signer throws(GatewayError) in
                 do throws(GatewayError) {
-                    try admit(signer, from: partner)
+                    try admit(signer, from: partner, at: now)
                 } catch {
                     refusedSigner = signer
                     throw error
@@ -182,11 +194,16 @@ public struct InboundPipeline: Sendable {
 
     /// Whom a partner's messages may be signed by: checked before the signature of a JWS is, and
     /// never recorded in the audit chain (a replayed message would otherwise buy a line each time).
-    private func admit(_ signer: SignerIdentity, from partner: Partner) throws(GatewayError) {
-        if ownSigners.contains(signer.fingerprintSHA256) {
+    private func admit(_ signer: SignerIdentity, from partner: Partner, at now: Date) throws(GatewayError) {
+        if signer.fingerprintSHA256 == receiptFingerprint || runtime.configuration.snapshot.ownSigners.contains(signer.fingerprintSHA256) {
             throw GatewayError(.notAllowed, "\(signer.subject) is this gateway's own certificate: its receipts and messages are never taken as inbound.")
         }
-        guard partner.acceptedSigners.accepts(signer) else {
+        guard partner.acceptedSigners.accepts(signer, at: now) else {
+            if let retiring = partner.acceptedSigners.retiring, now >= retiring.until,
+               retiring.fingerprints.contains(AcceptedSigners.normalized(signer.fingerprintSHA256))
+                || retiring.subjectPatterns.contains(where: { AcceptedSigners.matches(signer.subject, pattern: $0) }) {
+                throw GatewayError(.notAllowed, "\(signer.subject) was retired as a signer of \(partner.id) on \(VietnamTime.timestamp(retiring.until)) (its partner file's signers.retiring).")
+            }
             throw GatewayError(.notAllowed, "\(signer.subject) (sha256 \(signer.fingerprintSHA256)) is not an accepted signer of \(partner.id).")
         }
     }

@@ -10,6 +10,8 @@ import Store
 struct AdminRoutes {
     let store: GatewayStore
     let health: PartnerHealth
+    /// Reloads the partner files; how many partners are in force after.
+    let onReload: (@Sendable () throws(GatewayError) -> Int)?
     let onReplay: (@Sendable () -> Void)?
 
     struct SummaryView: Encodable {
@@ -46,6 +48,12 @@ struct AdminRoutes {
         let messages: [SummaryView]
         /// The `after` of the next page; absent on the last.
         let next: String?
+    }
+
+    struct ReloadView: Encodable {
+        let status: String
+        let partners: Int
+        let at: String
     }
 
     struct ReplayRequest: Decodable {
@@ -120,6 +128,23 @@ struct AdminRoutes {
                 let result = try await replay(ids: [id], partner: nil, context: context)
                 if let refused = result.refused.first { throw refused.error }
                 return JSONAnswer.ok(["id": id, "status": "pending"], status: .accepted)
+            }
+        }
+        router.post("v1/admin/reload") { _, context -> Response in
+            await answer(context) { () throws(GatewayError) in
+                guard let onReload else { throw GatewayError(.notFound, "This gateway has no partner files to reload.") }
+                // Reading the files and opening the keys is work for a thread, not for the event loop.
+                let loaded = await SignInRoutes.offThread { () -> Result<Int, GatewayError> in
+                    do throws(GatewayError) { return .success(try onReload()) } catch { return .failure(error) }
+                }
+                do throws(GatewayError) {
+                    let count = try loaded.get()
+                    context.logger.notice("Partner files reloaded", metadata: ["credential": "\(context.caller?.name ?? "")", "partners": "\(count)"])
+                    return JSONAnswer.ok(ReloadView(status: "reloaded", partners: count, at: VietnamTime.timestamp(health.clock.now())))
+                } catch {
+                    throw GatewayError(.configurationRefused, "The partner files were not reloaded; the ones in force stay. \(error.message)",
+                                       details: error.details)
+                }
             }
         }
         router.get("v1/admin/partners") { _, context -> Response in

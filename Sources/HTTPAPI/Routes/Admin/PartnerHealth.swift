@@ -7,9 +7,11 @@ import Store
 /// the gateway's own certificates: what `GET /v1/admin/partners` answers and the console shows.
 struct PartnerHealth: Sendable {
     let store: GatewayStore
-    let partners: PartnerRegistry
+    let runtime: FlowRuntime
     let certificates: CertificateInventory?
-    let clock: any GatewayClock
+
+    var partners: PartnerRegistry { runtime.partners }
+    var clock: any GatewayClock { runtime.clock }
 
     struct Report: Encodable {
         let at: String
