@@ -110,7 +110,7 @@ enum AuditChain {
             return AuditVerification(rows: rows, chains: chains, problem: .edited(chain: try orphan.decode(column: "chain", as: Int.self),
                                                                                   sequence: try orphan.decode(column: "sequence", as: Int64.self)))
         }
-        return AuditVerification(rows: rows, chains: chains, problem: nil)
+        return AuditVerification(rows: rows, chains: chains, problem: try await AuditCoverage.check(on: db))
     }
 
     private static func verify(chain: Int, upTo headSequence: Int64, headHash: String,
@@ -151,13 +151,23 @@ public struct AuditVerification: Sendable, Equatable {
         case edited(chain: Int, sequence: Int64)
         /// The row with this number in this chain is missing.
         case removed(chain: Int, sequence: Int64)
+        /// A stored row the chain does not speak of (a message whose events were wiped).
+        case uncovered(String)
+        /// A stored row that is not what the chain recorded of it (a message's bytes, an attempt, a case's status).
+        case contentChanged(String)
 
         public var chain: Int {
-            switch self { case .edited(let chain, _), .removed(let chain, _): chain }
+            switch self {
+            case .edited(let chain, _), .removed(let chain, _): chain
+            case .uncovered, .contentChanged: 0
+            }
         }
 
         public var sequence: Int64 {
-            switch self { case .edited(_, let sequence), .removed(_, let sequence): sequence }
+            switch self {
+            case .edited(_, let sequence), .removed(_, let sequence): sequence
+            case .uncovered, .contentChanged: 0
+            }
         }
     }
 
@@ -181,6 +191,7 @@ public struct AuditVerification: Sendable, Equatable {
             "Audit event \(sequence)\(chain > 1 ? " of chain \(chain)" : "") was edited: it no longer matches its hash or its link to event \(sequence - 1)."
         case .removed(let chain, let sequence)?:
             "Audit event \(sequence)\(chain > 1 ? " of chain \(chain)" : "") was removed: the chain has no event with that number."
+        case .uncovered(let what)?, .contentChanged(let what)?: what
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LocalPostgres
 import SQLiteKit
 import Store
 import Testing
@@ -34,6 +35,42 @@ import TestSupport
         let result = Command.run(GatewayBinary.path, ["audit", "verify", "--database", "sqlite:\(path)"])
         #expect(result.status == 1)
         #expect(result.standardOutput.contains("Audit event 2 was edited"))
+    }
+
+    /// A store after the demo's whole chain of exchanges, copied once per tampering.
+    static let demoStore: String = {
+        let directory = temporaryDirectory("audit-demo")
+        _ = try? BackgroundProcess.run([GatewayBinary.path, "demo", "--once", "--port", String(FreePort.next()), "--database",
+                                        "sqlite:" + directory + "/demo.sqlite", "--root", RepositoryPaths.root], log: directory + "/demo.log")
+        return directory + "/demo.sqlite"
+    }()
+
+    static func tampered(_ sql: String) throws -> Command.Result {
+        let copy = temporaryDirectory("audit-tampered") + "/gateway.sqlite"
+        try FileManager.default.copyItem(atPath: demoStore, toPath: copy)
+        let edit = Command.run("sqlite3", [copy, sql])
+        precondition(edit.status == 0, edit.standardError)
+        return Command.run(GatewayBinary.path, ["audit", "verify", "--database", "sqlite:\(copy)"])
+    }
+
+    /// Edits an intruder with the database file could make beside the chain, each named by `audit verify`.
+    @Test func editsOfMessagesAttemptsAndCasesAndAWipedChainAreFound() throws {
+        let intact = Command.run(GatewayBinary.path, ["audit", "verify", "--database", "sqlite:\(Self.demoStore)"])
+        #expect(intact.status == 0 && intact.standardOutput.contains("intact"), "\(intact.standardOutput) \(intact.standardError)")
+        let cases: [(String, String)] = [
+            ("UPDATE messages SET body = CAST(REPLACE(CAST(body AS TEXT), '<', ' <') AS BLOB) WHERE message_type = 'moit/LicenceDecision'",
+             "were changed: their SHA-256 is not the one the audit chain recorded"),
+            ("UPDATE delivery_attempts SET http_status = 500 WHERE id = (SELECT MIN(id) FROM delivery_attempts)",
+             "was changed or added: its outcome and HTTP status are not the ones the audit chain recorded"),
+            ("UPDATE cases SET status = 'APPROVED' WHERE status = 'REVOKED'", "was changed: APPROVED is not what its last event in the audit chain says"),
+            ("DELETE FROM audit_events; UPDATE audit_head SET sequence = 0, hash = '\(String(repeating: "0", count: 64))'",
+             "is stored but the audit chain has no event of its arrival or queueing"),
+        ]
+        for (sql, finding) in cases {
+            let result = try Self.tampered(sql)
+            #expect(result.status == 1 && result.standardOutput.contains(finding), "\(sql): \(result.standardOutput) \(result.standardError)")
+        }
+        print("audit verify on the demo's store: intact; an edited message body, attempt, case status and a wiped chain each found and named")
     }
 
     @Test func aMissingDatabaseIsSaidSo() {
