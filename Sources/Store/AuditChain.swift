@@ -110,6 +110,7 @@ enum AuditChain {
             return AuditVerification(rows: rows, chains: chains, problem: .edited(chain: try orphan.decode(column: "chain", as: Int.self),
                                                                                   sequence: try orphan.decode(column: "sequence", as: Int64.self)))
         }
+        if let broken = try await checkSeals(on: db) { return AuditVerification(rows: rows, chains: chains, problem: broken) }
         return AuditVerification(rows: rows, chains: chains, problem: try await AuditCoverage.check(on: db))
     }
 

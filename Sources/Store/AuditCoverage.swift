@@ -45,7 +45,7 @@ enum AuditCoverage {
             let detail = try row.decode(column: "detail", as: String.self)
             guard detail.hasPrefix("attempt ") else { continue }
             let words = detail.split(separator: " ", maxSplits: 3)
-            let number = words.count > 1 ? String(words[1]) : ""
+            let number = words.count > 1 ? String(words[1].prefix { $0.isNumber }) : ""
             let status = words.count > 3 && words[2] == "HTTP" ? String(words[3].prefix { $0.isNumber }) : ""
             let outcome = String(try row.decode(column: "kind", as: String.self).dropFirst("delivery.".count))
             recorded.insert("\(try row.decode(column: "subject", as: String.self))|\(number)|\(outcome)|\(status)")

@@ -134,6 +134,20 @@ public enum Migrations {
                 "CREATE INDEX outbox_partner_state ON outbox (partner, state, updated_at)",
             ]
         },
+        Migration(version: 7, name: "seals of the audit chains' heads, signed by the gateway") { _ in
+            [
+                """
+                CREATE TABLE audit_seals (
+                    chain INTEGER NOT NULL,
+                    sequence BIGINT NOT NULL,
+                    hash TEXT NOT NULL,
+                    sealed_at BIGINT NOT NULL,
+                    signature TEXT NOT NULL,
+                    PRIMARY KEY (chain, sequence)
+                )
+                """,
+            ]
+        },
     ]
 
     /// The events so far stay chain 1 (its head is the one `audit_head` row there is).

@@ -128,6 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
         let openAPI: [UInt8]
         let revocation: RevocationCaches
         let keys: [String: String]
+        let sealing: AuditSealing
         do {
             let registry = try SpecRegistry(directory: specs)
             openAPI = try Self.openAPIDocument(openapi)
@@ -160,6 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
             certificates = try CertificateInventory(partners: { runtime.partners },
                                                     own: [("receipt-signer", "\(receiptKey)/cert.pem")] + (tlsCertificate.map { [("tls-server", $0)] } ?? []))
             keys = environment
+            sealing = AuditSealing(store: store, signer: signer, clock: clock)
             logger.info("Loaded \(registry.specs.count) message specs and \(partnerRegistry.partners.count) partners; store \(store.location); memory allocator \(MemoryAllocator.description)")
             logger.info("Tracking page: \(tlsCertificate == nil ? "http" : "https")://\(host):\(port)/ — to watch the four flows run on simulated partners, stop this and run: gateway demo")
         } catch {
@@ -184,6 +186,7 @@ struct ServeCommand: AsyncParsableCommand {
         let watching = Task { await CertificateWatch(inventory: certificates, clock: clock, logger: logger).run() }
         let revocationThreads = DeliveryThreads(count: 2)
         let refreshing = Task { await RevocationRefresh(caches: revocation, clock: clock, threads: revocationThreads).run() }
+        let sealingEveryMinute = Task { await sealing.run() }
         var failure: (any Error)?
         do {
             try await application.runService()
@@ -195,6 +198,7 @@ struct ServeCommand: AsyncParsableCommand {
         expiring.cancel()
         watching.cancel()
         refreshing.cancel()
+        sealingEveryMinute.cancel()
         revocationThreads.stop()
         reloading.cancel()
         delivering.cancel()
@@ -203,7 +207,8 @@ struct ServeCommand: AsyncParsableCommand {
         // or the next start once its claim runs out (partners know the repeated bytes).
         let finished = await Self.waits(for: delivering, upTo: .seconds(stopTimeout))
         if finished {
-            logger.info("Deliveries finished; closing the store")
+            logger.info("Deliveries finished; sealing the audit chains and closing the store")
+            do { try await sealing.sealHeads() } catch { logger.error("Sealing the audit chains at the stop failed: \(error)") }
             await store.close()
         } else {
             logger.warning("Deliveries still in flight after \(Int(stopTimeout)) s: stopping without them; their claims run out in \(Int(deliveryLease)) s")

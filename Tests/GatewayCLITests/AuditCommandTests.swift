@@ -24,7 +24,7 @@ import TestSupport
         let path = try await storeWithEvents()
         let result = Command.run(GatewayBinary.path, ["audit", "verify", "--database", "sqlite:\(path)"])
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardOutput == "The audit chain is intact: 2 events.\n")
+        #expect(result.standardOutput == "The audit chain is intact: 2 events. No seal yet.\n")
     }
 
     @Test func anEditedEventIsNamedAndTheCommandFails() async throws {
