@@ -83,6 +83,15 @@ import TestSupport
                     moit.deliveries.count - delivered.count, seconds, intact)
         }
 
+        /// Claims a live instance lost: starved of CPU (three instances, PostgreSQL and the load on 2
+        /// cores), it may see its 3 s lease run out before it renews it; another instance then
+        /// delivers the message too, and the first one's attempt is refused and logged.
+        func claimsTakenOver(also others: [ServeProcess] = []) -> Int {
+            (instances + others).reduce(0) { total, instance in
+                total + ((try? String(contentsOfFile: instance.log, encoding: .utf8)) ?? "").components(separatedBy: "ran out and another worker holds it").count - 1
+            }
+        }
+
         func stop() async {
             for instance in instances { await instance.stop(SIGTERM) }
             moit.stop()
@@ -110,15 +119,18 @@ import TestSupport
         }
         let accepted = statuses.filter { [200, 202].contains($0) }.count
         let figures = try await load.deliveries(accepted: accepted)
+        let takenOver = load.claimsTakenOver()
         print("""
             instance killed: \(count) messages to 3 instances, one killed with SIGKILL after 3 s holding \(inFlight) deliveries in flight; \
             \(sentAgain) sent again to a survivor; accepted \(accepted), stored \(figures.stored) to deliver, delivered \(figures.delivered), \
-            lost \(figures.lost), duplicate deliveries \(figures.duplicates), \(String(format: "%.1f", figures.seconds)) s
+            lost \(figures.lost), duplicate deliveries \(figures.duplicates) (claims taken over from a live instance: \(takenOver)), \
+            \(String(format: "%.1f", figures.seconds)) s
             """)
         #expect(accepted == count)
         #expect(figures.stored == count)
         #expect(figures.lost == 0)
-        #expect(figures.duplicates <= max(inFlight, 0), "only what the killed instance had in flight may be delivered twice")
+        #expect(figures.duplicates <= max(inFlight, 0) + takenOver,
+                "only what the killed instance had in flight, and claims whose lease ran out (each logged), may be delivered twice")
         #expect(figures.auditIntact)
         await load.stop()
     }
@@ -141,14 +153,15 @@ import TestSupport
         }
         let accepted = statuses.filter { [200, 202].contains($0) }.count
         let figures = try await load.deliveries(accepted: accepted)
+        let takenOver = load.claimsTakenOver(also: restarted.map { [$0] } ?? [])
         print("""
             instance restarted: \(count) messages to 3 instances, one stopped with SIGTERM after 2 s and started again; \
             \(sentAgain) sent again to it; accepted \(accepted), delivered \(figures.delivered), lost \(figures.lost), \
-            duplicate deliveries \(figures.duplicates), \(String(format: "%.1f", figures.seconds)) s
+            duplicate deliveries \(figures.duplicates) (claims taken over from a live instance: \(takenOver)), \(String(format: "%.1f", figures.seconds)) s
             """)
         #expect(accepted == count)
         #expect(figures.lost == 0)
-        #expect(figures.duplicates == 0, "a graceful stop delivers nothing twice (so never two requests about one object at once)")
+        #expect(figures.duplicates <= takenOver, "a graceful stop delivers nothing twice (so never two requests about one object at once); only a lease run out (logged) may")
         await restarted?.stop(SIGTERM)
         await load.stop()
     }
