@@ -4,7 +4,8 @@ import SQLKit
 
 /// What the audit chain vouches for, compared with the rows it speaks of: every stored message's
 /// exact bytes (the digest its `message.received` or `message.queued` event recorded), every
-/// delivery attempt (its number, outcome and HTTP status), every case's status (its last event's).
+/// delivery attempt (its number, outcome and HTTP status), every case's status and facts (the
+/// `case.state` record of its version).
 /// An intact chain whose messages, attempts or cases were edited — or a chain wiped and the
 /// messages left — shows here.
 enum AuditCoverage {
@@ -61,23 +62,34 @@ enum AuditCoverage {
         return nil
     }
 
+    /// Each case against the `case.state` record of its version: the same status, and facts with
+    /// the digest last recorded. Every version a case reaches is recorded (the versions are unique
+    /// while the case lives; of a case whose numbering started again, the latest record counts).
+    /// Cases not changed since the chain began to record their state are not vouched for.
     private static func cases(on db: any SQLDatabase) async throws -> AuditVerification.Problem? {
-        // The statuses a case's events gave it at its last moment (several events may share it).
-        var last: [String: (at: Int64, statuses: Set<String>)] = [:]
-        for row in try await db.raw("SELECT subject, at, detail FROM audit_events WHERE kind LIKE 'case.%'").all() {
-            let subject = try row.decode(column: "subject", as: String.self)
-            let at = try row.decode(column: "at", as: Int64.self)
-            let detail = try row.decode(column: "detail", as: String.self)
-            let status = detail.hasPrefix("no status") ? "" : String(detail.prefix { $0 != " " })
-            if let known = last[subject], known.at > at { continue }
-            if let known = last[subject], known.at == at { last[subject]?.statuses.insert(status) } else { last[subject] = (at, [status]) }
+        struct State { let version: Int; let at: Int64; let status: String; let facts: String? }
+        var recorded: [String: [State]] = [:]
+        for row in try await db.raw("SELECT subject, at, detail FROM audit_events WHERE kind = 'case.state'").all() {
+            let words = try row.decode(column: "detail", as: String.self).split(separator: " ")
+            guard words.count == 6, let version = Int(words[1]) else { continue }
+            let facts = words[5].hasPrefix("sha256:") ? String(words[5].dropFirst("sha256:".count)) : nil
+            recorded[try row.decode(column: "subject", as: String.self), default: []]
+                .append(State(version: version, at: try row.decode(column: "at", as: Int64.self), status: String(words[3]), facts: facts))
         }
-        for row in try await db.raw("SELECT kind, case_key, status FROM cases").all() {
+        for row in try await db.raw("SELECT kind, case_key, status, state, version FROM cases").all() {
             let subject = "\(try row.decode(column: "kind", as: String.self))/\(try row.decode(column: "case_key", as: String.self))"
-            guard let events = last[subject] else { continue }
-            let status = try row.decode(column: "status", as: String?.self) ?? ""
-            guard events.statuses.contains(status) else {
-                return .contentChanged("The status of case \(subject) was changed: \(status.isEmpty ? "none" : status) is not what its last event in the audit chain says (\(events.statuses.sorted().joined(separator: " or "))).")
+            guard let states = recorded[subject] else { continue }
+            let version = try row.decode(column: "version", as: Int.self)
+            guard let record = states.filter({ $0.version == version }).max(by: { $0.at < $1.at }) else {
+                return .contentChanged("The version of case \(subject) was changed: the audit chain recorded no version \(version) of it.")
+            }
+            let status = try row.decode(column: "status", as: String?.self) ?? "none"
+            guard status == record.status else {
+                return .contentChanged("The status of case \(subject) was changed: \(status) is not what the audit chain recorded for its version \(version) (\(record.status)).")
+            }
+            if let facts = states.filter({ $0.facts != nil && $0.version <= version }).max(by: { ($0.version, $0.at) < ($1.version, $1.at) })?.facts,
+               let state = try row.decode(column: "state", as: String?.self), Digest.sha256Hex(Array(state.utf8)) != facts {
+                return .contentChanged("The facts of case \(subject) were changed: they are not the ones the audit chain recorded.")
             }
         }
         return nil

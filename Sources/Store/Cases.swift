@@ -19,8 +19,9 @@ enum Cases {
 
     /// Appends lines to cases' timelines, in one insert. A case without typed state takes its
     /// event's status as its own; a case whose update is stored beside it keeps the update's.
-    static func append(_ events: [CaseEvent], updated: [CaseUpdate], on db: any SQLDatabase) async throws {
-        guard !events.isEmpty else { return }
+    /// The `case.state` audit events of the cases whose status the events set.
+    static func append(_ events: [CaseEvent], updated: [CaseUpdate], on db: any SQLDatabase) async throws -> [AuditChain.Event] {
+        guard !events.isEmpty else { return [] }
         var insert = SQLQueryString("INSERT INTO case_events (kind, case_key, at, event, status, partner, message_id, signer, detail) VALUES ")
         for (index, event) in events.enumerated() {
             insert.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
@@ -30,14 +31,27 @@ enum Cases {
                 """ as SQLQueryString)
         }
         try await db.raw(insert).run()
+        var states: [AuditChain.Event] = []
         for event in events where !updated.contains(where: { $0.kind == event.kind && $0.key == event.key }) {
             let at = StoreTime.milliseconds(event.at)
-            try await db.raw("""
+            let version = try await db.raw("""
                 INSERT INTO cases (kind, case_key, status, version, updated_at)
                 VALUES (\(bind: event.kind.rawValue), \(bind: event.key), \(bind: event.status?.rawValue), 1, \(bind: at))
                 ON CONFLICT (kind, case_key) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, version = cases.version + 1
-                """).run()
+                RETURNING version
+                """).first()?.decode(column: "version", as: Int.self) ?? 0
+            states.append(stateEvent(event.kind, event.key, version: version, status: event.status, facts: nil, at: event.at))
         }
+        return states
+    }
+
+    /// What the chain keeps of a case's state at each version: its status and the digest of its
+    /// facts (`none` when the version left them as they were). `gateway audit verify` holds the
+    /// row to the record of its version.
+    static func stateEvent(_ kind: CaseKind, _ key: String, version: Int, status: CaseStatus?, facts: String?, at time: Date) -> AuditChain.Event {
+        AuditChain.Event(kind: "case.state", subject: "\(kind.rawValue)/\(key)",
+                         detail: "version \(version) status \(status?.rawValue ?? "none") facts \(facts.map { "sha256:" + Digest.sha256Hex(Array($0.utf8)) } ?? "none")",
+                         at: time)
     }
 
     /// Stores a case's new state if it is still at the version the step read (compare-and-set);
@@ -82,8 +96,9 @@ enum Cases {
                       on db: any SQLDatabase) async throws -> [AuditChain.Event] {
         for update in updates { try await apply(update, at: time, on: db) }
         for item in items { try await count(item, on: db) }
-        try await append(events, updated: updates, on: db)
-        return events.map(auditEvent)
+        let untyped = try await append(events, updated: updates, on: db)
+        let typed = updates.map { stateEvent($0.kind, $0.key, version: $0.expectedVersion + 1, status: $0.status, facts: $0.facts, at: time) }
+        return events.map(auditEvent) + typed + untyped
     }
 
     static func changed(_ kind: CaseKind, _ key: String) -> GatewayError {

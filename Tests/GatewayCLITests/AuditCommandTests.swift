@@ -54,7 +54,7 @@ import TestSupport
     }
 
     /// Edits an intruder with the database file could make beside the chain, each named by `audit verify`.
-    @Test func editsOfMessagesAttemptsAndCasesAndAWipedChainAreFound() throws {
+    @Test func editsOfMessagesAttemptsCasesAndTheirFactsAndAWipedChainAreFound() throws {
         let intact = Command.run(GatewayBinary.path, ["audit", "verify", "--database", "sqlite:\(Self.demoStore)"])
         #expect(intact.status == 0 && intact.standardOutput.contains("intact"), "\(intact.standardOutput) \(intact.standardError)")
         let cases: [(String, String)] = [
@@ -62,7 +62,8 @@ import TestSupport
              "were changed: their SHA-256 is not the one the audit chain recorded"),
             ("UPDATE delivery_attempts SET http_status = 500 WHERE id = (SELECT MIN(id) FROM delivery_attempts)",
              "was changed or added: its outcome and HTTP status are not the ones the audit chain recorded"),
-            ("UPDATE cases SET status = 'APPROVED' WHERE status = 'REVOKED'", "was changed: APPROVED is not what its last event in the audit chain says"),
+            ("UPDATE cases SET status = 'APPROVED' WHERE status = 'REVOKED'", "was changed: APPROVED is not what the audit chain recorded for its version"),
+            ("UPDATE cases SET state = REPLACE(state, '1200', '9999') WHERE state LIKE '%1200%'", "were changed: they are not the ones the audit chain recorded"),
             ("DELETE FROM audit_events; UPDATE audit_head SET sequence = 0, hash = '\(String(repeating: "0", count: 64))'",
              "is stored but the audit chain has no event of its arrival or queueing"),
         ]
@@ -70,7 +71,7 @@ import TestSupport
             let result = try Self.tampered(sql)
             #expect(result.status == 1 && result.standardOutput.contains(finding), "\(sql): \(result.standardOutput) \(result.standardError)")
         }
-        print("audit verify on the demo's store: intact; an edited message body, attempt, case status and a wiped chain each found and named")
+        print("audit verify on the demo's store: intact; an edited message body, attempt, case status, case facts and a wiped chain each found and named")
     }
 
     @Test func aMissingDatabaseIsSaidSo() {
