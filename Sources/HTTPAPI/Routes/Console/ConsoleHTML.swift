@@ -45,7 +45,7 @@ enum ConsoleHTML {
         return """
             <form class="search" action="/console/messages" method="get">
             \(field("id", "Mã thông điệp · Message id", filter.id))
-            \(field("partner", "Đối tác · Partner", filter.partner, placeholder: "moit"))
+            \(field("partner", "Đối tác · Partner", filter.partner, placeholder: "mã đối tác · partner id"))
             \(field("type", "Loại · Type", filter.messageType, placeholder: "LicenceDecision"))
             \(choice("direction", "Chiều · Direction", ["inbound", "outbound"], filter.direction?.rawValue))
             \(choice("status", "Trạng thái · Status", MessageQuery.statuses, filter.status))
