@@ -23,13 +23,23 @@ public final class DistributionPointCRLs: RevocationSource {
     }
 
     public func status(of certificate: Certificate, issuer: Certificate, at time: Date) -> RevocationStatus? {
-        guard let url = certificate.crlDistributionPoint else { return nil }
+        guard let url = distributionPoint(of: certificate) else { return nil }
         let point = points.withLock { points in
             if points[url] == nil { points[url] = Point(url: url, issuer: issuer) }
             return points[url]
         }
         if let known = lists.status(of: certificate, issuer: issuer, at: time) { return known }
         return .unknown("no CRL of \(issuer.subject) fetched from \(url) yet\(point?.failure.map { ": \($0)" } ?? "")")
+    }
+
+    /// Each certificate's distribution point, read from it once (none is remembered too).
+    private let pointOf = Mutex<[String: String?]>([:])
+
+    private func distributionPoint(of certificate: Certificate) -> String? {
+        if let known = pointOf.withLock({ $0[certificate.fingerprintSHA256] }) { return known }
+        let url = certificate.crlDistributionPoint
+        pointOf.withLock { $0[certificate.fingerprintSHA256] = .some(url) }
+        return url
     }
 
     /// The points to fetch now: never fetched, past their CRL's next update, or failed more than `retry` ago.

@@ -35,6 +35,8 @@ public final class OCSPResponses: RevocationSource {
 
     public let timing: Timing
     private let subjects = Mutex<[String: Subject]>([:])
+    /// Certificates that name no responder: asked once, not parsed again at every message.
+    private let silent = Mutex<Set<String>>([])
     private let entries = Mutex<[String: Entry]>([:])
 
     public init(timing: Timing = Timing()) {
@@ -52,7 +54,11 @@ public final class OCSPResponses: RevocationSource {
         if let known {
             subject = known
         } else {
-            guard let responder = certificate.ocspResponder else { return nil }
+            if silent.withLock({ $0.contains(key) }) { return nil }
+            guard let responder = certificate.ocspResponder else {
+                silent.withLock { _ = $0.insert(key) }
+                return nil
+            }
             subject = Subject(certificate: certificate, issuer: issuer, responder: responder)
             subjects.withLock { $0[key] = subject }
         }
