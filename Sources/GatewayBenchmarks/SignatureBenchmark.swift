@@ -76,6 +76,20 @@ public struct SignatureBenchmark {
             report(String(format: "\nXML-DSig verify RSA-2048 (parsed) costs %.1f µs against a floor of %.1f µs (bare verify + C14N + digest): %.2f×.",
                           verify.microsecondsPerOperation, floor, verify.microsecondsPerOperation / floor))
         }
+        guard let openssl = OpenSSLSpeed.measure(seconds: Int(seconds.rounded(.up))) else {
+            report("\nopenssl speed could not be run: no ratios to OpenSSL's raw rates.")
+            return
+        }
+        report(String(format: "\nOpenSSL's raw rates in this run (openssl speed -mr rsa2048 ecdsap256): RSA-2048 %.0f sign/s, %.0f verify/s; P-256 %.0f sign/s, %.0f verify/s.",
+                      openssl.rsaSign, openssl.rsaVerify, openssl.ecdsaSign, openssl.ecdsaVerify))
+        for (key, label, raw, aim) in [("xml-sign-RSA-2048", "XML-DSig sign RSA-2048 / raw RSA-2048 sign", openssl.rsaSign, 0.75),
+                                       ("xml-verify-RSA-2048", "XML-DSig verify RSA-2048 with the chain / raw RSA-2048 verify", openssl.rsaVerify, 0.25),
+                                       ("xml-sign-P-256", "XML-DSig sign P-256 / raw P-256 sign", openssl.ecdsaSign, 0.25)] {
+            guard let measured = results[key] else { continue }
+            let ratio = measured.operationsPerSecond / raw
+            report(String(format: "%@ %5.1f%% (aim %.0f%%: %@)", label.padding(toLength: 62, withPad: " ", startingAt: 0), ratio * 100, aim * 100,
+                          ratio >= aim ? "met" : "not met"))
+        }
     }
 
     /// The cost of refusing a large bogus JWS — a real signer's header around 4.9 MiB of unsigned
