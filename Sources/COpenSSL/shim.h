@@ -18,6 +18,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/ts.h>
 #include <string.h>
 
 // Macros and type-generic stack helpers that Swift does not import.

@@ -40,6 +40,9 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// A partner whose revocation mode is hard sent a message whose signer's status no source can
     /// give now (its OCSP responder not yet asked, or down): transient, the partner sends it again.
     public static let revocationStatusUnknown = ErrorCode("REVOCATION_STATUS_UNKNOWN", httpStatus: 503)
+    /// The time-stamping authority has not answered for longer than the grace period: the
+    /// gateway takes no new message whose evidence it could not complete; sent again later, it is.
+    public static let timeStampUnavailable = ErrorCode("TIMESTAMP_UNAVAILABLE", httpStatus: 503)
     /// A reload whose new configuration does not load: nothing changed, the old one stays.
     public static let configurationRefused = ErrorCode("CONFIGURATION_REFUSED", httpStatus: 422)
     /// A search or list of the gateway's own routes asked with a parameter it cannot read.
@@ -49,6 +52,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
 
     private static let known: [String: Int] = Dictionary(
         uniqueKeysWithValues: [malformed, schemaInvalid, signatureInvalid, notAllowed, messageIdConflict, tooLarge,
-                               configurationInvalid, internalError, unauthenticated, tooManyRequests, unsupportedMediaType, invalidQuery, notFound, revocationStatusUnknown, configurationRefused].map { ($0.rawValue, $0.httpStatus) }
+                               configurationInvalid, internalError, unauthenticated, tooManyRequests, unsupportedMediaType, invalidQuery, notFound, revocationStatusUnknown, configurationRefused,
+                               timeStampUnavailable].map { ($0.rawValue, $0.httpStatus) }
     )
 }

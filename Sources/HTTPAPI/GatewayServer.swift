@@ -38,7 +38,7 @@ public enum GatewayServer {
                               openAPI: [UInt8]? = nil, onReload: (@Sendable () throws(GatewayError) -> Int)? = nil,
                               onReplay: (@Sendable () -> Void)? = nil, warning: String? = nil) -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
-        HealthRoutes(warning: warning, store: pipeline?.store).register(on: router)
+        HealthRoutes(warning: warning, store: pipeline?.store, evidence: pipeline?.evidence).register(on: router)
         if let openAPI { OpenAPIRoute(document: openAPI).register(on: router) }
         guard let pipeline else { return router }
         PartnerMessageRoutes(pipeline: pipeline, timeout: requestTimeout).register(on: router)

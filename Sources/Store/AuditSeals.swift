@@ -30,16 +30,32 @@ public struct AuditSeal: Sendable, Equatable {
 }
 
 extension GatewayStore {
-    /// The heads that moved since their last seal: what the next round of sealing signs.
+    /// The most audit events one seal covers (and so one time-stamp batch at least): a head that
+    /// moved further since its last seal is sealed in steps.
+    public static let recordsPerSeal: Int64 = 10_000
+
+    /// Where each chain that moved since its last seal is sealed next: its head, or the event
+    /// `recordsPerSeal` after the last seal when the head is further.
     public func unsealedHeads() async throws(GatewayError) -> [(chain: Int, sequence: Int64, hash: String)] {
         try await read("reading the unsealed audit heads") { db in
-            try await db.raw("""
-                SELECT h.id, h.sequence, h.hash FROM audit_head h
-                WHERE h.sequence > COALESCE((SELECT MAX(s.sequence) FROM audit_seals s WHERE s.chain = h.id), 0)
-                ORDER BY h.id
-                """).all().map { row in
-                (try row.decode(column: "id", as: Int.self), try row.decode(column: "sequence", as: Int64.self), try row.decode(column: "hash", as: String.self))
+            var heads: [(chain: Int, sequence: Int64, hash: String)] = []
+            for row in try await db.raw("""
+                SELECT h.id, h.sequence, h.hash, COALESCE((SELECT MAX(s.sequence) FROM audit_seals s WHERE s.chain = h.id), 0) AS sealed
+                FROM audit_head h ORDER BY h.id
+                """).all() {
+                let chain = try row.decode(column: "id", as: Int.self)
+                let head = try row.decode(column: "sequence", as: Int64.self)
+                let sealed = try row.decode(column: "sealed", as: Int64.self)
+                guard head > sealed else { continue }
+                guard head - sealed > Self.recordsPerSeal else {
+                    heads.append((chain, head, try row.decode(column: "hash", as: String.self)))
+                    continue
+                }
+                let step = sealed + Self.recordsPerSeal
+                guard let event = try await db.raw("SELECT hash FROM audit_events WHERE chain = \(bind: chain) AND sequence = \(bind: step)").first() else { continue }
+                heads.append((chain, step, try event.decode(column: "hash", as: String.self)))
             }
+            return heads
         }
     }
 
@@ -56,12 +72,7 @@ extension GatewayStore {
 
     public func seals() async throws(GatewayError) -> [AuditSeal] {
         try await read("reading the audit seals") { db in
-            try await db.raw("SELECT * FROM audit_seals ORDER BY chain, sequence").all().map { row in
-                AuditSeal(chain: try row.decode(column: "chain", as: Int.self), sequence: try row.decode(column: "sequence", as: Int64.self),
-                          hash: try row.decode(column: "hash", as: String.self),
-                          sealedAt: StoreTime.date(try row.decode(column: "sealed_at", as: Int64.self)),
-                          signature: try row.decode(column: "signature", as: String.self))
-            }
+            try await db.raw("SELECT * FROM audit_seals ORDER BY chain, sequence").all().map(AuditSeal.decode)
         }
     }
 }

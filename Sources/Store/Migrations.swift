@@ -148,6 +148,24 @@ public enum Migrations {
                 """,
             ]
         },
+        Migration(version: 8, name: "RFC 3161 time-stamps of the audit seals, a batch at a time") { _ in
+            [
+                // `seals` lists the batch's seals as `chain:sequence`: a seal two instances stamped
+                // at once stays listed by both, and each batch can be recomputed alone.
+                """
+                CREATE TABLE audit_timestamps (
+                    imprint TEXT PRIMARY KEY,
+                    seals TEXT NOT NULL,
+                    records BIGINT NOT NULL,
+                    token TEXT NOT NULL,
+                    authority TEXT NOT NULL,
+                    stamped_at BIGINT NOT NULL
+                )
+                """,
+                "ALTER TABLE audit_seals ADD COLUMN timestamp_imprint TEXT",
+                "CREATE INDEX audit_seals_unstamped ON audit_seals (timestamp_imprint, sealed_at)",
+            ]
+        },
     ]
 
     /// The events so far stay chain 1 (its head is the one `audit_head` row there is).

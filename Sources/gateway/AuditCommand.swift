@@ -25,6 +25,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The folder of the gateway's receipt certificate (cert.pem): the seals must be signed with its key.")
     var receiptKey = "Certificates/demo/gateway"
 
+    @Option(name: .long, help: "The time-stamping authority's certificate or its CA (PEM): the seals' time-stamps are checked against it.")
+    var tsaCertificate: String?
+
     func run() async throws {
         do {
             let location = try store.location()
@@ -34,9 +37,11 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             let store = try await GatewayStore.open(location)
             let verification: AuditVerification
             let seals: [AuditSeal]
+            let stamps: (batches: [AuditTimeStamp], marks: [AuditTimeStamp.SealNumber: String])
             do {
                 verification = try await store.verifyAudit()
                 seals = try await store.seals()
+                stamps = try await store.timeStamps()
                 await store.close()
             } catch {
                 await store.close()
@@ -58,7 +63,20 @@ struct AuditVerifyCommand: AsyncParsableCommand {
                 print(broken)
                 throw ExitCode.failure
             }
-            print(verification.summary + " \(seals.count) seals signed by \(certificate.subject), the last at \(VietnamTime.timestamp(seals.map(\.sealedAt).max() ?? Date())).")
+            let sealed = verification.summary + " \(seals.count) seals signed by \(certificate.subject), the last at \(VietnamTime.timestamp(seals.map(\.sealedAt).max() ?? Date()))."
+            guard let tsaCertificate else {
+                print(sealed + (stamps.batches.isEmpty ? " Not time-stamped." : " \(stamps.batches.count) time-stamps not checked: give --tsa-certificate."))
+                return
+            }
+            let trust = try TimeStampAuthority(url: "", certificateFile: tsaCertificate).trust
+            let finding = AuditTimeStampCheck.verify(seals: seals, batches: stamps.batches, marks: stamps.marks, trust: trust)
+            if let problem = finding.problem {
+                print(problem)
+                throw ExitCode.failure
+            }
+            let stamped = finding.batches == 0 ? " No time-stamp yet."
+                : " \(finding.stamped) seals time-stamped in \(finding.batches) batches by \(finding.authorities.joined(separator: ", ")), the last at \(VietnamTime.timestamp(finding.latest ?? Date()))."
+            print(sealed + stamped + (finding.waiting > 0 ? " \(finding.waiting) seals wait for their time-stamp." : ""))
         } catch let exit as ExitCode {
             throw exit
         } catch {

@@ -83,6 +83,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The folder of the gateway's own receipt key (key.pem, cert.pem, chain.pem).")
     var receiptKey = "Certificates/demo/gateway"
 
+    @Option(name: .long, help: "The RFC 3161 time-stamping authority the audit seals are time-stamped by (http or https URL); with --tsa-certificate.")
+    var tsaUrl: String?
+
+    @Option(name: .long, help: "The time-stamping authority's certificate or its CA (PEM): its tokens must chain to it.")
+    var tsaCertificate: String?
+
+    @Option(name: .long, help: "Seconds the gateway goes on taking messages while the time-stamping authority does not answer; then 503 until it does.")
+    var tsaGrace: Double = TimeStampAuthority.defaultGrace
+
+    @Option(name: .long, help: "Seconds between two rounds of sealing (and time-stamping) the audit chains.")
+    var sealEvery: Double = 60
+
     @Option(name: .long, help: "text (for a terminal) or json (one object per line, for a log collector).")
     var logFormat = "text"
 
@@ -103,6 +115,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("Listening on \(host) without TLS: give --tls-certificate and --tls-key, or --allow-plain-http when a proxy in front terminates TLS.")
         }
         if readRate <= 0 { throw ValidationError("--read-rate must be more than 0.") }
+        if (tsaUrl == nil) != (tsaCertificate == nil) { throw ValidationError("--tsa-url and --tsa-certificate go together.") }
+        if tsaGrace < 0 || sealEvery <= 0 { throw ValidationError("--tsa-grace must be 0 or more, --seal-every more than 0.") }
         if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1.") }
         if let simulatedTime, SimulatedClock(startingAt: simulatedTime) == nil {
             throw ValidationError("--simulated-time takes an ISO 8601 time with its offset, such as 2025-03-12T09:00:00+07:00, not \(simulatedTime).")
@@ -161,7 +175,11 @@ struct ServeCommand: AsyncParsableCommand {
             certificates = try CertificateInventory(partners: { runtime.partners },
                                                     own: [("receipt-signer", "\(receiptKey)/cert.pem")] + (tlsCertificate.map { [("tls-server", $0)] } ?? []))
             keys = environment
-            sealing = AuditSealing(store: store, signer: signer, clock: clock)
+            let authority = try tsaUrl.map { url throws(GatewayError) in
+                try TimeStampAuthority(url: url, certificateFile: tsaCertificate ?? "", grace: tsaGrace)
+            }
+            sealing = AuditSealing(store: store, signer: signer, clock: clock, authority: authority, evidence: pipeline.evidence)
+            if authority == nil { logger.warning("No time-stamping authority (--tsa-url): the audit seals are signed but not time-stamped") }
             logger.info("Loaded \(registry.specs.count) message specs and \(partnerRegistry.partners.count) partners; store \(store.location); memory allocator \(MemoryAllocator.description)")
             logger.info("Tracking page: \(tlsCertificate == nil ? "http" : "https")://\(host):\(port)/ — to watch the four flows run on simulated partners, stop this and run: gateway demo")
         } catch {
@@ -186,7 +204,7 @@ struct ServeCommand: AsyncParsableCommand {
         let watching = Task { await CertificateWatch(inventory: certificates, clock: clock, logger: logger).run() }
         let revocationThreads = DeliveryThreads(count: 2)
         let refreshing = Task { await RevocationRefresh(caches: revocation, clock: clock, threads: revocationThreads).run() }
-        let sealingEveryMinute = Task { await sealing.run() }
+        let sealingEveryMinute = Task { [sealEvery] in await sealing.run(every: .milliseconds(Int64(sealEvery * 1000))) }
         var failure: (any Error)?
         do {
             try await application.runService()
@@ -208,7 +226,7 @@ struct ServeCommand: AsyncParsableCommand {
         let finished = await Self.waits(for: delivering, upTo: .seconds(stopTimeout))
         if finished {
             logger.info("Deliveries finished; sealing the audit chains and closing the store")
-            do { try await sealing.sealHeads() } catch { logger.error("Sealing the audit chains at the stop failed: \(error)") }
+            do { try await sealing.sealAndStamp() } catch { logger.error("Sealing the audit chains at the stop failed: \(error)") }
             await store.close()
         } else {
             logger.warning("Deliveries still in flight after \(Int(stopTimeout)) s: stopping without them; their claims run out in \(Int(deliveryLease)) s")

@@ -38,7 +38,8 @@ public final class FakePartner: Sendable {
         }
     }
 
-    public static func start(delay: Duration = .zero, responding responder: @escaping Responder) async throws -> FakePartner {
+    /// `port`: a fixed one, to come back where a stopped partner was; a free one otherwise.
+    public static func start(delay: Duration = .zero, port fixed: Int? = nil, responding responder: @escaping Responder) async throws -> FakePartner {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let holder = Mutex<FakePartner?>(nil)
         let router = Router()
@@ -52,7 +53,7 @@ public final class FakePartner: Sendable {
             return Response(status: .init(code: answer.status), headers: [.contentType: answer.contentType],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
-        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: fixed ?? 0)),
                                       onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
         let task = Task { try await application.run() }
         var port = 0

@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import GatewayCore
 import Logging
@@ -6,40 +7,61 @@ import Store
 
 /// Seals the audit chains' heads with the gateway's receipt key, every minute and at a graceful
 /// stop: each head that moved gets a JWS of its number and hash. `gateway audit verify` then finds
-/// a chain recomputed after an edit or cut back, which a hash chain alone cannot show.
+/// a chain recomputed after an edit or cut back, which a hash chain alone cannot show. With a
+/// time-stamping authority, each round's seals are then time-stamped (`AuditTimeStamping`).
 public struct AuditSealing: Sendable {
     let store: GatewayStore
     let signer: MessageSigner
     let clock: any GatewayClock
     let logger: Logger
+    let timeStamping: AuditTimeStamping?
 
-    public init(store: GatewayStore, signer: MessageSigner, clock: any GatewayClock, logger: Logger = Logger(label: "gateway.audit")) {
+    /// `evidence`: the hold the time-stamping closes past the authority's grace period.
+    public init(store: GatewayStore, signer: MessageSigner, clock: any GatewayClock, authority: TimeStampAuthority? = nil,
+                evidence: EvidenceHold = EvidenceHold(), threads: DeliveryThreads? = nil, logger: Logger = Logger(label: "gateway.audit")) {
         self.store = store
         self.signer = signer
         self.clock = clock
         self.logger = logger
+        timeStamping = authority.map {
+            AuditTimeStamping(store: store, authority: $0, clock: clock, evidence: evidence, threads: threads ?? DeliveryThreads(count: 1), logger: logger)
+        }
+    }
+
+    /// Seals the heads that moved, then has the waiting seals time-stamped.
+    public func sealAndStamp() async throws(GatewayError) {
+        try await sealHeads()
+        try await timeStamping?.stampWaitingSeals()
     }
 
     /// Seals every head that moved since its last seal; how many.
     @discardableResult
     public func sealHeads() async throws(GatewayError) -> Int {
-        let heads = try await store.unsealedHeads()
-        for head in heads {
-            let now = clock.now()
-            let payload = AuditSeal.payload(chain: head.chain, sequence: head.sequence, hash: head.hash, sealedAt: now)
-            let signature = String(decoding: try signer.sign(payload), as: UTF8.self)
-            try await store.store(AuditSeal(chain: head.chain, sequence: head.sequence, hash: head.hash, sealedAt: now, signature: signature))
+        var sealed: [String] = []
+        // A head more than `recordsPerSeal` on is sealed in steps; bounded for a round.
+        for _ in 0..<100 {
+            let heads = try await store.unsealedHeads()
+            if heads.isEmpty { break }
+            for head in heads {
+                let now = clock.now()
+                let payload = AuditSeal.payload(chain: head.chain, sequence: head.sequence, hash: head.hash, sealedAt: now)
+                let signature = String(decoding: try signer.sign(payload), as: UTF8.self)
+                try await store.store(AuditSeal(chain: head.chain, sequence: head.sequence, hash: head.hash, sealedAt: now, signature: signature))
+                sealed.append("\(head.chain):\(head.sequence)")
+            }
         }
-        if !heads.isEmpty { logger.info("Audit chains sealed", metadata: ["heads": "\(heads.map { "\($0.chain):\($0.sequence)" }.joined(separator: " "))"]) }
-        return heads.count
+        if !sealed.isEmpty { logger.info("Audit chains sealed", metadata: ["heads": "\(sealed.joined(separator: " "))"]) }
+        return sealed.count
     }
 
     /// Seals every `interval` until cancelled.
     public func run(every interval: Duration = .seconds(60)) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
+            // The stop seals once more itself, after the deliveries in flight are recorded.
+            if Task.isCancelled { return }
             do {
-                try await sealHeads()
+                try await sealAndStamp()
             } catch {
                 if !Task.isCancelled { logger.error("Sealing the audit chains failed: \(error)") }
             }

@@ -26,6 +26,8 @@ public struct InboundPipeline: Sendable {
     let onQueued: (@Sendable (_ partners: [String]) -> Void)?
     let metrics: any MetricsFactory
     let logger = Logger(label: "gateway.inbound")
+    /// Closed while the audit seals cannot be time-stamped beyond the grace period.
+    public let evidence = EvidenceHold()
 
     public static let maximumBytes = 5 * 1024 * 1024
     /// How often a step is run again when the case it decided on changed before it was stored:
@@ -142,6 +144,7 @@ public struct InboundPipeline: Sendable {
         guard let partner = configuration.partners.partner(partnerId) else {
             throw GatewayError(.notFound, "There is no partner \(partnerId).", path: "partner")
         }
+        try evidence.check()
         if let contentType { try MediaTypes.check(contentType, for: partner, expected: configuration.mediaTypes[partner.id] ?? []) }
         if let length, length > Self.maximumBytes {
             throw GatewayError(.tooLarge, "The message is \(length) bytes; the limit is \(Self.maximumBytes) bytes.")
