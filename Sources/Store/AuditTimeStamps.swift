@@ -38,7 +38,12 @@ public struct AuditTimeStamp: Sendable, Equatable {
 
     /// What the token is asked about: the seals' signatures, one per line, in the batch's order.
     public static func imprint(of seals: [AuditSeal]) -> [UInt8] {
-        Digest.sha256(Array(seals.sorted { ($0.chain, $0.sequence) < ($1.chain, $1.sequence) }.map { $0.signature + "\n" }.joined().utf8))
+        Digest.sha256(imprinted(seals))
+    }
+
+    /// The bytes whose SHA-256 the token speaks of: what `openssl ts -verify -data` is given.
+    public static func imprinted(_ seals: [AuditSeal]) -> [UInt8] {
+        Array(seals.sorted { ($0.chain, $0.sequence) < ($1.chain, $1.sequence) }.map { $0.signature + "\n" }.joined().utf8)
     }
 }
 
@@ -88,14 +93,7 @@ extension GatewayStore {
     /// Every batch, oldest first, and which batch each seal was marked with.
     public func timeStamps() async throws(GatewayError) -> (batches: [AuditTimeStamp], marks: [AuditTimeStamp.SealNumber: String]) {
         try await read("reading the audit time-stamps") { db in
-            let batches = try await db.raw("SELECT * FROM audit_timestamps ORDER BY stamped_at, imprint").all().map { row in
-                AuditTimeStamp(imprintHex: try row.decode(column: "imprint", as: String.self),
-                               seals: try row.decode(column: "seals", as: String.self).split(separator: " ").compactMap(AuditTimeStamp.SealNumber.init),
-                               records: try row.decode(column: "records", as: Int64.self),
-                               token: Array(Data(base64Encoded: try row.decode(column: "token", as: String.self)) ?? Data()),
-                               authority: try row.decode(column: "authority", as: String.self),
-                               stampedAt: StoreTime.date(try row.decode(column: "stamped_at", as: Int64.self)))
-            }
+            let batches = try await db.raw("SELECT * FROM audit_timestamps ORDER BY stamped_at, imprint").all().map(AuditTimeStamp.decode)
             var marks: [AuditTimeStamp.SealNumber: String] = [:]
             for row in try await db.raw("SELECT chain, sequence, timestamp_imprint FROM audit_seals WHERE timestamp_imprint IS NOT NULL").all() {
                 marks[AuditTimeStamp.SealNumber(chain: try row.decode(column: "chain", as: Int.self), sequence: try row.decode(column: "sequence", as: Int64.self))] =
@@ -111,6 +109,17 @@ extension AuditTimeStamp.SealNumber {
         let parts = text.split(separator: ":")
         guard parts.count == 2, let chain = Int(parts[0]), let sequence = Int64(parts[1]) else { return nil }
         self.init(chain: chain, sequence: sequence)
+    }
+}
+
+extension AuditTimeStamp {
+    static func decode(_ row: any SQLRow) throws -> AuditTimeStamp {
+        AuditTimeStamp(imprintHex: try row.decode(column: "imprint", as: String.self),
+                       seals: try row.decode(column: "seals", as: String.self).split(separator: " ").compactMap(SealNumber.init),
+                       records: try row.decode(column: "records", as: Int64.self),
+                       token: Array(Data(base64Encoded: try row.decode(column: "token", as: String.self)) ?? Data()),
+                       authority: try row.decode(column: "authority", as: String.self),
+                       stampedAt: StoreTime.date(try row.decode(column: "stamped_at", as: Int64.self)))
     }
 }
 

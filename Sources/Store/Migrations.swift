@@ -148,7 +148,7 @@ public enum Migrations {
                 """,
             ]
         },
-        Migration(version: 8, name: "RFC 3161 time-stamps of the audit seals, a batch at a time") { _ in
+        Migration(version: 8, name: "RFC 3161 time-stamps of the audit seals, a batch at a time; audit events by subject, for evidence export") { _ in
             [
                 // `seals` lists the batch's seals as `chain:sequence`: a seal two instances stamped
                 // at once stays listed by both, and each batch can be recomputed alone.
@@ -164,6 +164,7 @@ public enum Migrations {
                 """,
                 "ALTER TABLE audit_seals ADD COLUMN timestamp_imprint TEXT",
                 "CREATE INDEX audit_seals_unstamped ON audit_seals (timestamp_imprint, sealed_at)",
+                "CREATE INDEX audit_events_subject ON audit_events (subject)",
             ]
         },
     ]

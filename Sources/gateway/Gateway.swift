@@ -9,7 +9,7 @@ struct Gateway: AsyncParsableCommand {
         commandName: "gateway",
         abstract: "The national Single Window Gateway: translates, signs, verifies and delivers trade messages.",
         version: "single-window-gateway \(Gateway.version)",
-        subcommands: [ServeCommand.self, SignCommand.self, VerifyCommand.self, ValidateCommand.self, TranslateCommand.self,
+        subcommands: [ServeCommand.self, EvidenceCommand.self, SignCommand.self, VerifyCommand.self, ValidateCommand.self, TranslateCommand.self,
                       SpecsCommand.self, PartnersCommand.self, AuditCommand.self, CredentialsCommand.self, BenchCommand.self, DemoCommand.self]
     )
 }

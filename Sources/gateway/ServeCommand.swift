@@ -32,8 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var store: DatabaseOptions
 
-    @Option(name: .long, help: "A file whose first line opens the gateway's encrypted keys (receipt key, signWith keys, TLS client keys); or GATEWAY_KEY_PASSPHRASE.")
-    var keyPassphraseFile: String?
+    @OptionGroup var keyOptions: KeyOptions
 
     @Option(name: .long, help: "The partner files directory.")
     var partners = "Partners"
@@ -146,7 +145,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             let registry = try SpecRegistry(directory: specs)
             openAPI = try Self.openAPIDocument(openapi)
-            let environment = try keyEnvironment()
+            let environment = try keyOptions.environment()
             let partnerRegistry = try PartnerRegistry(directory: partners, specs: registry, environment: environment)
             revocation = partnerRegistry.revocation
             access = try accessControl(partners: partnerRegistry, secure: tlsCertificate != nil, logger: logger)
@@ -158,10 +157,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw GatewayError(.configurationInvalid, "\(partner.file): \(partner.id) sends over mutual TLS (clientCertificates), but serve has no --client-ca (and --tls-certificate, --tls-key) to ask for client certificates.", path: partner.file)
             }
             store = try await GatewayStore.open(try self.store.location())
-            let chain = "\(receiptKey)/chain.pem"
-            let signer = try MessageSigner(keyFile: "\(receiptKey)/key.pem", certificateFile: "\(receiptKey)/cert.pem",
-                                           chainFile: FileManager.default.fileExists(atPath: chain) ? chain : nil,
-                                           passphrase: environment[PartnerRegistry.keyPassphraseVariable])
+            let signer = try keyOptions.receiptSigner(folder: receiptKey)
             // Pending deliveries of an earlier run (stopped or killed) resume with the first round.
             let runtime = try FlowRuntime(specs: registry, partners: partnerRegistry, store: store, clock: clock)
             let filled = try await LicenceFactsBackfill(runtime: runtime).run()
@@ -273,17 +269,6 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The process environment, with the key passphrase read from `--key-passphrase-file`.
-    private func keyEnvironment() throws(GatewayError) -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        guard let keyPassphraseFile else { return environment }
-        guard let data = FileManager.default.contents(atPath: keyPassphraseFile) else {
-            throw GatewayError(.configurationInvalid, "The key passphrase file \(keyPassphraseFile) cannot be read.", path: keyPassphraseFile)
-        }
-        environment[PartnerRegistry.keyPassphraseVariable] = String(decoding: data, as: UTF8.self)
-            .split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
-        return environment
-    }
-
     /// The credentials file, made with demo credentials (printed once) when it is missing and the
     /// gateway listens on loopback only; elsewhere a missing file stops the start.
     private func accessControl(partners: PartnerRegistry, secure: Bool, logger: Logger) throws(GatewayError) -> AccessControl {
