@@ -6,6 +6,7 @@
 #include <openssl/cms.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/engine.h>
 #include <openssl/ec.h>
 #include <openssl/ecdsa.h>
 #include <openssl/err.h>
@@ -82,5 +83,25 @@ static inline int gateway_first_crl_url(X509 *certificate, char *buffer, int cap
     CRL_DIST_POINTS_free(points);
     return length;
 }
+
+// Keys in a PKCS#11 token through OpenSSL's engine of that name (Debian's libengine-pkcs11-openssl,
+// libp11). Engines are deprecated in OpenSSL 3 but are what libxmlsec1 1.2 and Debian ship for
+// tokens; the calls are kept here, in one place. The engine stays initialised for the process:
+// its keys need it for as long as they sign.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wdeprecated-declarations"
+static inline ENGINE *gateway_pkcs11_engine(const char *module_path) {
+    ENGINE *engine = ENGINE_by_id("pkcs11");
+    if (!engine) return NULL;
+    if (module_path && !ENGINE_ctrl_cmd_string(engine, "MODULE_PATH", module_path, 0)) { ENGINE_free(engine); return NULL; }
+    if (!ENGINE_init(engine)) { ENGINE_free(engine); return NULL; }
+    return engine;
+}
+
+static inline EVP_PKEY *gateway_pkcs11_private_key(ENGINE *engine, const char *uri, const char *pin) {
+    if (pin && !ENGINE_ctrl_cmd_string(engine, "PIN", pin, 0)) return NULL;
+    return ENGINE_load_private_key(engine, uri, NULL, NULL);
+}
+#pragma clang diagnostic pop
 
 #endif

@@ -21,10 +21,10 @@ struct KeyOptions: ParsableArguments {
         return environment
     }
 
-    /// The gateway's receipt signer from its folder (key.pem, cert.pem, optional chain.pem).
+    /// The gateway's receipt signer from its folder (key.pem or key.pkcs11, cert.pem, optional chain.pem).
     func receiptSigner(folder: String) throws(GatewayError) -> MessageSigner {
         let chain = "\(folder)/chain.pem"
-        return try MessageSigner(keyFile: "\(folder)/key.pem", certificateFile: "\(folder)/cert.pem",
+        return try MessageSigner(keyFile: PrivateKey.file(in: folder), certificateFile: "\(folder)/cert.pem",
                                  chainFile: FileManager.default.fileExists(atPath: chain) ? chain : nil,
                                  passphrase: try environment()[PartnerRegistry.keyPassphraseVariable])
     }

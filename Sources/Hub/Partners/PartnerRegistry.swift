@@ -149,7 +149,7 @@ public struct PartnerRegistry: Sendable {
         var signing: Partner.SigningCredentials?
         if let folder = parsed.signWith {
             let directory = try path(folder, "signing folder", directory: true)
-            signing = Partner.SigningCredentials(key: try path("\(directory)/key.pem", "signing key"),
+            signing = Partner.SigningCredentials(key: try path(PrivateKey.file(in: directory), "signing key"),
                                                  certificate: try path("\(directory)/cert.pem", "signing certificate"),
                                                  chain: FileManager.default.fileExists(atPath: "\(directory)/chain.pem") ? "\(directory)/chain.pem" : nil,
                                                  passphrase: environment[Self.keyPassphraseVariable])

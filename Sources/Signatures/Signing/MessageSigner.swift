@@ -12,16 +12,11 @@ public struct MessageSigner: Sendable {
         jws = try JWSSigner(key: key, certificate: certificate, chain: chain, scheme: jwsScheme)
     }
 
-    /// Reads the key (opened with `passphrase` when it is encrypted), the certificate and the
-    /// optional chain from PEM files.
+    /// Reads the key (a PEM file, opened with `passphrase` when it is encrypted, or a `.pkcs11`
+    /// reference to a token's key, `passphrase` its PIN), the certificate and the optional chain.
     public init(keyFile: String, certificateFile: String, chainFile: String? = nil,
                 jwsScheme: SignatureScheme? = nil, passphrase: String? = nil) throws(GatewayError) {
-        let key: PrivateKey
-        do {
-            key = try PrivateKey(pem: try PEMFile.read(keyFile, what: "private key"), passphrase: passphrase)
-        } catch {
-            throw GatewayError(error.code, "\(keyFile): \(error.message)", path: keyFile)
-        }
+        let key = try PrivateKey.load(file: keyFile, passphrase: passphrase)
         let certificates = try Certificate.certificates(pem: try PEMFile.read(certificateFile, what: "certificate"))
         guard let certificate = certificates.first else {
             throw GatewayError(.configurationInvalid, "The certificate file \(certificateFile) holds no certificate.")

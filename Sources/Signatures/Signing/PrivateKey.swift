@@ -1,15 +1,18 @@
 import COpenSSL
 import GatewayCore
 
-/// A signing key read from PEM (PKCS#8 or traditional RSA/EC). OpenSSL 3 allows concurrent
-/// signing operations on one EVP_PKEY, each with its own context.
+/// A signing key read from PEM (PKCS#8 or traditional RSA/EC), or held in a PKCS#11 token
+/// (`PrivateKey+PKCS11`). OpenSSL 3 allows concurrent signing operations on one EVP_PKEY, each
+/// with its own context.
 public final class PrivateKey: @unchecked Sendable {
     let pointer: OpaquePointer
     public let kind: KeyKind
+    /// Held in a PKCS#11 token: the key signs there and never leaves it.
+    public let inToken: Bool
 
     /// `passphrase` opens an encrypted key (PKCS#8 `ENCRYPTED PRIVATE KEY`, or a traditional key
     /// with `Proc-Type: 4,ENCRYPTED`); an unencrypted key needs none.
-    public init(pem: [UInt8], passphrase: String? = nil) throws(GatewayError) {
+    public convenience init(pem: [UInt8], passphrase: String? = nil) throws(GatewayError) {
         guard let bio = MemoryBIO(pem) else {
             throw GatewayError(.internalError, "OpenSSL could not allocate a memory BIO.")
         }
@@ -29,8 +32,14 @@ public final class PrivateKey: @unchecked Sendable {
                 ? "The private key cannot be opened with the passphrase given (wrong passphrase?): \(reason)"
                 : "The private key is not a PEM key: \(reason)")
         }
+        try self.init(taking: key, inToken: false)
+    }
+
+    /// Takes ownership of `key`.
+    init(taking key: OpaquePointer, inToken: Bool) throws(GatewayError) {
         pointer = key
         kind = KeyKind(key)
+        self.inToken = inToken
         switch kind {
         case .rsa, .ec: break
         case .other(let name):
