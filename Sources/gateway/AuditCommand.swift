@@ -22,8 +22,8 @@ struct AuditVerifyCommand: AsyncParsableCommand {
 
     @OptionGroup var store: DatabaseOptions
 
-    @Option(name: .long, help: "The folder of the gateway's receipt certificate (cert.pem): the seals must be signed with its key.")
-    var receiptKey = "Certificates/demo/gateway"
+    @Option(name: .long, help: "The folder of the gateway's receipt certificate (cert.pem): the seals must be signed with its key. Once per key the gateway has had, after a rotation.")
+    var receiptKey: [String] = ["Certificates/demo/gateway"]
 
     @Option(name: .long, help: "The time-stamping authority's certificate or its CA (PEM): the seals' time-stamps are checked against it.")
     var tsaCertificate: String?
@@ -55,15 +55,23 @@ struct AuditVerifyCommand: AsyncParsableCommand {
                 print(verification.summary + " No seal yet.")
                 return
             }
-            let file = "\(receiptKey)/cert.pem"
-            guard let data = FileManager.default.contents(atPath: file), let certificate = try Certificate.certificates(pem: Array(data)).first else {
-                throw GatewayError(.configurationInvalid, "The receipt certificate \(file) cannot be read: the seals are checked against it (--receipt-key).")
+            var certificates: [Certificate] = []
+            for folder in receiptKey {
+                let file = "\(folder)/cert.pem"
+                guard let data = FileManager.default.contents(atPath: file), let certificate = try Certificate.certificates(pem: Array(data)).first else {
+                    throw GatewayError(.configurationInvalid, "The receipt certificate \(file) cannot be read: the seals are checked against it (--receipt-key).")
+                }
+                certificates.append(certificate)
             }
-            if let broken = seals.lazy.compactMap({ AuditSealCheck.verify($0, receiptCertificate: certificate) }).first {
-                print(broken)
-                throw ExitCode.failure
+            for seal in seals {
+                let problems = certificates.map { AuditSealCheck.verify(seal, receiptCertificate: $0) }
+                if let problem = problems.first(where: { $0 != nil }), !problems.contains(where: { $0 == nil }) {
+                    print(problem ?? "")
+                    throw ExitCode.failure
+                }
             }
-            let sealed = verification.summary + " \(seals.count) seals signed by \(certificate.subject), the last at \(VietnamTime.timestamp(seals.map(\.sealedAt).max() ?? Date()))."
+            let certificate = certificates.map(\.subject).joined(separator: " or ")
+            let sealed = verification.summary + " \(seals.count) seals signed by \(certificate), the last at \(VietnamTime.timestamp(seals.map(\.sealedAt).max() ?? Date()))."
             guard let tsaCertificate else {
                 print(sealed + (stamps.batches.isEmpty ? " Not time-stamped." : " \(stamps.batches.count) time-stamps not checked: give --tsa-certificate."))
                 return

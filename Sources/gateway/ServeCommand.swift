@@ -174,7 +174,7 @@ struct ServeCommand: AsyncParsableCommand {
             let authority = try tsaUrl.map { url throws(GatewayError) in
                 try TimeStampAuthority(url: url, certificateFile: tsaCertificate ?? "", grace: tsaGrace)
             }
-            sealing = AuditSealing(store: store, signer: signer, clock: clock, authority: authority, evidence: pipeline.evidence)
+            sealing = AuditSealing(store: store, key: pipeline.receiptKey, clock: clock, authority: authority, evidence: pipeline.evidence)
             if authority == nil { logger.warning("No time-stamping authority (--tsa-url): the audit seals are signed but not time-stamped") }
             logger.info("Loaded \(registry.specs.count) message specs and \(partnerRegistry.partners.count) partners; store \(store.location); memory allocator \(MemoryAllocator.description)")
             logger.info("Tracking page: \(tlsCertificate == nil ? "http" : "https")://\(host):\(port)/ — to watch the four flows run on simulated partners, stop this and run: gateway demo")
@@ -183,14 +183,21 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let server = ServerConfiguration(host: host, port: port, idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maxConnections: connections,
                                          tls: tls)
+        // The receipt key is read first: a folder that does not load leaves partners and key as they were.
+        let reload: @Sendable () throws(GatewayError) -> Int = { [pipeline, keyOptions, receiptKey] () throws(GatewayError) in
+            let receipts = try keyOptions.receiptSigner(folder: receiptKey)
+            let count = try pipeline.reloadPartners(environment: keys).partners.count
+            pipeline.receiptKey.replace(with: receipts)
+            return count
+        }
         let application = try tlsSetUp {
             try GatewayServer.application(server, pipeline: pipeline, access: access,
                                           metrics: metrics, certificates: certificates, openAPI: openAPI,
-                                          onReload: { [pipeline] () throws(GatewayError) in try pipeline.reloadPartners(environment: keys).partners.count },
+                                          onReload: reload,
                                           onReplay: { worker.wake() }, warning: warning, logger: logger)
         }
         let delivering = Task { await worker.run() }
-        let reloading = Self.reloadOnHangUp(logger: logger) { [pipeline] () throws(GatewayError) in try pipeline.reloadPartners(environment: keys).partners.count }
+        let reloading = Self.reloadOnHangUp(logger: logger, reload)
         let log = logger
         let expiring = Task {
             await LicenceExpiry(runtime: pipeline.runtime).run { error in

@@ -11,16 +11,16 @@ import Store
 /// time-stamping authority, each round's seals are then time-stamped (`AuditTimeStamping`).
 public struct AuditSealing: Sendable {
     let store: GatewayStore
-    let signer: MessageSigner
+    let key: ReceiptKey
     let clock: any GatewayClock
     let logger: Logger
     let timeStamping: AuditTimeStamping?
 
     /// `evidence`: the hold the time-stamping closes past the authority's grace period.
-    public init(store: GatewayStore, signer: MessageSigner, clock: any GatewayClock, authority: TimeStampAuthority? = nil,
+    public init(store: GatewayStore, key: ReceiptKey, clock: any GatewayClock, authority: TimeStampAuthority? = nil,
                 evidence: EvidenceHold = EvidenceHold(), threads: DeliveryThreads? = nil, logger: Logger = Logger(label: "gateway.audit")) {
         self.store = store
-        self.signer = signer
+        self.key = key
         self.clock = clock
         self.logger = logger
         timeStamping = authority.map {
@@ -45,7 +45,7 @@ public struct AuditSealing: Sendable {
             for head in heads {
                 let now = clock.now()
                 let payload = AuditSeal.payload(chain: head.chain, sequence: head.sequence, hash: head.hash, sealedAt: now)
-                let signature = String(decoding: try signer.sign(payload), as: UTF8.self)
+                let signature = String(decoding: try key.signer.sign(payload), as: UTF8.self)
                 try await store.store(AuditSeal(chain: head.chain, sequence: head.sequence, hash: head.hash, sealedAt: now, signature: signature))
                 sealed.append("\(head.chain):\(head.sequence)")
             }

@@ -15,9 +15,9 @@ public struct InboundPipeline: Sendable {
     public let runtime: FlowRuntime
     let steps: [StepKey: any FlowStep]
     let receipts: ReceiptMaker
-    /// The gateway's receipt certificate: what it signed is never an inbound message (nor what
-    /// the partner files' signing keys signed: `PartnerConfiguration.Snapshot.ownSigners`).
-    let receiptFingerprint: String
+    /// The gateway's receipt key: what it signed is never an inbound message (nor what the
+    /// partner files' signing keys signed: `PartnerConfiguration.Snapshot.ownSigners`).
+    public let receiptKey: ReceiptKey
     /// A log line per partner and refused signer per minute, whatever their number.
     let signerRefusals = RefusalSampler(window: .seconds(60))
     /// An audit line per refused message (by its bytes) per hour: a replayed refusal is not stored again.
@@ -42,8 +42,8 @@ public struct InboundPipeline: Sendable {
         self.runtime = runtime
         self.metrics = metrics
         self.steps = Dictionary(steps.map { (StepKey(record: $0.record, role: $0.sender), $0) }, uniquingKeysWith: { first, _ in first })
-        receipts = ReceiptMaker(signer: receiptSigner)
-        receiptFingerprint = receiptSigner.fingerprint
+        receiptKey = ReceiptKey(receiptSigner)
+        receipts = ReceiptMaker(key: receiptKey)
         self.onQueued = onQueued
     }
 
@@ -198,7 +198,7 @@ public struct InboundPipeline: Sendable {
     /// Whom a partner's messages may be signed by: checked before the signature of a JWS is, and
     /// never recorded in the audit chain (a replayed message would otherwise buy a line each time).
     private func admit(_ signer: SignerIdentity, from partner: Partner, at now: Date) throws(GatewayError) {
-        if signer.fingerprintSHA256 == receiptFingerprint || runtime.configuration.snapshot.ownSigners.contains(signer.fingerprintSHA256) {
+        if receiptKey.fingerprints.contains(signer.fingerprintSHA256) || runtime.configuration.snapshot.ownSigners.contains(signer.fingerprintSHA256) {
             throw GatewayError(.notAllowed, "\(signer.subject) is this gateway's own certificate: its receipts and messages are never taken as inbound.")
         }
         guard partner.acceptedSigners.accepts(signer, at: now) else {
