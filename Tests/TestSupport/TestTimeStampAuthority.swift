@@ -38,7 +38,7 @@ public final class TestTimeStampAuthority: Sendable {
 
     /// A new authority on a free port; `port` to come back on the same one after `stop()`.
     public static func start(in directory: String = temporaryDirectory("tsa"), port: Int? = nil) async throws -> TestTimeStampAuthority {
-        if !FileManager.default.fileExists(atPath: directory + "/tsa.pem") { try makePKI(in: directory) }
+        if !FileManager.default.fileExists(atPath: directory + "/tsa.pem") { try copyPKI(into: directory) }
         let state = State()
         let partner = try await FakePartner.start(port: port) { received in
             let current = state.mode.withLock { $0 }
@@ -58,6 +58,23 @@ public final class TestTimeStampAuthority: Sendable {
         return TestTimeStampAuthority(directory: directory, partner: partner, state: state)
     }
 
+    /// The CA and keys are made once per test process (RSA key generation is what costs); each
+    /// authority gets its own copy, its own serial file and configuration.
+    private static let sharedPKI: Result<String, any Error> = Result {
+        let directory = temporaryDirectory("tsa-pki")
+        try makePKI(in: directory)
+        return directory
+    }
+
+    private static func copyPKI(into directory: String) throws {
+        let shared = try sharedPKI.get()
+        for file in ["tsa-ca.pem", "tsa.pem", "tsa.key", "rogue.pem", "rogue.key"] {
+            try FileManager.default.copyItem(atPath: "\(shared)/\(file)", toPath: "\(directory)/\(file)")
+        }
+        write("01\n", to: directory + "/serial")
+        write(configuration(directory), to: directory + "/tsa.cnf")
+    }
+
     private static func makePKI(in directory: String) throws {
         func openssl(_ arguments: [String]) throws {
             let result = Command.run("openssl", arguments, in: directory)
@@ -73,7 +90,9 @@ public final class TestTimeStampAuthority: Sendable {
                      "-extfile", "tsa.ext", "-out", "tsa.pem"])
         // Signed by itself: the gateway's trust (the CA above) does not reach it.
         try openssl(["x509", "-req", "-in", "rogue.csr", "-signkey", "rogue.key", "-days", "3650", "-extfile", "tsa.ext", "-out", "rogue.pem"])
-        write("01\n", to: directory + "/serial")
+    }
+
+    private static func configuration(_ directory: String) -> String {
         func section(_ name: String, _ key: String) -> String {
             """
             [ \(name) ]
@@ -92,6 +111,6 @@ public final class TestTimeStampAuthority: Sendable {
 
             """
         }
-        write("[ tsa ]\ndefault_tsa = honest\n\n" + section("honest", "tsa") + section("wrong_key", "rogue"), to: directory + "/tsa.cnf")
+        return "[ tsa ]\ndefault_tsa = honest\n\n" + section("honest", "tsa") + section("wrong_key", "rogue")
     }
 }

@@ -1,10 +1,14 @@
 import COpenSSL
 
 enum Digest {
+    /// SHA-256 fetched from the provider once: `EVP_sha256()` makes OpenSSL 3 fetch it again at
+    /// every digest or signature it starts, a cost the signature paths pay per message.
+    nonisolated(unsafe) static let sha256Method: OpaquePointer? = EVP_MD_fetch(nil, "SHA2-256", nil) ?? EVP_sha256()
+
     static func sha256(_ bytes: [UInt8]) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
-        _ = bytes.withUnsafeBytes { EVP_Digest($0.baseAddress, $0.count, &output, &length, EVP_sha256(), nil) }
+        _ = bytes.withUnsafeBytes { EVP_Digest($0.baseAddress, $0.count, &output, &length, sha256Method, nil) }
         return Array(output.prefix(Int(length)))
     }
 }

@@ -47,23 +47,6 @@ extension PrivateKey {
     }
 }
 
-extension PrivateKey {
-    /// A fresh software key of `kind` (RSA 2048 or P-256), for libxmlsec1 to lay out a signature
-    /// that a token key then signs (`XMLSigner`).
-    static func standIn(for kind: KeyKind) throws(GatewayError) -> PrivateKey {
-        guard let context = EVP_PKEY_CTX_new_id(kind.isRSA ? EVP_PKEY_RSA : EVP_PKEY_EC, nil) else {
-            throw GatewayError(.internalError, "OpenSSL could not allocate a key generation.")
-        }
-        defer { EVP_PKEY_CTX_free(context) }
-        var key: OpaquePointer?
-        let made = EVP_PKEY_keygen_init(context) == 1
-            && (kind.isRSA ? EVP_PKEY_CTX_set_rsa_keygen_bits(context, 2048) : EVP_PKEY_CTX_set_ec_paramgen_curve_nid(context, NID_X9_62_prime256v1)) == 1
-            && EVP_PKEY_keygen(context, &key) == 1
-        guard made, let key else { throw GatewayError(.internalError, "OpenSSL could not make a stand-in key: \(OpenSSLError.drain())") }
-        return try PrivateKey(taking: key, inToken: false)
-    }
-}
-
 /// One initialised engine per token library, for the process's life.
 enum PKCS11Engines {
     private struct Engine: @unchecked Sendable { let pointer: OpaquePointer }

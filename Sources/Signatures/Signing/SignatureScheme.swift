@@ -35,7 +35,7 @@ enum EVPSignature {
         guard let context = EVP_MD_CTX_new() else { throw GatewayError(.internalError, "OpenSSL could not allocate a digest context.") }
         defer { EVP_MD_CTX_free(context) }
         var keyContext: OpaquePointer?
-        guard EVP_DigestSignInit(context, &keyContext, EVP_sha256(), nil, key.pointer) == 1,
+        guard EVP_DigestSignInit(context, &keyContext, Digest.sha256Method, nil, key.pointer) == 1,
               configure(keyContext, for: scheme) else {
             throw GatewayError(.internalError, "OpenSSL could not start a \(scheme.rawValue) signature: \(OpenSSLError.drain())")
         }
@@ -83,7 +83,7 @@ enum EVPSignature {
         guard let context = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(context) }
         var keyContext: OpaquePointer?
-        guard EVP_DigestVerifyInit(context, &keyContext, EVP_sha256(), nil, publicKey) == 1,
+        guard EVP_DigestVerifyInit(context, &keyContext, Digest.sha256Method, nil, publicKey) == 1,
               configure(keyContext, for: scheme) else {
             _ = OpenSSLError.drain()
             return false
@@ -99,6 +99,6 @@ enum EVPSignature {
         guard scheme == .ps256 else { return true }
         return EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PSS_PADDING) == 1
             && gateway_EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, 32) == 1
-            && EVP_PKEY_CTX_set_rsa_mgf1_md(keyContext, EVP_sha256()) == 1
+            && EVP_PKEY_CTX_set_rsa_mgf1_md(keyContext, Digest.sha256Method) == 1
     }
 }

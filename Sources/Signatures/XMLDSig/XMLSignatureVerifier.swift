@@ -38,7 +38,7 @@ public struct XMLSignatureVerifier: Sendable {
         }
         let signer = SignerSelection.signer(among: certificates)
         try checkKey(of: signer, suits: profile.signatureMethod, path: profile.signature.path)
-        try verifyCryptography(profile, signer: signer)
+        try verifyCryptography(profile, in: document, signer: signer)
         let chain = try trust.verifySigner(signer, intermediates: certificates.filter { $0 !== signer }, at: time)
         return VerifiedSignature(format: .xmlDSig, algorithm: profile.signatureMethod, signer: SignerIdentity(signer), chain: chain)
     }
@@ -55,9 +55,14 @@ public struct XMLSignatureVerifier: Sendable {
         }
     }
 
-    private func verifyCryptography(_ profile: EnvelopedSignatureProfile, signer: Certificate) throws(SignatureRefusal) {
-        guard let key = signer.publicKey else {
+    /// The usual signature directly (`DirectSignature`); any other, or one that does not hold,
+    /// by libxmlsec1, whose verdict and words stand.
+    private func verifyCryptography(_ profile: EnvelopedSignatureProfile, in document: ParsedDocument, signer: Certificate) throws(SignatureRefusal) {
+        guard let key = signer.publicKey, let kind = signer.keyKind else {
             throw SignatureRefusal(.certificateMalformed, "The signer certificate \(signer.subject) has no usable public key.")
+        }
+        if let parts = DirectSignature.parts(of: profile, key: kind), DirectSignature.verifies(parts, in: document, publicKey: key) {
+            return
         }
         let context: DSigContext
         do {

@@ -12,11 +12,6 @@ public struct XMLSigner: Sendable {
     public let key: PrivateKey
     /// The signer's certificate first, then the intermediates to include.
     public let certificates: [Certificate]
-    /// For a key in a token: a software key of its kind that libxmlsec1 lays the signature out
-    /// with (libxmlsec1 1.2 does not take an engine key: it asks OpenSSL 3 for private parameters
-    /// a token never gives); the SignatureValue is then the token key's over the same
-    /// canonical SignedInfo. The stand-in's own signature never leaves this signer.
-    private let standIn: PrivateKey?
     public let signatureMethod: String
     private let certificateTexts: [String]
 
@@ -31,19 +26,25 @@ public struct XMLSigner: Sendable {
             throw GatewayError(.configurationInvalid, "A \(key.kind) key cannot sign XML here: RSA (rsa-sha256) or EC P-256 (ecdsa-sha256) is needed.")
         }
         self.key = key
-        standIn = key.inToken ? try PrivateKey.standIn(for: key.kind) : nil
         certificates = [certificate] + chain.filter { $0 != certificate }
         certificateTexts = certificates.map { Data($0.der).base64EncodedString() }
     }
 
-    /// Parses (hardened), signs and serialises.
+    /// Parses (hardened), signs, and returns the bytes with the signature written into them
+    /// (`SignatureSplice`), or the signed tree serialised when they do not allow it.
     public func sign(_ bytes: [UInt8], parser: HardenedXMLParser = HardenedXMLParser()) throws(GatewayError) -> [UInt8] {
         let document = try parser.parse(bytes)
-        try sign(document)
-        return document.serialized()
+        let signature = try place(document)
+        return SignatureSplice.splice(signature, into: bytes, of: document) ?? document.serialized()
     }
 
     public func sign(_ document: ParsedDocument) throws(GatewayError) {
+        try place(document)
+    }
+
+    /// Adds the signature as the root's last child; the new ds:Signature.
+    @discardableResult
+    private func place(_ document: ParsedDocument) throws(GatewayError) -> xmlNodePtr {
         guard let root = document.rootElement else {
             throw GatewayError(.malformed, "The document has no root element.")
         }
@@ -52,29 +53,17 @@ public struct XMLSigner: Sendable {
             throw GatewayError(.malformed, "The document is already signed; a second signature would not be accepted by any partner.",
                                path: existing.first?.path ?? root.path)
         }
-        let context = try DSigContext(key: (standIn ?? key).pointer)
-        if standIn != nil { context.pointer.pointee.flags |= UInt32(XMLSEC_DSIG_FLAGS_STORE_SIGNATURE) }
         let signature = try template(in: document, root: root.pointer)
-        guard xmlSecDSigCtxSign(context.pointer, signature) >= 0 else {
-            throw GatewayError(.internalError, "libxmlsec1 could not sign the document: \(XMLSecLibrary.takeErrors())")
+        let signedInfo = xmlSecGetNextElementNode(signature.pointee.children)
+        guard let signedInfo,
+              let reference = xmlSecFindChild(signedInfo, "Reference", gateway_xmlSecDSigNs()),
+              let digestValue = xmlSecFindChild(reference, "DigestValue", gateway_xmlSecDSigNs()),
+              let signatureValue = xmlSecFindChild(signature, "SignatureValue", gateway_xmlSecDSigNs()) else {
+            throw GatewayError(.internalError, "The signature template is incomplete.")
         }
-        if standIn != nil { try signInToken(signature, context: context) }
-    }
-
-    /// Replaces the stand-in's SignatureValue with the token key's over the canonical SignedInfo
-    /// libxmlsec1 kept (`XMLSEC_DSIG_FLAGS_STORE_SIGNATURE`).
-    private func signInToken(_ signature: xmlNodePtr, context: DSigContext) throws(GatewayError) {
-        guard let buffer = xmlSecDSigCtxGetPreSignBuffer(context.pointer), let data = xmlSecBufferGetData(buffer),
-              let valueNode = xmlSecFindChild(signature, "SignatureValue", gateway_xmlSecDSigNs()) else {
-            throw GatewayError(.internalError, "libxmlsec1 kept no canonical SignedInfo to sign in the token.")
-        }
-        let signedInfo = Array(UnsafeBufferPointer(start: data, count: Int(xmlSecBufferGetSize(buffer))))
-        var value = try EVPSignature.sign(signedInfo, key: key, scheme: key.kind.isRSA ? .rs256 : .es256)
-        if !key.kind.isRSA {
-            guard let raw = ECDSASignatureEncoding.joseFromDER(value) else { throw GatewayError(.internalError, "The token's ECDSA signature is not DER.") }
-            value = raw
-        }
-        xmlNodeSetContent(valueNode, Data(value).base64EncodedString())
+        try DirectSignature.sign(document, signature: signature, signedInfo: signedInfo, digestValue: digestValue,
+                                 signatureValue: signatureValue, key: key)
+        return signature
     }
 
     private func template(in document: ParsedDocument, root: xmlNodePtr) throws(GatewayError) -> xmlNodePtr {
