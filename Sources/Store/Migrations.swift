@@ -270,9 +270,12 @@ public enum Migrations {
         return statements
     }
 
+    /// A migration may build an index over a large table: it is not held to the one-call limit.
+    static let limit: Duration = .seconds(3600)
+
     static func run(on backend: SQLBackend) async throws {
         for migration in all {
-            try await backend.transaction { db in
+            try await backend.transaction(limit: limit, connectionWait: SQLBackend.startWait) { db in
                 // Several gateway processes starting together on one PostgreSQL migrate one at a
                 // time, the bookkeeping table's creation included (two CREATE TABLE IF NOT EXISTS
                 // at once can both try to create it).

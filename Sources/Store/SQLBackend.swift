@@ -29,7 +29,10 @@ final class SQLBackend: Sendable {
 
     /// How long a store call waits for a PostgreSQL connection: while the database is away the
     /// sender gets a 503 to retry on, well before its own timeout.
-    private static let connectionWait: Duration = .seconds(3)
+    static let connectionWait: Duration = .seconds(3)
+    /// What a start waits for the database: a server that is itself starting, or busy, is waited
+    /// for rather than refused in a partner's time.
+    static let startWait: Duration = .seconds(30)
     /// How long one store call may hold its connection at most: a healthy one takes milliseconds;
     /// walking the whole audit chain says how long it may take.
     static let callLimit: Duration = .seconds(10)
@@ -89,7 +92,7 @@ final class SQLBackend: Sendable {
                 let running = Task { await client.run() }
                 let backend = SQLBackend(dialect: .postgres, connection: .postgres(client, running: running))
                 do {
-                    try await backend.transaction { db in try await db.raw("SELECT 1").run() }
+                    try await backend.transaction(connectionWait: startWait) { db in try await db.raw("SELECT 1").run() }
                 } catch {
                     await backend.close()
                     throw error
@@ -109,13 +112,13 @@ final class SQLBackend: Sendable {
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    func transaction<T: Sendable>(limit: Duration = SQLBackend.callLimit,
+    func transaction<T: Sendable>(limit: Duration = SQLBackend.callLimit, connectionWait: Duration = SQLBackend.connectionWait,
                                   _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch connection {
         case .sqlite(_, let writer, _):
             return try await writer.transaction(body)
         case .postgres(let client, _):
-            return try await Self.withConnection(of: client, limit: limit) { connection in
+            return try await Self.withConnection(of: client, limit: limit, wait: connectionWait) { connection in
                 try await Self.run(body, on: connection.sql(logger: Self.logger))
             }
         }
@@ -127,13 +130,13 @@ final class SQLBackend: Sendable {
     /// that never ends (a connection opened as the server went down, which it never answers) is
     /// failed after `limit` and its connection closed, which the pool replaces. The caller waits
     /// neither for a connection request it gave up on nor for a call it failed.
-    private static func withConnection<T: Sendable>(of client: PostgresClient, limit: Duration = callLimit,
+    private static func withConnection<T: Sendable>(of client: PostgresClient, limit: Duration = callLimit, wait: Duration = connectionWait,
                                                     _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let lease = LeaseState()
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let answer = FirstResult(continuation)
             let timer = Task {
-                try await Task.sleep(for: connectionWait)
+                try await Task.sleep(for: wait)
                 if lease.abandon() { answer.give(.failure(ConnectionPoolTimeoutError.connectionRequestTimeout)) }
             }
             Task {

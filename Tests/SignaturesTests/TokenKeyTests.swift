@@ -24,7 +24,6 @@ import TestSupport
     static func signer(_ label: String = "receipt", folder: String = rsaFolder) throws -> MessageSigner {
         _ = try Self.token.get()
         let key = try PrivateKey(pkcs11: TestSoftHSM.uri(label), pin: TestSoftHSM.pin)
-        #expect(key.inToken)
         let certificates = try Certificate.certificates(pem: read(folder + "/cert.pem")) + Certificate.certificates(pem: read(folder + "/chain.pem"))
         #expect(key.matches(certificates[0]))
         return try MessageSigner(key: key, certificate: certificates[0], chain: Array(certificates.dropFirst()))

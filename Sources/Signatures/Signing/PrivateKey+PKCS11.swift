@@ -43,7 +43,7 @@ extension PrivateKey {
         guard let key else {
             throw GatewayError(.configurationInvalid, "The token holds no key \(parts[0]) that opens with the PIN given (GATEWAY_KEY_PASSPHRASE or --key-passphrase-file): \(OpenSSLError.drain())")
         }
-        try self.init(taking: key, inToken: true)
+        try self.init(taking: key)
     }
 }
 

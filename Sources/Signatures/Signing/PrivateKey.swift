@@ -7,8 +7,6 @@ import GatewayCore
 public final class PrivateKey: @unchecked Sendable {
     let pointer: OpaquePointer
     public let kind: KeyKind
-    /// Held in a PKCS#11 token: the key signs there and never leaves it.
-    public let inToken: Bool
 
     /// `passphrase` opens an encrypted key (PKCS#8 `ENCRYPTED PRIVATE KEY`, or a traditional key
     /// with `Proc-Type: 4,ENCRYPTED`); an unencrypted key needs none.
@@ -32,14 +30,13 @@ public final class PrivateKey: @unchecked Sendable {
                 ? "The private key cannot be opened with the passphrase given (wrong passphrase?): \(reason)"
                 : "The private key is not a PEM key: \(reason)")
         }
-        try self.init(taking: key, inToken: false)
+        try self.init(taking: key)
     }
 
     /// Takes ownership of `key`.
-    init(taking key: OpaquePointer, inToken: Bool) throws(GatewayError) {
+    init(taking key: OpaquePointer) throws(GatewayError) {
         pointer = key
         kind = KeyKind(key)
-        self.inToken = inToken
         switch kind {
         case .rsa, .ec: break
         case .other(let name):

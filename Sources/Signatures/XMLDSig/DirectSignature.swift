@@ -65,12 +65,15 @@ enum DirectSignature {
         guard let canonical = ExclusiveCanonicalization.bytes(ofSubtree: signedInfo, in: document.pointer) else {
             throw GatewayError(.internalError, "ds:SignedInfo cannot be canonicalized.")
         }
-        var value = try EVPSignature.sign(canonical, key: key, scheme: key.kind.isRSA ? .rs256 : .es256)
-        if !key.kind.isRSA {
-            guard let raw = ECDSASignatureEncoding.joseFromDER(value) else { throw GatewayError(.internalError, "OpenSSL's ECDSA signature is not DER.") }
-            value = raw
-        }
-        xmlNodeSetContent(signatureValue, Data(value).base64EncodedString())
+        xmlNodeSetContent(signatureValue, Data(try value(over: canonical, key: key)).base64EncodedString())
+    }
+
+    /// The SignatureValue's bytes over canonical SignedInfo: PKCS#1 v1.5, or ECDSA as r||s.
+    static func value(over signedInfo: [UInt8], key: PrivateKey) throws(GatewayError) -> [UInt8] {
+        let value = try EVPSignature.sign(signedInfo, key: key, scheme: key.kind.isRSA ? .rs256 : .es256)
+        guard !key.kind.isRSA else { return value }
+        guard let raw = ECDSASignatureEncoding.joseFromDER(value) else { throw GatewayError(.internalError, "OpenSSL's ECDSA signature is not DER.") }
+        return raw
     }
 
     /// Base64 with the line breaks and spaces XML allows in it, nothing else.

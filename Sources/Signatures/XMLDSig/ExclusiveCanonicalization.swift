@@ -8,13 +8,13 @@ import GatewayCore
 /// libxml2 asks a callback whether each node is in the set: a walk up the parents, where
 /// libxmlsec1 searches a node list for every node — the same bytes, without the search.
 enum ExclusiveCanonicalization {
-    /// SHA-256 of the canonical document without the subtree of `excluded`.
-    static func digest(of document: xmlDocPtr, excluding excluded: xmlNodePtr) -> [UInt8]? {
+    /// SHA-256 of the canonical document without the subtree of `excluded` (or whole).
+    static func digest(of document: xmlDocPtr, excluding excluded: xmlNodePtr?) -> [UInt8]? {
         guard let context = EVP_MD_CTX_new() else { return nil }
         defer { EVP_MD_CTX_free(context) }
         guard EVP_DigestInit_ex(context, Digest.sha256Method, nil) == 1 else { return nil }
         let sink = Sink(digest: context)
-        guard run(document, visible: excludingSubtree, root: excluded, into: sink) else { return nil }
+        guard run(document, visible: excluded == nil ? nil : excludingSubtree, root: excluded, into: sink) else { return nil }
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         guard EVP_DigestFinal_ex(context, &digest, &length) == 1, length == 32 else { return nil }
@@ -46,7 +46,7 @@ enum ExclusiveCanonicalization {
         }
     }
 
-    private static func run(_ document: xmlDocPtr, visible: xmlC14NIsVisibleCallback?, root: xmlNodePtr, into sink: Sink) -> Bool {
+    private static func run(_ document: xmlDocPtr, visible: xmlC14NIsVisibleCallback?, root: xmlNodePtr?, into sink: Sink) -> Bool {
         sink.root = root
         let context = Unmanaged.passUnretained(sink).toOpaque()
         let write: xmlOutputWriteCallback = { context, buffer, length in

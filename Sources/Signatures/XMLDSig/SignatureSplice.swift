@@ -3,25 +3,20 @@ import Foundation
 import HardenedXML
 
 /// A signed document's bytes without serialising the whole tree again: the bytes as given, with
-/// the new `ds:Signature` (the root's last child, nothing else changed) written just before the
+/// the `ds:Signature` (the root's last child, nothing else changed) written just before the
 /// root's end tag. The digest is over the canonical form, which both forms share; the partner
-/// gets its document byte for byte, signature added. Nil when the shape does not allow it (a
-/// root written `<root/>`, a document in another encoding than UTF-8), and the caller
-/// serialises the tree.
+/// gets its document byte for byte, signature added. Where the shape does not allow it (a root
+/// written `<root/>`, a document in another encoding than UTF-8) the signer serialises the tree.
 enum SignatureSplice {
-    static func splice(_ signature: xmlNodePtr, into bytes: [UInt8], of document: ParsedDocument) -> [UInt8]? {
+    /// Where the signature goes in `bytes`: the start of the root's end tag; nil when the
+    /// document is in another encoding than UTF-8 or its root is written `<root/>`.
+    static func insertionPoint(in bytes: [UInt8], of document: ParsedDocument) -> Int? {
         if let encoding = document.pointer.pointee.encoding {
             let name = String(cString: encoding).uppercased()
             guard name == "UTF-8" || name == "UTF8" else { return nil }
         }
-        guard let root = document.rootElement, let end = rootEndTag(in: bytes, named: root.qualifiedName),
-              let element = serialized(signature, in: document) else { return nil }
-        var signed = [UInt8]()
-        signed.reserveCapacity(bytes.count + element.count)
-        signed += bytes[..<end]
-        signed += element
-        signed += bytes[end...]
-        return signed
+        guard let root = document.rootElement else { return nil }
+        return rootEndTag(in: bytes, named: root.qualifiedName)
     }
 
     /// Where the root's end tag `</name>` begins: found from the end, past the whitespace,
@@ -56,12 +51,5 @@ enum SignatureSplice {
               bytes[open + 1] == UInt8(ascii: "/") else { return nil }
         let written = String(decoding: bytes[(open + 2)..<(index - 1)], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return written == name ? open : nil
-    }
-
-    private static func serialized(_ node: xmlNodePtr, in document: ParsedDocument) -> [UInt8]? {
-        guard let buffer = xmlBufferCreate() else { return nil }
-        defer { xmlBufferFree(buffer) }
-        guard xmlNodeDump(buffer, document.pointer, node, 0, 0) >= 0, let content = xmlBufferContent(buffer) else { return nil }
-        return Array(UnsafeBufferPointer(start: content, count: Int(xmlBufferLength(buffer))))
     }
 }

@@ -14,6 +14,7 @@ public struct XMLSigner: Sendable {
     public let certificates: [Certificate]
     public let signatureMethod: String
     private let certificateTexts: [String]
+    private let layout: SignatureLayout
 
     public init(key: PrivateKey, certificate: Certificate, chain: [Certificate] = []) throws(GatewayError) {
         guard key.matches(certificate) else {
@@ -27,24 +28,46 @@ public struct XMLSigner: Sendable {
         }
         self.key = key
         certificates = [certificate] + chain.filter { $0 != certificate }
-        certificateTexts = certificates.map { Data($0.der).base64EncodedString() }
+        let texts = certificates.map { Data($0.der).base64EncodedString() }
+        certificateTexts = texts
+        layout = try SignatureLayout { [signatureMethod] (document, root) throws(GatewayError) in
+            try Self.template(in: document, root: root, method: signatureMethod, certificates: texts)
+        }
     }
 
     /// Parses (hardened), signs, and returns the bytes with the signature written into them
-    /// (`SignatureSplice`), or the signed tree serialised when they do not allow it.
+    /// (`SignatureLayout`, `SignatureSplice`), or the signed tree serialised when they do not
+    /// allow it.
     public func sign(_ bytes: [UInt8], parser: HardenedXMLParser = HardenedXMLParser()) throws(GatewayError) -> [UInt8] {
         let document = try parser.parse(bytes)
-        let signature = try place(document)
-        return SignatureSplice.splice(signature, into: bytes, of: document) ?? document.serialized()
+        try Self.checkUnsigned(document)
+        guard let end = SignatureSplice.insertionPoint(in: bytes, of: document) else {
+            try place(document)
+            return document.serialized()
+        }
+        guard let digest = ExclusiveCanonicalization.digest(of: document.pointer, excluding: nil) else {
+            throw GatewayError(.internalError, "The document cannot be canonicalized for its digest.")
+        }
+        let digestText = Array(Data(digest).base64EncodedString().utf8)
+        let value = try DirectSignature.value(over: layout.canonicalSignedInfo.head + digestText + layout.canonicalSignedInfo.tail, key: key)
+        var signed = [UInt8]()
+        signed.reserveCapacity(bytes.count + layout.written.head.count + layout.written.tail.count + 512)
+        signed += bytes[..<end]
+        signed += layout.written.head
+        signed += digestText
+        signed += layout.written.middle
+        signed += Array(Data(value).base64EncodedString().utf8)
+        signed += layout.written.tail
+        signed += bytes[end...]
+        return signed
     }
 
     public func sign(_ document: ParsedDocument) throws(GatewayError) {
+        try Self.checkUnsigned(document)
         try place(document)
     }
 
-    /// Adds the signature as the root's last child; the new ds:Signature.
-    @discardableResult
-    private func place(_ document: ParsedDocument) throws(GatewayError) -> xmlNodePtr {
+    private static func checkUnsigned(_ document: ParsedDocument) throws(GatewayError) {
         guard let root = document.rootElement else {
             throw GatewayError(.malformed, "The document has no root element.")
         }
@@ -53,7 +76,13 @@ public struct XMLSigner: Sendable {
             throw GatewayError(.malformed, "The document is already signed; a second signature would not be accepted by any partner.",
                                path: existing.first?.path ?? root.path)
         }
-        let signature = try template(in: document, root: root.pointer)
+    }
+
+    /// Adds the signature as the root's last child of a document checked to be unsigned.
+    @discardableResult
+    private func place(_ document: ParsedDocument) throws(GatewayError) -> xmlNodePtr {
+        guard let root = document.rootElement else { throw GatewayError(.malformed, "The document has no root element.") }
+        let signature = try Self.template(in: document.pointer, root: root.pointer, method: signatureMethod, certificates: certificateTexts)
         let signedInfo = xmlSecGetNextElementNode(signature.pointee.children)
         guard let signedInfo,
               let reference = xmlSecFindChild(signedInfo, "Reference", gateway_xmlSecDSigNs()),
@@ -66,9 +95,10 @@ public struct XMLSigner: Sendable {
         return signature
     }
 
-    private func template(in document: ParsedDocument, root: xmlNodePtr) throws(GatewayError) -> xmlNodePtr {
+    private static func template(in document: xmlDocPtr, root: xmlNodePtr, method signatureMethod: String,
+                                 certificates certificateTexts: [String]) throws(GatewayError) -> xmlNodePtr {
         guard let method = XMLDSigAlgorithms.signatureMethods[signatureMethod]?(),
-              let signature = xmlSecTmplSignatureCreateNsPref(document.pointer, xmlSecTransformExclC14NGetKlass(), method, nil, "ds") else {
+              let signature = xmlSecTmplSignatureCreateNsPref(document, xmlSecTransformExclC14NGetKlass(), method, nil, "ds") else {
             throw GatewayError(.internalError, "libxmlsec1 could not create the signature template: \(XMLSecLibrary.takeErrors())")
         }
         xmlAddChild(root, signature)
