@@ -212,8 +212,14 @@ extension GatewayStore {
         }
     }
 
-    /// Walks the audit chain: intact, or the first event edited or removed.
+    /// Walks the audit chain: intact, or the first event edited or removed. On PostgreSQL the walk
+    /// and the rows it is held against are read in one snapshot: a gateway in service commits a
+    /// delivery attempt and its event together, and a walk must not see the one without the other.
     public func verifyAudit() async throws(GatewayError) -> AuditVerification {
-        try await run("verifying the audit chain", limit: .seconds(3600)) { db in try await AuditChain.verify(on: db) }
+        let dialect = backend.dialect
+        return try await run("verifying the audit chain", limit: .seconds(3600)) { db in
+            if dialect == .postgres { try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run() }
+            return try await AuditChain.verify(on: db)
+        }
     }
 }

@@ -108,7 +108,8 @@ import TestSupport
         #expect(readyWhileDown == 503)
         #expect(healthWhileDown == 200)
         #expect(recovery < 10)
-        #expect(try await store.verifyAudit().isIntact)
+        let verification = try await store.verifyAudit()
+        #expect(verification.isIntact, "\(verification.summary)")
         await store.close()
         for instance in instances { await instance.stop(SIGTERM) }
     }

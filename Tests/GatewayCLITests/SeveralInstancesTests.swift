@@ -68,7 +68,8 @@ import TestSupport
         let store = try await GatewayStore.open(try DatabaseLocation(database))
         let inbound = try await store.messages(direction: .inbound)
         #expect(inbound.count == pairs, "each application is stored once")
-        #expect(try await store.verifyAudit().isIntact)
+        let verification = try await store.verifyAudit()
+        #expect(verification.isIntact, "\(verification.summary)")
         await store.close()
         await first.stop(SIGTERM)
         if second !== first { await second.stop(SIGTERM) }
