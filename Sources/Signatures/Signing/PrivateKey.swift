@@ -1,5 +1,6 @@
 import COpenSSL
 import GatewayCore
+import Synchronization
 
 /// A signing key read from PEM (PKCS#8 or traditional RSA/EC), or held in a PKCS#11 token
 /// (`PrivateKey+PKCS11`). OpenSSL 3 allows concurrent signing operations on one EVP_PKEY, each
@@ -7,6 +8,15 @@ import GatewayCore
 public final class PrivateKey: @unchecked Sendable {
     let pointer: OpaquePointer
     public let kind: KeyKind
+    /// A signing context per scheme, set up once: each signature starts from a copy of it, where
+    /// setting one up looks the algorithms up in OpenSSL 3's providers again every time.
+    private let prepared = Mutex<[SignatureScheme: PreparedContext]>([:])
+
+    private final class PreparedContext: @unchecked Sendable {
+        let pointer: OpaquePointer
+        init(_ pointer: OpaquePointer) { self.pointer = pointer }
+        deinit { EVP_MD_CTX_free(pointer) }
+    }
 
     /// `passphrase` opens an encrypted key (PKCS#8 `ENCRYPTED PRIVATE KEY`, or a traditional key
     /// with `Proc-Type: 4,ENCRYPTED`); an unencrypted key needs none.
@@ -46,6 +56,31 @@ public final class PrivateKey: @unchecked Sendable {
 
     deinit {
         EVP_PKEY_free(pointer)
+    }
+
+    /// A fresh context for one signature with `scheme` (SHA-256); the caller frees it.
+    func signingContext(for scheme: SignatureScheme) throws(GatewayError) -> OpaquePointer {
+        let template: PreparedContext? = prepared.withLock { contexts in
+            if let ready = contexts[scheme] { return ready }
+            guard let context = EVP_MD_CTX_new() else { return nil }
+            var keyContext: OpaquePointer?
+            guard EVP_DigestSignInit(context, &keyContext, Digest.sha256Method, nil, pointer) == 1,
+                  EVPSignature.configure(keyContext, for: scheme) else {
+                EVP_MD_CTX_free(context)
+                return nil
+            }
+            let ready = PreparedContext(context)
+            contexts[scheme] = ready
+            return ready
+        }
+        guard let template, let copy = EVP_MD_CTX_new() else {
+            throw GatewayError(.internalError, "OpenSSL could not start a \(scheme.rawValue) signature: \(OpenSSLError.drain())")
+        }
+        guard EVP_MD_CTX_copy_ex(copy, template.pointer) == 1 else {
+            EVP_MD_CTX_free(copy)
+            throw GatewayError(.internalError, "OpenSSL could not start a \(scheme.rawValue) signature: \(OpenSSLError.drain())")
+        }
+        return copy
     }
 
     /// True when `certificate` carries this key's public half.

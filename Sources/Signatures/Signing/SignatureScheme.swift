@@ -32,16 +32,13 @@ public enum SignatureScheme: String, Sendable, CaseIterable {
 /// are DER here; JWS converts them to and from its fixed-size r||s form.
 enum EVPSignature {
     static func sign(_ message: [UInt8], key: PrivateKey, scheme: SignatureScheme) throws(GatewayError) -> [UInt8] {
-        guard let context = EVP_MD_CTX_new() else { throw GatewayError(.internalError, "OpenSSL could not allocate a digest context.") }
+        let context = try key.signingContext(for: scheme)
         defer { EVP_MD_CTX_free(context) }
-        var keyContext: OpaquePointer?
-        guard EVP_DigestSignInit(context, &keyContext, Digest.sha256Method, nil, key.pointer) == 1,
-              configure(keyContext, for: scheme) else {
-            throw GatewayError(.internalError, "OpenSSL could not start a \(scheme.rawValue) signature: \(OpenSSLError.drain())")
-        }
-        var length = 0
-        let sized = message.withUnsafeBufferPointer { EVP_DigestSign(context, nil, &length, $0.baseAddress, $0.count) }
-        guard sized == 1 else { throw GatewayError(.internalError, "OpenSSL could not size the signature: \(OpenSSLError.drain())") }
+        // One signature per context: without this flag OpenSSL copies the whole context at the
+        // final step so that it could go on.
+        EVP_MD_CTX_set_flags(context, EVP_MD_CTX_FLAG_FINALISE)
+        var length = Int(EVP_PKEY_get_size(key.pointer))
+        guard length > 0 else { throw GatewayError(.internalError, "OpenSSL could not size the signature: \(OpenSSLError.drain())") }
         var signature = [UInt8](repeating: 0, count: length)
         let signed = message.withUnsafeBufferPointer { input in
             EVP_DigestSign(context, &signature, &length, input.baseAddress, input.count)
@@ -88,6 +85,7 @@ enum EVPSignature {
             _ = OpenSSLError.drain()
             return false
         }
+        EVP_MD_CTX_set_flags(context, EVP_MD_CTX_FLAG_FINALISE)
         let verified = signature.withUnsafeBufferPointer { sig in
             EVP_DigestVerify(context, sig.baseAddress, sig.count, message.baseAddress, message.count)
         }
@@ -95,7 +93,7 @@ enum EVPSignature {
         return verified == 1
     }
 
-    private static func configure(_ keyContext: OpaquePointer?, for scheme: SignatureScheme) -> Bool {
+    static func configure(_ keyContext: OpaquePointer?, for scheme: SignatureScheme) -> Bool {
         guard scheme == .ps256 else { return true }
         return EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PSS_PADDING) == 1
             && gateway_EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, 32) == 1
