@@ -63,12 +63,10 @@ struct AuditVerifyCommand: AsyncParsableCommand {
                 }
                 certificates.append(certificate)
             }
-            for seal in seals {
-                let problems = certificates.map { AuditSealCheck.verify(seal, receiptCertificate: $0) }
-                if let problem = problems.first(where: { $0 != nil }), !problems.contains(where: { $0 == nil }) {
-                    print(problem ?? "")
-                    throw ExitCode.failure
-                }
+            let check = try AuditSealCheck(receiptCertificates: certificates)
+            if let broken = seals.lazy.compactMap(check.problem(with:)).first {
+                print(broken)
+                throw ExitCode.failure
             }
             let certificate = certificates.map(\.subject).joined(separator: " or ")
             let sealed = verification.summary + " \(seals.count) seals signed by \(certificate), the last at \(VietnamTime.timestamp(seals.map(\.sealedAt).max() ?? Date()))."

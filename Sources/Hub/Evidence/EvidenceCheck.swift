@@ -130,11 +130,10 @@ public struct EvidenceCheck: Sendable {
     /// each seal signed by the gateway, each time-stamp over seals of the container.
     private func checkChain(_ events: [AuditEventRecord], seals: [EvidenceContainer.Seal], files: [String: [UInt8]]) throws(GatewayError) -> [String] {
         var sealsByNumber: [AuditTimeStamp.SealNumber: AuditSeal] = [:]
+        let check = try AuditSealCheck(receiptCertificates: gatewayTrust)
         for item in seals {
             let seal = item.seal
-            guard gatewayTrust.contains(where: { AuditSealCheck.verify(seal, receiptCertificate: $0) == nil }) else {
-                throw problem(AuditSealCheck.verify(seal, receiptCertificate: gatewayTrust[0]) ?? "The seal of event \(seal.sequence) of chain \(seal.chain) does not hold.")
-            }
+            if let broken = check.problem(with: seal) { throw problem(broken) }
             sealsByNumber[AuditTimeStamp.SealNumber(chain: seal.chain, sequence: seal.sequence)] = seal
         }
         var segments = 0

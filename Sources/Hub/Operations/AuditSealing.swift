@@ -69,20 +69,26 @@ public struct AuditSealing: Sendable {
     }
 }
 
-/// Checks a seal's signature: a JWS by the gateway's receipt certificate over the seal's own fields.
-public enum AuditSealCheck {
-    public static func verify(_ seal: AuditSeal, receiptCertificate: Certificate) -> String? {
+/// Checks seals' signatures: each a JWS by one of the gateway's receipt certificates (several after
+/// a rotation) over the seal's own fields. Built once for a walk over every seal.
+public struct AuditSealCheck: Sendable {
+    let verifier: JWSVerifier
+
+    public init(receiptCertificates: [Certificate]) throws(GatewayError) {
+        let store = try TrustStore(certificates: receiptCertificates, source: "the gateway's receipt certificates")
+        verifier = JWSVerifier(trust: .standard(store: store))
+    }
+
+    /// What is wrong with `seal`; nil when it holds.
+    public func problem(with seal: AuditSeal) -> String? {
         do {
-            let store = try TrustStore(certificates: [receiptCertificate], source: "the gateway's receipt certificate")
-            let verified = try JWSVerifier(trust: .standard(store: store)).verify(seal.signature, at: seal.sealedAt)
+            let verified = try verifier.verify(seal.signature, at: seal.sealedAt)
             guard verified.payload == seal.payload else {
                 return "The seal of audit event \(seal.sequence) of chain \(seal.chain) signs other values than the ones stored beside it."
             }
             return nil
-        } catch let refusal as SignatureRefusal {
-            return "The seal of audit event \(seal.sequence) of chain \(seal.chain) is not the gateway's: \(refusal.message)"
         } catch {
-            return "The seal of audit event \(seal.sequence) of chain \(seal.chain) cannot be checked: \(error)"
+            return "The seal of audit event \(seal.sequence) of chain \(seal.chain) is not the gateway's: \(error.message)"
         }
     }
 }
