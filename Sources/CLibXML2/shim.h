@@ -15,6 +15,7 @@
 #include <libxml/c14n.h>
 #include <libxml/xmlsave.h>
 #include <libxml/SAX2.h>
+#include <libxml/uri.h>
 
 // `xmlFree` is a global function pointer, which Swift 6 refuses as shared mutable state.
 static inline void gateway_xmlFree(void *pointer) { xmlFree(pointer); }

@@ -58,7 +58,8 @@ enum DirectSignature {
     /// (the document's own digest computed without it), signing with `key`.
     static func sign(_ document: ParsedDocument, signature: xmlNodePtr, signedInfo: xmlNodePtr, digestValue: xmlNodePtr,
                      signatureValue: xmlNodePtr, key: PrivateKey) throws(GatewayError) {
-        guard let digest = ExclusiveCanonicalization.digest(of: document.pointer, excluding: signature) else {
+        guard let digest = CanonicalWalk.digest(of: document.pointer, excluding: signature)
+                ?? ExclusiveCanonicalization.digest(of: document.pointer, excluding: signature) else {
             throw GatewayError(.internalError, "The document cannot be canonicalized for its digest.")
         }
         xmlNodeSetContent(digestValue, Data(digest).base64EncodedString())

@@ -45,7 +45,8 @@ public struct XMLSigner: Sendable {
             try place(document)
             return document.serialized()
         }
-        guard let digest = ExclusiveCanonicalization.digest(of: document.pointer, excluding: nil) else {
+        guard let digest = CanonicalWalk.digest(of: document.pointer, excluding: nil)
+                ?? ExclusiveCanonicalization.digest(of: document.pointer, excluding: nil) else {
             throw GatewayError(.internalError, "The document cannot be canonicalized for its digest.")
         }
         let digestText = Array(Data(digest).base64EncodedString().utf8)
