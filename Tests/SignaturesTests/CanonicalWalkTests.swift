@@ -1,4 +1,5 @@
 import CLibXML2
+import COpenSSL
 import Foundation
 import GatewayCore
 import HardenedXML
@@ -70,6 +71,21 @@ import TestSupport
     ])
     func eachRuleIsWrittenAsLibxml2WritesIt(xml: String) throws {
         #expect(try Self.compare(xml) == true)
+    }
+
+    /// Past the walk's 8 KB buffer: a decision of 400 goods lines (about 80 KB), with a line's
+    /// text escaped across the buffer's edges.
+    @Test func aDocumentLargerThanTheBufferIsCanonicalizedAsLibxml2Does() throws {
+        let line = "<Line no=\"1\" note=\"a&amp;b&#10;c\">Thép &amp; &lt;cuộn&gt; &#13; dạng</Line>\n"
+        let xml = "<Lines xmlns=\"urn:vn:gov:moit:eps:1\">" + String(repeating: line, count: 400) + "</Lines>"
+        #expect(xml.utf8.count > 30_000)
+        #expect(try Self.compare(xml) == true)
+        let document = try HardenedXMLParser().parse(Array(xml.utf8))
+        let expected = try #require(Self.libxml2Bytes(document))
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        EVP_Digest(expected, expected.count, &digest, &length, EVP_sha256(), nil)
+        #expect(CanonicalWalk.digest(of: document.pointer, excluding: nil) == digest)
     }
 
     @Test(arguments: [
