@@ -26,12 +26,12 @@ public struct OutboundMessages: Sendable {
     /// The certificates the gateway signs its messages to partners with.
     var fingerprints: Set<String> { Set(signers.values.map(\.fingerprint)) }
 
-    /// `bytes` signed as `partner` expects the gateway's messages signed.
-    public func signed(_ bytes: [UInt8], for partner: String) throws(GatewayError) -> [UInt8] {
+    /// A written message signed as `partner` expects the gateway's messages signed.
+    func signed(_ output: Translator.Output, for partner: String) throws(GatewayError) -> [UInt8] {
         guard let signer = signers[partner] else {
             throw GatewayError(.configurationInvalid, "The gateway has no signing key for \(partner) (signWith in its partner file).")
         }
-        return try signer.sign(bytes)
+        return try signer.sign(written: output.bytes, format: output.spec.format == .xml ? .xml : .json)
     }
 
     /// A synchronous answer in the partner's own format: signed (an ASEAN ACK) unless its format
@@ -40,14 +40,14 @@ public struct OutboundMessages: Sendable {
         guard output.spec.signature.format != "none" else {
             return SynchronousAnswer(contentType: output.spec.format == .xml ? "application/xml; charset=utf-8" : "application/json", body: output.bytes)
         }
-        return SynchronousAnswer(contentType: contentType(of: output.spec), body: try signed(output.bytes, for: partner))
+        return SynchronousAnswer(contentType: contentType(of: output.spec), body: try signed(output, for: partner))
     }
 
     func stored(_ produced: ProducedMessage, causedBy cause: String, at now: Date) throws(GatewayError) -> StoredMessage {
         let id = produced.output.envelope.messageId ?? ids.next()
         return StoredMessage(
             id: id, direction: .outbound, partner: produced.partner, messageType: produced.output.spec.key, idempotencyKey: id,
-            body: try signed(produced.output.bytes, for: produced.partner),
+            body: try signed(produced.output, for: produced.partner),
             contentType: partners.partner(produced.partner)?.endpoint?.contentType ?? contentType(of: produced.output.spec),
             record: String(decoding: JSONWriter.compact(produced.output.record), as: UTF8.self), businessKey: produced.businessKey, status: "PENDING", causedBy: cause, createdAt: now)
     }

@@ -31,6 +31,16 @@ public struct MessageSigner: Sendable {
     /// The SHA-256 fingerprint of the certificate it signs with.
     public var fingerprint: String { xml.certificates[0].fingerprintSHA256 }
 
+    /// Signs a document the gateway wrote itself and checked against its partner's schema, whose
+    /// format is known: a JSON object is not read again to find out that it is one.
+    public func sign(written bytes: [UInt8], format: MessageFormat) throws(GatewayError) -> [UInt8] {
+        switch format {
+        case .xml: try xml.sign(bytes)
+        case .json: Array(try jws.sign(payload: bytes).utf8)
+        case .jws: throw GatewayError(.internalError, "The gateway signs the JSON payload of a JWS, not the JWS.")
+        }
+    }
+
     public func sign(_ bytes: [UInt8]) throws(GatewayError) -> [UInt8] {
         switch MessageFormat.detect(bytes) {
         case .xml:
