@@ -2,14 +2,23 @@
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
+    /// Written straight into the string's storage: called from other modules, a generic walk of
+    /// the collection went through its iterator unspecialised for every byte (as base64url did).
     public static func lowercase(_ bytes: some Collection<UInt8>) -> String {
-        var characters = [UInt8]()
-        characters.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            characters.append(digits[Int(byte >> 4)])
-            characters.append(digits[Int(byte & 0x0F)])
+        if let text = bytes.withContiguousStorageIfAvailable(lowercase(contiguous:)) { return text }
+        return Array(bytes).withUnsafeBufferPointer(lowercase(contiguous:))
+    }
+
+    private static func lowercase(contiguous bytes: UnsafeBufferPointer<UInt8>) -> String {
+        digits.withUnsafeBufferPointer { table in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { output in
+                for (index, byte) in bytes.enumerated() {
+                    output[2 * index] = table[Int(byte >> 4)]
+                    output[2 * index + 1] = table[Int(byte & 0x0F)]
+                }
+                return bytes.count * 2
+            }
         }
-        return String(decoding: characters, as: UTF8.self)
     }
 
     /// The bytes of hexadecimal text (either case); nil for an odd length or another character.

@@ -37,3 +37,20 @@ extension Base64URLTests {
         #expect(Base64URL.decode(Substring(text)) == nil)
     }
 }
+
+/// Lowercase hexadecimal of every byte value, from an array, a slice and a non-contiguous
+/// collection alike; and back, in either case.
+@Suite struct HexTests {
+    @Test func everyByteIsWrittenAsTwoLowercaseDigitsAndReadBack() {
+        let every = (0...255).map(UInt8.init)
+        let reference = every.map { String(format: "%02x", $0) }.joined()
+        #expect(Hex.lowercase(every) == reference)
+        #expect(Hex.lowercase(every[16...]) == String(reference.dropFirst(32)))
+        #expect(Hex.lowercase(every.lazy.map { $0 }) == reference)
+        #expect(Hex.lowercase([UInt8]()) == "")
+        #expect(Hex.bytes(reference) == every)
+        #expect(Hex.bytes(reference.uppercased()) == every)
+        #expect(Hex.bytes("abc") == nil)
+        #expect(Hex.bytes("zz") == nil)
+    }
+}
