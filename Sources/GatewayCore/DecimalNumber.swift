@@ -21,21 +21,42 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     public init(integerLiteral value: Int) {
-        self.init(Decimal(value))
+        self.init(value)
     }
 
+    /// An integer's plain form is its decimal digits: formatting the Decimal for them cost more
+    /// than everything else a line number or a version takes.
     public init(_ value: Int) {
-        self.init(Decimal(value))
+        self.value = Decimal(value)
+        lexical = String(value)
     }
 
     public var description: String { lexical }
 
     /// True when the value has no fractional part (`1200`, `1200.0`, `1.2e3`).
     public var isInteger: Bool {
+        if let plain = Self.plainIsInteger(lexical) { return plain }
         var rounded = Decimal()
         var copy = value
         NSDecimalRound(&rounded, &copy, 0, .plain)
         return rounded == value
+    }
+
+    /// Read off plain notation (`-1200`, `1200.00`, `12.5`) without rounding a Decimal; nil for
+    /// anything else (an exponent), which the Decimal then answers.
+    private static func plainIsInteger(_ text: String) -> Bool? {
+        var seenPoint = false
+        var fractionIsZero = true
+        for (index, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "0"): continue
+            case UInt8(ascii: "1")...UInt8(ascii: "9"): if seenPoint { fractionIsZero = false }
+            case UInt8(ascii: "."): if seenPoint { return nil } else { seenPoint = true }
+            case UInt8(ascii: "-"), UInt8(ascii: "+"): if index != 0 { return nil }
+            default: return nil
+            }
+        }
+        return fractionIsZero
     }
 
     public var intValue: Int? {

@@ -27,3 +27,28 @@ import Testing
         #expect(try #require(DecimalNumber("17250000000.5")).isInteger == false)
     }
 }
+
+extension DecimalNumberTests {
+    /// Whole or not, read off the text where it is plain and from the value where it has an
+    /// exponent: the same answer as rounding the value.
+    @Test(arguments: [
+        ("1200", true), ("1200.000", true), ("+007.50", false), (".5", false), ("-12.0", true), ("-0.0", true), ("0", true),
+        ("1e3", true), ("1.2E-2", false), ("1.25e1", false), ("1.5e1", true), ("17250000000.5", false), ("00.0001", false),
+    ])
+    func wholeNumbersAreToldFromTheirTextOrTheirValue(text: String, whole: Bool) throws {
+        let number = try #require(DecimalNumber(text))
+        #expect(number.isInteger == whole)
+        var rounded = Decimal(), copy = number.value
+        NSDecimalRound(&rounded, &copy, 0, .plain)
+        #expect((rounded == number.value) == whole)
+    }
+
+    @Test(arguments: [0, 7, -42, 1_000_000, Int.max, Int.min])
+    func anIntegerIsWrittenAsItsDigits(value: Int) {
+        let number = DecimalNumber(value)
+        #expect(number.lexical == String(value))
+        #expect(number.json == String(value))
+        #expect(number.value == Decimal(value))
+        #expect(number.intValue == value)
+    }
+}
