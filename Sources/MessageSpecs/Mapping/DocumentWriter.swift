@@ -80,7 +80,9 @@ final class XMLTree {
     }
 
     static func escape(_ text: String, attribute: Bool) -> String {
-        guard text.contains(where: { "&<>\"\r".contains($0) }) else { return text }
+        // Bytes, not characters: telling Vietnamese text's graphemes apart only to find no `&` was
+        // most of writing it.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x0D }) else { return text }
         var result = ""
         for character in text {
             switch character {
