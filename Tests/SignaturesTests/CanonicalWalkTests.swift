@@ -66,6 +66,8 @@ import TestSupport
         "<?before one?><!-- gone --><?empty?>\n<a><?inside x\r?><!-- gone --></a><!-- gone --><?after two?>",
         // Whitespace-only and mixed content are kept.
         "<a>\n  <b> x </b>\n\t<c/>\n</a>",
+        // The XML namespace's name bound to another prefix and as the default (not namespace-well-formed).
+        #"<p:a xmlns:p="http://www.w3.org/XML/1998/namespace" xml:lang="vi"><b xmlns="http://www.w3.org/XML/1998/namespace"/></p:a>"#,
         // A namespace name with characters libxml2 writes verbatim.
         #"<p:a xmlns:p="urn:x?a=1&amp;b=2'"/>"#,
     ])

@@ -68,6 +68,7 @@ private struct Walker {
     private var pending: [(prefix: UnsafePointer<xmlChar>?, name: UnsafePointer<xmlChar>)] = []
     private var attributes: [xmlAttrPtr] = []
     private static let xmlNamespace: [CChar] = Array("http://www.w3.org/XML/1998/namespace".utf8CString)
+    private static let xmlPrefix: [CChar] = Array("xml".utf8CString)
 
     init(output: CanonicalOutput, excluded: xmlNodePtr?) {
         self.output = output
@@ -182,7 +183,9 @@ private struct Walker {
     /// is; false for a binding libxml2 would render otherwise than as `prefix="name"` verbatim.
     private mutating func use(prefix: UnsafePointer<xmlChar>?, name: UnsafePointer<xmlChar>) -> Bool {
         let prefix = prefix.flatMap { $0.pointee == 0 ? nil : $0 }
-        if strcmp(name, Self.xmlNamespace) == 0 { return true }
+        // The `xml` prefix bound to its own namespace, as libxml2 tells it; any other binding of
+        // that name is rendered like any other.
+        if let prefix, strcmp(prefix, Self.xmlPrefix) == 0, strcmp(name, Self.xmlNamespace) == 0 { return true }
         if prefix != nil, name.pointee == 0 { return false }
         if strchr(name, 0x22) != nil { return false }
         if strcmp(rendered(prefix), name) == 0 { return true }
