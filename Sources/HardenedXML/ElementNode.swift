@@ -97,6 +97,13 @@ public struct ElementNode {
 
     /// The concatenated text of the element and its descendants.
     public var textContent: String {
+        // A leaf's one text child is read in place: gathering it into a new buffer first was a
+        // good part of reading a document's fields.
+        if let child = pointer.pointee.children, child.pointee.next == nil,
+           child.pointee.type == XML_TEXT_NODE || child.pointee.type == XML_CDATA_SECTION_NODE, let text = child.pointee.content {
+            return String(cString: text)
+        }
+        guard pointer.pointee.children != nil else { return "" }
         guard let content = xmlNodeGetContent(pointer) else { return "" }
         defer { gateway_xmlFree(content) }
         return String(cString: content)
