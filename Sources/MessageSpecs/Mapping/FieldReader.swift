@@ -57,16 +57,23 @@ struct FieldReader {
 
     private func readValue(_ field: FieldSpec, at cursor: DocumentCursor, errors: inout [ErrorDetail]) -> JSONValue? {
         if field.paths.isEmpty, let constant = field.value { return .string(constant) }
-        let found = field.paths.map { cursor.value($0) }
         var raw: RawValue?
         var at: (trail: CursorTrail, attribute: String?)?
-        if field.alternatives || field.paths.count == 1 {
-            if let first = found.compactMap({ $0 }).first {
+        // Most fields have one path: read without gathering the values of every path first.
+        var found: [(RawValue, CursorTrail, attribute: String?)?] = []
+        if field.paths.count == 1 {
+            if let value = cursor.value(field.paths[0]) {
+                raw = value.0
+                at = (value.1, value.attribute)
+            }
+        } else {
+            found = field.paths.map { cursor.value($0) }
+            if !field.alternatives {
+                raw = found[0].map { $0.0 }
+            } else if let first = found.first(where: { $0 != nil }) ?? nil {
                 raw = first.0
                 at = (first.1, first.attribute)
             }
-        } else {
-            raw = found[0].map { $0.0 }
         }
         // Spelled out only for an error.
         var location: String {
@@ -74,7 +81,7 @@ struct FieldReader {
             return at.trail.location + (at.attribute.map { "/@\($0)" } ?? "")
         }
         if let converter = field.converter {
-            let inputs = field.alternatives ? [raw?.text] : found.map { $0?.0.text }
+            let inputs = field.alternatives || field.paths.count == 1 ? [raw?.text] : found.map { $0?.0.text }
             switch converter.read(inputs) {
             case .success(let converted): raw = converted.map(RawValue.text)
             case .failure(let failure):
