@@ -127,10 +127,13 @@ final class JSONTree {
         guard let schema = schema?.resolved else { return }
         if members.count > 1 {
             let properties = schema.properties
-            let ranked = members.enumerated().map { offset, member in
-                (rank: properties.firstIndex { $0.0 == member.0 } ?? Int.max, offset: offset, member: member)
+            let ranks = members.map { member in properties.firstIndex { $0.0 == member.0 } ?? Int.max }
+            // Written in the schema's order already, as a spec's fields usually are: nothing to move.
+            if zip(ranks, ranks.dropFirst()).contains(where: { $0 > $1 }) {
+                members = zip(ranks, members).enumerated()
+                    .sorted { $0.element.0 == $1.element.0 ? $0.offset < $1.offset : $0.element.0 < $1.element.0 }
+                    .map(\.element.1)
             }
-            members = ranked.sorted { $0.rank == $1.rank ? $0.offset < $1.offset : $0.rank < $1.rank }.map(\.member)
         }
         for (name, child) in members where child.items != nil || !child.members.isEmpty { child.sort(by: schema.property(name)) }
         if let items, !items.isEmpty {
