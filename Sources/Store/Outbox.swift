@@ -121,10 +121,15 @@ extension GatewayStore {
         // Two lookups, so that each walks one index in its order and stops at the limit: the
         // due messages by due time (an outbox with a backlog of thousands is not read and
         // sorted whole at every round), after the claims whose lease ran out.
+        // A message is ready when it is the oldest open one of its object: one probe of
+        // `outbox_object` per candidate. Written as "no earlier open one" (NOT EXISTS),
+        // PostgreSQL's planner, whose row estimates lag behind a partner's growing backlog,
+        // joined every pending row with every other: 4 s a claim with 3,800 messages waiting.
         let ready = SQLQueryString("""
-            NOT EXISTS (SELECT 1 FROM outbox e
-                        WHERE e.partner = o.partner AND e.business_key = o.business_key
-                          AND e.sequence < o.sequence AND e.state IN ('pending', 'delivering'))
+            o.sequence = (SELECT e.sequence FROM outbox e
+                          WHERE e.partner = o.partner AND e.business_key = o.business_key
+                            AND e.state IN ('pending', 'delivering')
+                          ORDER BY e.sequence LIMIT 1)
             """)
         let expired = SQLQueryString("""
             SELECT o.message_id, o.attempts, 0 AS pass, o.sequence AS due, o.sequence FROM outbox o

@@ -130,6 +130,39 @@ import TestSupport
         }
     }
 
+    /// A partner away for a while leaves thousands of messages waiting: a claim among them stays
+    /// one probe per candidate even when the database's statistics were taken while the outbox
+    /// was small and delivered (as PostgreSQL's autovacuum takes them), and still only the oldest
+    /// message of each object is claimed.
+    @Test(arguments: Backend.allCases)
+    func aClaimAmongThousandsWaitingStaysQuick(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store, backend in
+            let now = Date(timeIntervalSince1970: 1_741_000_100)
+            _ = try await store.accept(Self.inbound("before"), producing: (0..<50).map { Self.outbound("early-\($0)", object: "licence/E-\($0)") })
+            for delivery in try await store.claimDeliveries(worker: "w", now: now, lease: 30, limit: 50) {
+                try await store.record(.delivered(httpStatus: 202, response: []), of: delivery, startedAt: now, duration: 0.1)
+            }
+            if backend == .postgres, case .postgres(let url) = store.location, let name = URL(string: url)?.lastPathComponent {
+                try TestPostgres.shared.get().psql("ANALYZE outbox", database: name)
+            }
+            let objects = 3_000
+            for batch in stride(from: 0, to: objects, by: 250) {
+                let messages = (batch..<(batch + 250)).map { Self.outbound("L\($0)-v1", object: "licence/L-\($0)") }
+                _ = try await store.accept(Self.inbound("backlog-\(batch)"), producing: messages + [Self.outbound("L\(batch)-v2", object: "licence/L-\(batch)")])
+            }
+            let started = ContinuousClock.now
+            var claimed: [String] = []
+            for _ in 0..<5 {
+                claimed += try await store.claimDeliveries(worker: "w", now: now, lease: 30, limit: 4).map(\.message.id)
+            }
+            let perClaim = (ContinuousClock.now - started) / .milliseconds(1) / 5
+            print("claims with \(objects + objects / 250) messages waiting (\(backend)): \(String(format: "%.1f", perClaim)) ms a claim of 4")
+            #expect(claimed.count == 20)
+            #expect(claimed.allSatisfy { $0.hasSuffix("-v1") }, "only the oldest message of each object")
+            #expect(perClaim < 500, "a claim stays a probe per candidate, not a join of the backlog with itself")
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func messagesAboutOneObjectGoOutOneAtATimeInOrder(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store, _ in
