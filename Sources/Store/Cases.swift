@@ -200,13 +200,17 @@ extension GatewayStore {
 
     /// The business objects with outbound messages of a type whose case has no facts yet, found
     /// as `keyPrefix` + the case's licence number (licences recorded before cases kept their facts).
+    /// Each message's case is found by its alias (`cases_alias`): matched on `keyPrefix || alias`
+    /// alone, every message was held against every case, 14 s at every start with 20,000 licences.
     public func businessKeysWithoutFacts(outbound type: String, keyPrefix: String) async throws(GatewayError) -> [String] {
-        try await read("listing the objects of \(type) without facts") { db in
+        let aliasStart = keyPrefix.unicodeScalars.count + 1
+        return try await read("listing the objects of \(type) without facts") { db in
             try await db.raw("""
                 SELECT DISTINCT business_key FROM messages m
                 WHERE direction = 'outbound' AND message_type = \(bind: type) AND business_key IS NOT NULL
                     AND NOT EXISTS (SELECT 1 FROM cases c
-                                    WHERE c.state IS NOT NULL AND CAST(\(bind: keyPrefix) AS TEXT) || c.alias = m.business_key)
+                                    WHERE c.alias = SUBSTR(m.business_key, \(unsafeRaw: String(aliasStart))) AND c.state IS NOT NULL
+                                      AND CAST(\(bind: keyPrefix) AS TEXT) || c.alias = m.business_key)
                 ORDER BY business_key
                 """).all().map { try $0.decode(column: "business_key", as: String.self) }
         }

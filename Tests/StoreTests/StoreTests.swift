@@ -163,6 +163,29 @@ import TestSupport
         }
     }
 
+    /// The start's backfill asks which licences have no facts yet: each message's case is found
+    /// by its alias, not by holding every message against every case.
+    @Test(arguments: Backend.allCases)
+    func licencesWithoutFactsAreFoundWithoutReadingEveryCaseForEach(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store, backend in
+            let licences = 4_000
+            for batch in stride(from: 0, to: licences, by: 500) {
+                let numbers = (batch..<(batch + 500)).map { "L-\($0)" }
+                _ = try await store.accept(Self.inbound("records-\(batch)"), producing: numbers.map { Self.outbound("record-\($0)", object: "licence/\($0)") })
+                try await store.append([], updates: numbers.map { number in
+                    CaseUpdate(kind: .application, key: "IA-\(number)", expectedVersion: 0, status: .deliveredToCustoms,
+                               facts: number == "L-7" ? nil : "{}", alias: number)
+                }, at: Date(timeIntervalSince1970: 1_741_000_000))
+            }
+            let started = ContinuousClock.now
+            let missing = try await store.businessKeysWithoutFacts(outbound: "customs-core/LicenceRecord", keyPrefix: "licence/")
+            let seconds = (ContinuousClock.now - started) / .seconds(1)
+            print("licences without facts among \(licences) (\(backend)): \(missing) in \(String(format: "%.3f", seconds)) s")
+            #expect(missing == ["licence/L-7"])
+            #expect(seconds < 0.25, "one probe of the cases per message")
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func messagesAboutOneObjectGoOutOneAtATimeInOrder(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store, _ in
