@@ -5,11 +5,12 @@ import Glibc
 /// Exclusive XML Canonicalization 1.0 without comments of a whole parsed document (less one
 /// subtree, the signature being made), written by walking libxml2's tree once: the bytes
 /// `xmlC14NExecute` writes for the same document, without the lists, copies and string
-/// searches it makes for every element (two thirds of a P-256 XML signature's canonicalization).
+/// searches it makes for every element (a third of a P-256 XML signature's time went to them).
 ///
-/// Only the signer uses it. A document it does not render exactly as libxml2 would — an entity
-/// reference, a namespace name holding a quote, a prefix bound to nothing — is declined (nil)
-/// and the caller falls back to libxml2's canonicalization. Verification keeps libxml2's: there
+/// Only the signer uses it. A document it would not render exactly as libxml2 does — an entity
+/// reference, a namespace name that holds a quote or is not an absolute URI, a prefix bound to
+/// an empty name, one expanded attribute name twice — is declined (nil), and the caller lets
+/// libxml2 canonicalize it (or refuse to). Verification keeps libxml2's: there
 /// a divergence could let a change go unseen, where here it could only make a signature that
 /// every partner refuses (`CanonicalWalkTests` hold both to the same bytes).
 enum CanonicalWalk {
