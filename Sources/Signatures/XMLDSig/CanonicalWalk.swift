@@ -16,15 +16,10 @@ import Glibc
 enum CanonicalWalk {
     /// SHA-256 of the canonical document without the subtree of `excluded`; nil when declined.
     static func digest(of document: xmlDocPtr, excluding excluded: xmlNodePtr?) -> [UInt8]? {
-        guard let context = EVP_MD_CTX_new() else { return nil }
-        defer { EVP_MD_CTX_free(context) }
-        guard EVP_DigestInit_ex(context, Digest.sha256Method, nil) == 1 else { return nil }
-        let output = CanonicalOutput(digest: context)
-        guard write(document, excluding: excluded, to: output), output.flush() else { return nil }
-        var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        guard EVP_DigestFinal_ex(context, &digest, &length) == 1, length == 32 else { return nil }
-        return digest
+        Digest.sha256 { context in
+            let output = CanonicalOutput(digest: context)
+            return write(document, excluding: excluded, to: output) && output.flush()
+        }
     }
 
     /// The canonical bytes themselves; nil when declined.

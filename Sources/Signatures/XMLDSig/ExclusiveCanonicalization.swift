@@ -10,15 +10,9 @@ import GatewayCore
 enum ExclusiveCanonicalization {
     /// SHA-256 of the canonical document without the subtree of `excluded` (or whole).
     static func digest(of document: xmlDocPtr, excluding excluded: xmlNodePtr?) -> [UInt8]? {
-        guard let context = EVP_MD_CTX_new() else { return nil }
-        defer { EVP_MD_CTX_free(context) }
-        guard EVP_DigestInit_ex(context, Digest.sha256Method, nil) == 1 else { return nil }
-        let sink = Sink(digest: context)
-        guard run(document, visible: excluded == nil ? nil : excludingSubtree, root: excluded, into: sink) else { return nil }
-        var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        guard EVP_DigestFinal_ex(context, &digest, &length) == 1, length == 32 else { return nil }
-        return digest
+        Digest.sha256 { context in
+            run(document, visible: excluded == nil ? nil : excludingSubtree, root: excluded, into: Sink(digest: context))
+        }
     }
 
     /// The canonical bytes of the subtree of `root` (ds:SignedInfo), namespaces in scope included
