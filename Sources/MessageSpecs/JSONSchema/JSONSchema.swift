@@ -41,7 +41,8 @@ public final class JSONSchema: Sendable {
     /// Every violation, each with the JSON Pointer of the offending value.
     public func validate(_ value: JSONValue) -> [ErrorDetail] {
         var errors: [ErrorDetail] = []
-        root.validate(value, at: "", errors: &errors)
+        var trail = JSONPointerTrail()
+        root.validate(value, at: &trail, errors: &errors)
         return errors
     }
 
