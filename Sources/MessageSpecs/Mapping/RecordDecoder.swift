@@ -200,9 +200,11 @@ private struct ValueDecoder: Decoder {
 }
 
 struct IndexKey: CodingKey {
-    let intValue: Int?
-    let stringValue: String
-    init(_ index: Int) { intValue = index; stringValue = "\(index)" }
+    let index: Int
+    var intValue: Int? { index }
+    // Written out only for an error's coding path.
+    var stringValue: String { "\(index)" }
+    init(_ index: Int) { self.index = index }
     init?(intValue: Int) { self.init(intValue) }
     init?(stringValue: String) { return nil }
 }
