@@ -86,7 +86,11 @@ public struct AcceptedSigners: Sendable, Equatable {
 
     /// Fingerprints are compared as bare lowercase hex, written with colons (OpenSSL's way) or without.
     static func normalized(_ fingerprint: String) -> String {
-        fingerprint.replacingOccurrences(of: ":", with: "").lowercased()
+        // The gateway's own fingerprints are already bare lowercase hex: kept as they are.
+        guard fingerprint.utf8.contains(where: { $0 == UInt8(ascii: ":") || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || $0 >= 0x80 }) else {
+            return fingerprint
+        }
+        return fingerprint.replacingOccurrences(of: ":", with: "").lowercased()
     }
 
     public func accepts(_ signer: SignerIdentity) -> Bool {

@@ -7,11 +7,22 @@ import MessageSpecs
 public enum MediaTypes {
     /// `expected`: the partner's types (`expected(for:specs:)`, found once per partner at start).
     static func check(_ contentType: String, for partner: Partner, expected: Set<String>) throws(GatewayError) {
-        let given = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let given = mediaType(contentType)
         guard !expected.contains(given) else { return }
         throw GatewayError(.unsupportedMediaType,
                            "\(partner.id) sends \(expected.sorted().joined(separator: " or ")), not \(given.isEmpty ? "a body without Content-Type" : given).",
                            path: "Content-Type")
+    }
+
+    /// The type and subtype of a Content-Type, without its parameters and optional whitespace, in lowercase.
+    static func mediaType(_ contentType: String) -> String {
+        var given = Substring(contentType)
+        if let semicolon = given.firstIndex(of: ";") { given = given[..<semicolon] }
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        while let last = given.last, blank(last) { given.removeLast() }
+        while let first = given.first, blank(first) { given.removeFirst() }
+        let type = String(given)
+        return type.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? type.lowercased() : type
     }
 
     static func expected(for partner: Partner, specs: SpecRegistry) -> Set<String> {
