@@ -91,7 +91,9 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// The xs:decimal text: the received text when it already is plain notation, else the value's plain form.
     public var xml: String {
-        let isPlain = lexical.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") }
+        let isPlain = lexical.utf8.allSatisfy {
+            ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+")
+        }
         return isPlain ? lexical : DecimalNumber.plain(value)
     }
 

@@ -53,6 +53,9 @@ enum GatewayLogging {
     enum Format: String, CaseIterable { case text, json }
 
     static func bootstrap(format: Format, level: Logger.Level) {
+        // The text lines' local time comes from glibc's localtime, which stats /etc/localtime for
+        // every line unless TZ names the zone: named once here, the zone is read once.
+        if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 0) }
         LoggingSystem.bootstrap { label in
             switch format {
             case .json: return JSONLogHandler(label: label, level: level)

@@ -86,11 +86,13 @@ public struct AcceptedSigners: Sendable, Equatable {
 
     /// Fingerprints are compared as bare lowercase hex, written with colons (OpenSSL's way) or without.
     static func normalized(_ fingerprint: String) -> String {
-        // The gateway's own fingerprints are already bare lowercase hex: kept as they are.
-        guard fingerprint.utf8.contains(where: { $0 == UInt8(ascii: ":") || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || $0 >= 0x80 }) else {
-            return fingerprint
+        guard fingerprint.utf8.allSatisfy({ $0 < 0x80 }) else { return fingerprint.replacingOccurrences(of: ":", with: "").lowercased() }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        for byte in fingerprint.utf8 where byte != UInt8(ascii: ":") {
+            bytes.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte)
         }
-        return fingerprint.replacingOccurrences(of: ":", with: "").lowercased()
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public func accepts(_ signer: SignerIdentity) -> Bool {

@@ -94,10 +94,28 @@ struct FieldWriter {
         }
     }
 
-    /// A field's value ready to write: its text for XML and its JSON value.
-    private struct Written {
-        let xml: String
-        let json: JSONValue
+    /// A field's value ready to write: its text for XML or its JSON value, each made only for
+    /// the format written.
+    private enum Written {
+        case text(String)
+        case number(DecimalNumber)
+        /// A number the document carries as text.
+        case numberText(DecimalNumber)
+
+        var xml: String {
+            switch self {
+            case .text(let text): text
+            case .number(let number), .numberText(let number): number.xml
+            }
+        }
+
+        var json: JSONValue {
+            switch self {
+            case .text(let text): .string(text)
+            case .number(let number): .number(number)
+            case .numberText(let number): .string(number.lexical)
+            }
+        }
     }
 
     private func text(of field: FieldSpec, in record: JSONObject) throws(GatewayError) -> Written? {
@@ -107,18 +125,18 @@ struct FieldWriter {
         }
         if let converter = field.converter, let text = value.text {
             switch converter.write(text) {
-            case .success(let converted)?: return Written(xml: converted, json: .string(converted))
+            case .success(let converted)?: return .text(converted)
             case .failure(let conversion)?: throw failure("\(name): \(conversion.message)")
             case nil: throw failure("the converter of \(name) only reads")
             }
         }
         switch (field.type, value) {
         case (.integer, .number(let number)), (.decimal, .number(let number)):
-            return Written(xml: number.xml, json: .number(number))
+            return .number(number)
         case (_, .string(let text)):
-            return Written(xml: text, json: .string(text))
+            return .text(text)
         case (_, .number(let number)):
-            return Written(xml: number.xml, json: .string(number.lexical))
+            return .numberText(number)
         default:
             throw failure("\(name) is \(value.typeName), not a value a document can carry")
         }
