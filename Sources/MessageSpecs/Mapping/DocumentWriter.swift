@@ -99,20 +99,55 @@ final class XMLTree {
 }
 
 /// The JSON counterpart of `XMLTree`: nested objects whose members are ordered by the schema.
+/// A member that is a value is kept as the value, not as a node of its own.
 final class JSONTree {
-    var members: [(String, JSONTree)] = []
+    enum Member {
+        case tree(JSONTree)
+        case value(JSONValue)
+    }
+
+    var members: [(String, Member)] = []
     var items: [JSONTree]?
     var scalar: JSONValue?
 
+    init(scalar: JSONValue? = nil) {
+        self.scalar = scalar
+    }
+
+    private var hasChildren: Bool { items != nil || !members.isEmpty }
+
     func member(_ name: String) -> JSONTree {
-        if let existing = members.first(where: { $0.0 == name }) { return existing.1 }
+        if let index = members.firstIndex(where: { $0.0 == name }) {
+            switch members[index].1 {
+            case .tree(let tree): return tree
+            case .value(let value):
+                // A value written where a path now goes deeper stays what the member reads as.
+                let tree = JSONTree(scalar: value)
+                members[index].1 = .tree(tree)
+                return tree
+            }
+        }
         let child = JSONTree()
-        members.append((name, child))
+        members.append((name, .tree(child)))
         return child
     }
 
     func descend(_ steps: [String]) -> JSONTree {
         steps.reduce(self) { $0.member($1) }
+    }
+
+    /// Writes `value` at `steps` below this node (at the node itself for no steps).
+    func set(_ value: JSONValue, at steps: [String]) {
+        guard let last = steps.last else { scalar = value; return }
+        let parent = steps.count == 1 ? self : descend(Array(steps.dropLast()))
+        if let index = parent.members.firstIndex(where: { $0.0 == last }) {
+            switch parent.members[index].1 {
+            case .tree(let tree): tree.scalar = value
+            case .value: parent.members[index].1 = .value(value)
+            }
+        } else {
+            parent.members.append((last, .value(value)))
+        }
     }
 
     func appendItem(at steps: [String]) -> JSONTree {
@@ -135,16 +170,23 @@ final class JSONTree {
                     .map(\.element.1)
             }
         }
-        for (name, child) in members where child.items != nil || !child.members.isEmpty { child.sort(by: schema.property(name)) }
+        for (name, member) in members {
+            if case .tree(let child) = member, child.hasChildren { child.sort(by: schema.property(name)) }
+        }
         if let items, !items.isEmpty {
             let element = schema.items
-            for item in items where item.items != nil || !item.members.isEmpty { item.sort(by: element) }
+            for item in items where item.hasChildren { item.sort(by: element) }
         }
     }
 
     var value: JSONValue {
         if let items { return .array(items.map(\.value)) }
         if let scalar { return scalar }
-        return .object(JSONObject(unique: members.map { ($0.0, $0.1.value) }))
+        return .object(JSONObject(unique: members.map { name, member in
+            switch member {
+            case .tree(let tree): (name, tree.value)
+            case .value(let value): (name, value)
+            }
+        }))
     }
 }

@@ -70,7 +70,7 @@ struct FieldWriter {
     private func writeJSON(_ record: JSONObject, envelope: MessageEnvelope) throws(GatewayError) -> JSONValue {
         let root = JSONTree()
         for (path, value) in envelopeValues(envelope) + spec.constants.map({ ($0.path, $0.value) }) {
-            root.descend(path.steps).scalar = .string(value)
+            root.set(.string(value), at: path.steps)
         }
         try writeJSON(spec.fields, from: record, into: root.descend(spec.recordPath.steps))
         root.sort(by: jsonSchema?.root)
@@ -80,7 +80,7 @@ struct FieldWriter {
     private func writeJSON(_ fields: [FieldSpec], from record: JSONObject, into object: JSONTree) throws(GatewayError) {
         for field in fields {
             guard let name = field.name, let path = field.path else {
-                if let constant = field.value, let path = field.path { object.descend(path.steps).scalar = .string(constant) }
+                if let constant = field.value, let path = field.path { object.set(.string(constant), at: path.steps) }
                 continue
             }
             if field.repeated {
@@ -89,7 +89,7 @@ struct FieldWriter {
                     try writeJSON(field.fields, from: element, into: object.appendItem(at: path.steps))
                 }
             } else if let value = try text(of: field, in: record) {
-                object.descend(path.steps).scalar = value.json
+                object.set(value.json, at: path.steps)
             }
         }
     }
