@@ -123,23 +123,33 @@ struct DocumentCursor {
         }
     }
 
-    /// The single value at `path`, or nil when it is absent.
-    func value(_ path: DocumentPath) -> (RawValue, CursorTrail, attribute: String?)? {
-        guard let target = first(path) else { return nil }
-        switch target.node {
-        case .xml(let element):
-            if let attribute = path.attribute {
-                return element.attribute(attribute).map { (.text($0), target.trail, attribute) }
+    /// The single value at `path`, or nil when it is absent. Its location is not worked out here
+    /// (`location(ofValueAt:)` does, for an error): in an XML document the elements are walked
+    /// as they are, without a cursor and a trail for every step.
+    func value(_ path: DocumentPath) -> RawValue? {
+        switch node {
+        case .xml(var element):
+            for step in path.steps {
+                guard let child = element.firstChild(step, namespace: namespace) else { return nil }
+                element = child
             }
-            return (.text(element.textContent), target.trail, nil)
-        case .json(let value):
+            if let attribute = path.attribute { return element.attribute(attribute).map(RawValue.text) }
+            return .text(element.textContent)
+        case .json:
+            guard let target = first(path), case .json(let value) = target.node else { return nil }
             switch value {
-            case .string(let text): return (.text(text), target.trail, nil)
-            case .number(let number): return (.number(number), target.trail, nil)
-            case .bool(let flag): return (.text(flag ? "true" : "false"), target.trail, nil)
+            case .string(let text): return .text(text)
+            case .number(let number): return .number(number)
+            case .bool(let flag): return .text(flag ? "true" : "false")
             default: return nil
             }
         }
+    }
+
+    /// Where the value at `path` is (or would be, when absent).
+    func location(ofValueAt path: DocumentPath) -> String {
+        guard let target = first(path) else { return location(of: path) }
+        return target.location + (path.attribute.map { "/@\($0)" } ?? "")
     }
 
     /// The location `path` would have, for errors about something absent.

@@ -44,18 +44,18 @@ extension SpecRegistry {
         }
         guard let first = family.first, let discriminator = first.spec.recognition.discriminator,
               let cursor = first.cursor(document) else { return nil }
-        let declaredType = cursor.value(discriminator.path)?.0.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let declaredType = cursor.value(discriminator.path)?.text.trimmingCharacters(in: .whitespacesAndNewlines)
         let declared = family.first { $0.spec.recognition.discriminator?.value == declaredType }
         let spec = declared?.spec ?? first.spec
         func text(_ field: EnvelopeField) -> String? {
-            spec.envelope[field].flatMap { cursor.value($0)?.0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
+            spec.envelope[field].flatMap { cursor.value($0)?.text.trimmingCharacters(in: .whitespacesAndNewlines) }
         }
         let body = declared.flatMap { cursor.first($0.spec.recordPath) }
         var fields: [String: String] = [:]
         if let body, let declared {
             for field in declared.spec.fields where !field.repeated {
                 guard let name = field.name, let path = field.path, !path.absolute,
-                      let value = body.value(path)?.0.text else { continue }
+                      let value = body.value(path)?.text else { continue }
                 fields[name] = value.trimmingCharacters(in: .whitespacesAndNewlines)
             }
         }

@@ -15,7 +15,7 @@ struct FieldReader {
     func read(_ root: DocumentCursor) -> Reading {
         var reading = Reading(record: JSONObject(), envelope: MessageEnvelope(), errors: [])
         for (field, path) in spec.envelope {
-            let text = root.value(path)?.0.text
+            let text = root.value(path)?.text
             switch field {
             case .messageId: reading.envelope.messageId = text
             case .sentAt: reading.envelope.sentAt = text
@@ -58,30 +58,30 @@ struct FieldReader {
     private func readValue(_ field: FieldSpec, at cursor: DocumentCursor, errors: inout [ErrorDetail]) -> JSONValue? {
         if field.paths.isEmpty, let constant = field.value { return .string(constant) }
         var raw: RawValue?
-        var at: (trail: CursorTrail, attribute: String?)?
+        var at: DocumentPath?
         // Most fields have one path: read without gathering the values of every path first.
-        var found: [(RawValue, CursorTrail, attribute: String?)?] = []
+        var found: [RawValue?] = []
         if field.paths.count == 1 {
             if let value = cursor.value(field.paths[0]) {
-                raw = value.0
-                at = (value.1, value.attribute)
+                raw = value
+                at = field.paths[0]
             }
         } else {
             found = field.paths.map { cursor.value($0) }
             if !field.alternatives {
-                raw = found[0].map { $0.0 }
-            } else if let first = found.first(where: { $0 != nil }) ?? nil {
-                raw = first.0
-                at = (first.1, first.attribute)
+                raw = found[0]
+            } else if let index = found.firstIndex(where: { $0 != nil }) {
+                raw = found[index]
+                at = field.paths[index]
             }
         }
         // Spelled out only for an error.
         var location: String {
             guard let at else { return cursor.location(of: field.paths[0]) }
-            return at.trail.location + (at.attribute.map { "/@\($0)" } ?? "")
+            return cursor.location(ofValueAt: at)
         }
         if let converter = field.converter {
-            let inputs = field.alternatives || field.paths.count == 1 ? [raw?.text] : found.map { $0?.0.text }
+            let inputs = field.alternatives || field.paths.count == 1 ? [raw?.text] : found.map { $0?.text }
             switch converter.read(inputs) {
             case .success(let converted): raw = converted.map(RawValue.text)
             case .failure(let failure):

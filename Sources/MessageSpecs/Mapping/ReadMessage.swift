@@ -81,7 +81,7 @@ extension SpecRegistry {
         let violations = RuleChecker(spec: spec).check(reading.record, root: cursor.location)
         if let refusal = Self.refusal(violations.filter { !$0.afterCase }, of: spec) { throw refusal }
         var message = ReadMessage(spec: spec, envelope: reading.envelope, record: .object(reading.record),
-                                  idempotencyKey: cursor.value(spec.idempotencyKey)?.0.text)
+                                  idempotencyKey: cursor.value(spec.idempotencyKey)?.text)
         message.refusalAfterCase = Self.refusal(violations.filter(\.afterCase), of: spec)
         return message
     }

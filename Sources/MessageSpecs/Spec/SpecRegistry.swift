@@ -93,7 +93,7 @@ public final class SpecRegistry: Sendable {
 
     private func matches(_ candidate: CompiledSpec, _ document: ParsedDocumentOrJSON) -> Bool {
         guard let cursor = candidate.cursor(document) else { return false }
-        if let (path, value) = candidate.spec.recognition.discriminator, cursor.value(path)?.0.text != value { return false }
+        if let (path, value) = candidate.spec.recognition.discriminator, cursor.value(path)?.text != value { return false }
         return candidate.spec.recognition.members.allSatisfy { !cursor.select(DocumentPath($0)).isEmpty }
     }
 }
