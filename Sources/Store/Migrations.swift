@@ -167,7 +167,42 @@ public enum Migrations {
                 "CREATE INDEX audit_events_subject ON audit_events (subject)",
             ]
         },
+        Migration(version: 9, name: "the audit chain's append as one call on PostgreSQL") { backend in
+            backend.dialect == .postgres ? [auditAppend] : []
+        },
     ]
+
+    /// `AuditChain.link` in PL/pgSQL: each field as its length in bytes, `:`, the field, the six
+    /// joined by `|`; SHA-256 of that, in lowercase hex.
+    private static let auditAppend = """
+        CREATE OR REPLACE FUNCTION gateway_audit_append(chain_id BIGINT, ats BIGINT[], kinds TEXT[], subjects TEXT[], details TEXT[])
+        RETURNS VOID LANGUAGE plpgsql AS $body$
+        DECLARE
+            head_sequence BIGINT;
+            previous TEXT;
+            link TEXT;
+        BEGIN
+            SELECT sequence, hash INTO head_sequence, previous FROM audit_head WHERE id = chain_id FOR UPDATE;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'The head of audit chain % is missing: run gateway audit verify.', chain_id;
+            END IF;
+            FOR i IN 1 .. array_length(kinds, 1) LOOP
+                head_sequence := head_sequence + 1;
+                link := encode(sha256(convert_to(
+                    octet_length(head_sequence::TEXT)::TEXT || ':' || head_sequence::TEXT || '|' ||
+                    octet_length(ats[i]::TEXT)::TEXT || ':' || ats[i]::TEXT || '|' ||
+                    octet_length(kinds[i])::TEXT || ':' || kinds[i] || '|' ||
+                    octet_length(subjects[i])::TEXT || ':' || subjects[i] || '|' ||
+                    octet_length(details[i])::TEXT || ':' || details[i] || '|' ||
+                    octet_length(previous)::TEXT || ':' || previous, 'UTF8')), 'hex');
+                INSERT INTO audit_events (chain, sequence, at, kind, subject, detail, previous_hash, hash)
+                VALUES (chain_id, head_sequence, ats[i], kinds[i], subjects[i], details[i], previous, link);
+                previous := link;
+            END LOOP;
+            UPDATE audit_head SET sequence = head_sequence, hash = previous WHERE id = chain_id;
+        END
+        $body$
+        """
 
     /// The events so far stay chain 1 (its head is the one `audit_head` row there is).
     private static func auditChains(_ backend: SQLBackend) -> [String] {

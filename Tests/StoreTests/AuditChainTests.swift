@@ -59,4 +59,21 @@ import TestSupport
         let verification = try await tampered(backend, "UPDATE audit_events SET hash = '\(String(repeating: "a", count: 64))' WHERE sequence = 2")
         #expect(verification.problem == .edited(chain: 1, sequence: 2))
     }
+
+    /// On PostgreSQL the links are computed by the database (`gateway_audit_append`), and checked
+    /// by `verify` in Swift: the two agree on any text, byte for byte.
+    @Test(arguments: StoreTests.Backend.allCases)
+    func linksOfAnyTextAgreeWhereverTheyAreComputed(_ backend: StoreTests.Backend) async throws {
+        try await StoreTests.withStore(backend) { store, _ in
+            let signers = ["CN=Bộ Công Thương, O=MOIT, C=VN", "a|b:c|3:x", "", "line\nbreak ‘quoted’ \\ 🇻🇳"]
+            for (index, signer) in signers.enumerated() {
+                try await store.recordRefusal(partner: "moit", messageType: "moit/LicenceDecision", idempotencyKey: "k-\(index)",
+                                              signer: signer, digest: "00", code: "SCHEMA_INVALID", at: Date())
+            }
+            _ = try await store.accept(StoreTests.inbound("ü-1"), producing: [StoreTests.outbound("ü-o-1", object: "licence/ü")])
+            let verification = try await store.verifyAudit()
+            #expect(verification.isIntact, "\(verification.summary)")
+            #expect(verification.rows >= signers.count + 2)
+        }
+    }
 }
