@@ -48,9 +48,12 @@ import TestSupport
         }
         let message = try #require(outbound, "the application was delivered to MOIT")
 
+        // `filter_too_much` is the generator's own health check, not a check of the gateway: now and
+        // then it gave up on the partner route (whose path and body few random values fit) and
+        // failed the run with every answer conforming.
         let arguments = ["300", try #require(Self.tool("schemathesis")),
                          "--config-file", RepositoryPaths.root + "/Tests/Contract/schemathesis.toml", "run", server.url("/openapi.json"),
-                         "--phases", "examples,coverage,fuzzing", "--workers", "2", "--no-color"]
+                         "--phases", "examples,coverage,fuzzing", "--workers", "2", "--no-color", "--suppress-health-check", "filter_too_much"]
         let environment = ["GATEWAY_CONTRACT_TOKEN": TestAccess.operatorToken, "GATEWAY_CONTRACT_MESSAGE": message,
                            "GATEWAY_CONTRACT_APPLICATION": "IA-2025-000107"]
         let result = await Blocking.run { Command.run("timeout", arguments, environment: environment) }
