@@ -74,13 +74,7 @@ enum AuditChain {
     /// database once instead of twice. `verify` recomputes every link in Swift.
     private static func appendOnServer(_ events: [Event], to chain: Int, on db: any SQLDatabase) async throws {
         func array<T: Encodable & Sendable>(_ values: [T], _ type: String) -> SQLQueryString {
-            var array = SQLQueryString("ARRAY[")
-            for (index, value) in values.enumerated() {
-                array.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
-                array.appendInterpolation(bind: value)
-            }
-            array.appendInterpolation(unsafeRaw: "]::\(type)[]")
-            return array
+            GatewayStore.bound(values, between: "ARRAY[", and: "]::\(type)[]")
         }
         try await db.raw("""
             SELECT gateway_audit_append(\(bind: chain), \(array(events.map { StoreTime.milliseconds($0.at) }, "BIGINT")),

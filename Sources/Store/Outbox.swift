@@ -95,13 +95,16 @@ enum Outbox {
 
 extension GatewayStore {
     /// `(?, ?, …)` with the values bound.
-    static func list(_ values: [String]) -> SQLQueryString {
-        var list = SQLQueryString("(")
+    static func list(_ values: [String]) -> SQLQueryString { bound(values, between: "(", and: ")") }
+
+    /// The values bound, separated by commas, between `opening` and `closing` (`ARRAY[`, `]::TEXT[]`).
+    static func bound<T: Encodable & Sendable>(_ values: [T], between opening: String, and closing: String) -> SQLQueryString {
+        var list = SQLQueryString(opening)
         for (index, value) in values.enumerated() {
             list.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
             list.appendInterpolation(bind: value)
         }
-        list.appendInterpolation(unsafeRaw: ")")
+        list.appendInterpolation(unsafeRaw: closing)
         return list
     }
 
