@@ -135,8 +135,8 @@ final class SQLBackend: Sendable {
         let lease = LeaseState()
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let answer = FirstResult(continuation)
-            let timer = Task {
-                try await Task.sleep(for: wait)
+            // Timers on an event loop: a store call costs no task and no dispatch timer for them.
+            let timer = PostgresClient.defaultEventLoopGroup.next().scheduleTask(in: TimeAmount(wait)) {
                 if lease.abandon() { answer.give(.failure(ConnectionPoolTimeoutError.connectionRequestTimeout)) }
             }
             Task {
@@ -145,14 +145,13 @@ final class SQLBackend: Sendable {
                     let result = try await client.withConnection { connection -> T? in
                         // A connection that comes after the caller gave up is handed back unused.
                         guard lease.take() else { return nil }
-                        let watchdog = Task {
-                            try await Task.sleep(for: limit)
+                        let watchdog = connection.eventLoop.scheduleTask(in: TimeAmount(limit)) {
                             logger.error("A database call did not end within \(limit): its connection is closed")
                             answer.give(.failure(ConnectionPoolTimeoutError.connectionRequestTimeout))
-                            try? await connection.close()
+                            _ = connection.close() as EventLoopFuture<Void>
                         }
                         defer { watchdog.cancel() }
-                        return try await body(connection)
+                        return try await withTaskExecutorPreference(EventLoopExecutor(connection.eventLoop)) { try await body(connection) }
                     }
                     if let result { answer.give(.success(result)) }
                 } catch {
