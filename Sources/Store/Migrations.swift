@@ -170,6 +170,17 @@ public enum Migrations {
         Migration(version: 9, name: "the audit chain's append as one call on PostgreSQL") { backend in
             backend.dialect == .postgres ? [auditAppend] : []
         },
+        // A claim walks the due messages (of one partner, or of all) in the order it takes them
+        // and stops at its limit. Without these, PostgreSQL's planner, whose statistics lag behind
+        // a growing backlog, read all of a partner's pending messages and sorted them at every
+        // claim: 13 ms a claim with 650 waiting.
+        Migration(version: 10, name: "due messages in claim order, of all partners and of each") { _ in
+            [
+                "DROP INDEX outbox_due",
+                "CREATE INDEX outbox_due ON outbox (state, next_attempt_at, sequence)",
+                "CREATE INDEX outbox_partner_due ON outbox (partner, state, next_attempt_at, sequence)",
+            ]
+        },
     ]
 
     /// `AuditChain.link` in PL/pgSQL: each field as its length in bytes, `:`, the field, the six
