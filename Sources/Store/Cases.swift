@@ -20,7 +20,7 @@ enum Cases {
     /// Appends lines to cases' timelines, in one insert. A case without typed state takes its
     /// event's status as its own; a case whose update is stored beside it keeps the update's.
     /// The `case.state` audit events of the cases whose status the events set.
-    static func append(_ events: [CaseEvent], updated: [CaseUpdate], on db: any SQLDatabase) async throws -> [AuditChain.Event] {
+    static func append(_ events: [CaseEvent], updated: [CaseUpdate], to writes: TransactionWrites, on db: any SQLDatabase) async throws -> [AuditChain.Event] {
         guard !events.isEmpty else { return [] }
         var insert = SQLQueryString("INSERT INTO case_events (kind, case_key, at, event, status, partner, message_id, signer, detail) VALUES ")
         for (index, event) in events.enumerated() {
@@ -30,9 +30,13 @@ enum Cases {
                  \(bind: event.status?.rawValue), \(bind: event.partner), \(bind: event.messageId), \(bind: event.signer), \(bind: event.detail))
                 """ as SQLQueryString)
         }
-        try await db.raw(insert).run()
+        try await writes.add(insert)
+        let untyped = events.filter { event in !updated.contains(where: { $0.kind == event.kind && $0.key == event.key }) }
+        guard !untyped.isEmpty else { return [] }
+        // Their versions are read back: what was kept to be sent together goes first.
+        try await writes.flush()
         var states: [AuditChain.Event] = []
-        for event in events where !updated.contains(where: { $0.kind == event.kind && $0.key == event.key }) {
+        for event in untyped {
             let at = StoreTime.milliseconds(event.at)
             let version = try await db.raw("""
                 INSERT INTO cases (kind, case_key, status, version, updated_at)
@@ -56,12 +60,12 @@ enum Cases {
 
     /// Stores a case's new state if it is still at the version the step read (compare-and-set);
     /// otherwise `CASE_CHANGED`, and the step decides again on the case as it now is.
-    static func apply(_ update: CaseUpdate, at time: Date, on db: any SQLDatabase) async throws {
+    static func apply(_ update: CaseUpdate, at time: Date, to writes: TransactionWrites) async throws {
         let at = StoreTime.milliseconds(time)
         let kind = update.kind.rawValue
-        let stored: (any SQLRow)?
+        let statement: SQLQueryString
         if update.expectedVersion == 0 {
-            stored = try await db.raw("""
+            statement = """
                 INSERT INTO cases (kind, case_key, status, state, version, alias, valid_until, updated_at)
                 VALUES (\(bind: kind), \(bind: update.key), \(bind: update.status?.rawValue), \(bind: update.facts), 1,
                         \(bind: update.alias), \(bind: update.validUntil), \(bind: at))
@@ -69,34 +73,37 @@ enum Cases {
                     alias = excluded.alias, valid_until = excluded.valid_until, updated_at = excluded.updated_at
                 WHERE cases.version = 0
                 RETURNING version
-                """).first()
+                """
         } else {
-            stored = try await db.raw("""
+            statement = """
                 UPDATE cases SET status = \(bind: update.status?.rawValue), state = COALESCE(\(bind: update.facts), state), version = version + 1,
                     alias = \(bind: update.alias), valid_until = \(bind: update.validUntil), updated_at = \(bind: at)
                 WHERE kind = \(bind: kind) AND case_key = \(bind: update.key) AND version = \(bind: update.expectedVersion)
                 RETURNING version
-                """).first()
+                """
         }
-        guard stored != nil else { throw changed(update.kind, update.key) }
+        try await writes.add(statement, failing: changed(update.kind, update.key))
     }
 
     /// Counts an item once for its case; an item counted already means the case changed.
-    static func count(_ item: CaseItem, on db: any SQLDatabase) async throws {
-        let inserted = try await db.raw("""
+    static func count(_ item: CaseItem, to writes: TransactionWrites) async throws {
+        try await writes.add("""
             INSERT INTO case_items (kind, case_key, item) VALUES (\(bind: item.kind.rawValue), \(bind: item.key), \(bind: item.item))
             ON CONFLICT (kind, case_key, item) DO NOTHING RETURNING item
-            """).first()
-        guard inserted != nil else { throw changed(item.kind, item.key) }
+            """, failing: changed(item.kind, item.key))
     }
 
     /// Everything a message or an answer changes in the cases, in its transaction: the updates
     /// (compare-and-set), the counted items, then the timeline lines with their audit events.
+    /// Two updates of one case are stored one after the other: one statement cannot change a row twice.
     static func store(updates: [CaseUpdate], items: [CaseItem], events: [CaseEvent], at time: Date,
-                      on db: any SQLDatabase) async throws -> [AuditChain.Event] {
-        for update in updates { try await apply(update, at: time, on: db) }
-        for item in items { try await count(item, on: db) }
-        let untyped = try await append(events, updated: updates, on: db)
+                      to writes: TransactionWrites, on db: any SQLDatabase) async throws -> [AuditChain.Event] {
+        for (index, update) in updates.enumerated() {
+            if updates[..<index].contains(where: { $0.kind == update.kind && $0.key == update.key }) { try await writes.flush() }
+            try await apply(update, at: time, to: writes)
+        }
+        for item in items { try await count(item, to: writes) }
+        let untyped = try await append(events, updated: updates, to: writes, on: db)
         let typed = updates.map { stateEvent($0.kind, $0.key, version: $0.expectedVersion + 1, status: $0.status, facts: $0.facts, at: time) }
         return events.map(auditEvent) + typed + untyped
     }
@@ -193,7 +200,9 @@ extension GatewayStore {
     public func append(_ events: [CaseEvent], updates: [CaseUpdate] = [], items: [CaseItem] = [], at time: Date) async throws(GatewayError) {
         let chains = self.chains
         try await run("recording \(events.count) case events") { db in
-            let audit = try await Cases.store(updates: updates, items: items, events: events, at: time, on: db)
+            let writes = TransactionWrites(on: db, dialect: chains.dialect)
+            let audit = try await Cases.store(updates: updates, items: items, events: events, at: time, to: writes, on: db)
+            try await writes.flush()
             try await AuditChain.append(audit, on: db, chains: chains)
         }
     }

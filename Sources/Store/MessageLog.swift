@@ -20,24 +20,38 @@ extension GatewayStore {
     public func accept(_ inbound: StoredMessage, producing outbound: [StoredMessage] = [],
                        events: [CaseEvent] = [], updates: [CaseUpdate] = [], items: [CaseItem] = []) async throws(GatewayError) -> Acceptance {
         let chains = self.chains
-        return try await run("storing message \(inbound.id)") { db in
-            // A retransmission racing its original waits here for the original's transaction
-            // (the key is unique), then stores nothing and finds the original.
-            guard try await Self.insertUnlessKnown(inbound, on: db) else {
-                guard let first = try await Self.message(direction: .inbound, partner: inbound.partner, key: inbound.idempotencyKey, on: db) else {
-                    throw GatewayError(.internalError, "Message \(inbound.id) was neither stored nor found under its key \(inbound.idempotencyKey).")
-                }
-                return first.digest == inbound.digest ? .duplicate(first) : .conflict(first)
+        let what = "storing message \(inbound.id)"
+        do {
+            return try await backend.transaction { db in
+                // A retransmission racing its original waits here for the original's transaction
+                // (the key is unique), then stores nothing, and what was sent with it is rolled back.
+                let writes = TransactionWrites(on: db, dialect: chains.dialect)
+                try await writes.add("\(Self.insertion([inbound])) ON CONFLICT (direction, partner, idempotency_key) DO NOTHING RETURNING id",
+                                     failing: KeyUsedBefore())
+                var audit = [AuditChain.Event(kind: "message.received", subject: inbound.id,
+                                              detail: "\(inbound.partner) \(inbound.messageType) \(inbound.idempotencyKey) sha256:\(inbound.digest)",
+                                              at: inbound.createdAt)]
+                audit += try await Outbox.queue(outbound, after: inbound.id, to: writes)
+                audit += try await Cases.store(updates: updates, items: items, events: events, at: inbound.createdAt, to: writes, on: db)
+                try await writes.flush()
+                try await AuditChain.append(audit, on: db, chains: chains)
+                return .accepted(inbound)
             }
-            var audit = [AuditChain.Event(kind: "message.received", subject: inbound.id,
-                                          detail: "\(inbound.partner) \(inbound.messageType) \(inbound.idempotencyKey) sha256:\(inbound.digest)",
-                                          at: inbound.createdAt)]
-            audit += try await Outbox.queue(outbound, after: inbound.id, on: db, dialect: chains.dialect)
-            audit += try await Cases.store(updates: updates, items: items, events: events, at: inbound.createdAt, on: db)
-            try await AuditChain.append(audit, on: db, chains: chains)
-            return .accepted(inbound)
+        } catch is KeyUsedBefore {
+            let first = try await read(what) { db in
+                try await Self.message(direction: .inbound, partner: inbound.partner, key: inbound.idempotencyKey, on: db)
+            }
+            guard let first else {
+                throw GatewayError(.internalError, "Message \(inbound.id) was neither stored nor found under its key \(inbound.idempotencyKey).")
+            }
+            return first.digest == inbound.digest ? .duplicate(first) : .conflict(first)
+        } catch {
+            throw StoreFailure.wrap(error, what)
         }
     }
+
+    /// The sender's idempotency key is stored already: nothing of the message is.
+    private struct KeyUsedBefore: Error {}
 
     /// A message from a verified sender that the gateway refused: nothing of it is stored (world
     /// §1.3) but this line of the audit chain, so an operator can tell what was refused and why.
@@ -80,11 +94,6 @@ extension GatewayStore {
         try await db.raw("""
             SELECT * FROM messages WHERE direction = \(bind: direction.rawValue) AND partner = \(bind: partner) AND idempotency_key = \(bind: key)
             """).first().map(decode)
-    }
-
-    /// Stores a message unless its sender used its key before: whether it was stored.
-    static func insertUnlessKnown(_ message: StoredMessage, on db: any SQLDatabase) async throws -> Bool {
-        try await db.raw("\(insertion([message])) ON CONFLICT (direction, partner, idempotency_key) DO NOTHING RETURNING id").first() != nil
     }
 
     /// One INSERT of all `messages` (not empty).

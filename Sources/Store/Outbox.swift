@@ -63,8 +63,7 @@ public struct DeliveryAttempt: Sendable, Equatable, Codable {
 enum Outbox {
     /// Stores outbound messages and puts them in the queue; their audit events, to be appended
     /// in the same transaction.
-    static func queue(_ messages: [StoredMessage], after cause: String, on db: any SQLDatabase,
-                      dialect: SQLBackend.Dialect) async throws -> [AuditChain.Event] {
+    static func queue(_ messages: [StoredMessage], after cause: String, to writes: TransactionWrites) async throws -> [AuditChain.Event] {
         guard !messages.isEmpty else { return [] }
         var queued = SQLQueryString("""
             INSERT INTO outbox (message_id, partner, business_key, state, attempts, next_attempt_at, updated_at) VALUES\u{20}
@@ -77,14 +76,10 @@ enum Outbox {
                  \(bind: OutboxState.pending.rawValue), 0, \(bind: now), \(bind: now))
                 """ as SQLQueryString)
         }
-        if dialect == .postgres {
-            // One round trip: the outbox rows' references are checked at the end of the statement,
-            // when the messages are in.
-            try await db.raw("WITH stored AS (\(GatewayStore.insertion(messages))) \(queued)").run()
-        } else {
-            try await db.raw(GatewayStore.insertion(messages)).run()
-            try await db.raw(queued).run()
-        }
+        // Sent together on PostgreSQL, the outbox rows' references are checked at the end of the
+        // statement, when the messages are in.
+        try await writes.add(GatewayStore.insertion(messages))
+        try await writes.add(queued)
         return messages.map { message in
             AuditChain.Event(kind: "message.queued", subject: message.id,
                              detail: "\(message.partner) \(message.messageType) sha256:\(message.digest) after \(cause)",
@@ -219,30 +214,23 @@ extension GatewayStore {
                 """)
             let attempts = "INSERT INTO delivery_attempts (message_id, attempt, started_at, duration_ms, http_status, outcome, error, response)"
             let messageStatus = SQLQueryString("UPDATE messages SET status = \(bind: state.rawValue.uppercased()), receipt = \(bind: response.map { Data($0) })")
-            let held: Bool
+            let lost = GatewayError(.claimLost, "The claim of \(delivery.worker) on \(id) ran out and another worker holds it: this attempt is not recorded.")
+            let writes = TransactionWrites(on: db, dialect: chains.dialect)
+            try await writes.add(release, as: "held", failing: lost)
             if chains.dialect == .postgres {
-                // One round trip: the attempt and the message's status only where the claim was held.
-                held = try await db.raw("""
-                    WITH held AS (\(release)),
-                         attempt AS (\(unsafeRaw: attempts) SELECT \(attemptRow) FROM held),
-                         status AS (\(messageStatus) WHERE id IN (SELECT message_id FROM held))
-                    SELECT message_id FROM held
-                    """).first() != nil
+                // Sent together: the attempt and the message's status only where the claim was held.
+                try await writes.add("\(unsafeRaw: attempts) SELECT \(attemptRow) FROM held")
+                try await writes.add("\(messageStatus) WHERE id IN (SELECT message_id FROM held)")
             } else {
-                held = try await db.raw(release).first() != nil
-                if held {
-                    try await db.raw("\(unsafeRaw: attempts) VALUES (\(attemptRow))").run()
-                    try await db.raw("\(messageStatus) WHERE id = \(bind: id)").run()
-                }
-            }
-            guard held else {
-                throw GatewayError(.claimLost, "The claim of \(delivery.worker) on \(id) ran out and another worker holds it: this attempt is not recorded.")
+                try await writes.add("\(unsafeRaw: attempts) VALUES (\(attemptRow))")
+                try await writes.add("\(messageStatus) WHERE id = \(bind: id)")
             }
             let attempt = AuditChain.Event(kind: "delivery.\(outcome.name)", subject: id,
                                            detail: "attempt \(delivery.attempt)\(status.map { " HTTP \($0)" } ?? "")\(error.map { ": \($0)" } ?? "")",
                                            at: StoreTime.date(end))
-            let audit = [attempt] + (try await Outbox.queue(followUps, after: id, on: db, dialect: chains.dialect))
-                + (try await Cases.store(updates: updates, items: [], events: events, at: StoreTime.date(end), on: db))
+            let audit = [attempt] + (try await Outbox.queue(followUps, after: id, to: writes))
+                + (try await Cases.store(updates: updates, items: [], events: events, at: StoreTime.date(end), to: writes, on: db))
+            try await writes.flush()
             try await AuditChain.append(audit, on: db, chains: chains)
         }
     }
