@@ -73,14 +73,19 @@ enum AuditChain {
     /// one round trip less before the transaction commits, and each transaction waits on the
     /// database once instead of twice. `verify` recomputes every link in Swift.
     private static func appendOnServer(_ events: [Event], to chain: Int, on db: any SQLDatabase) async throws {
+        try await db.raw("SELECT \(serverAppend(events, to: chain))").run()
+    }
+
+    /// The call of `gateway_audit_append` that appends `events` (not empty) to `chain`, for a statement of the caller's.
+    static func serverAppend(_ events: [Event], to chain: Int) -> SQLQueryString {
         func array<T: Encodable & Sendable>(_ values: [T], _ type: String) -> SQLQueryString {
             GatewayStore.bound(values, between: "ARRAY[", and: "]::\(type)[]")
         }
-        try await db.raw("""
-            SELECT gateway_audit_append(\(bind: chain), \(array(events.map { StoreTime.milliseconds($0.at) }, "BIGINT")),
-                                        \(array(events.map(\.kind), "TEXT")), \(array(events.map(\.subject), "TEXT")),
-                                        \(array(events.map(\.detail), "TEXT")))
-            """).run()
+        return """
+            gateway_audit_append(\(bind: chain), \(array(events.map { StoreTime.milliseconds($0.at) }, "BIGINT")),
+                                 \(array(events.map(\.kind), "TEXT")), \(array(events.map(\.subject), "TEXT")),
+                                 \(array(events.map(\.detail), "TEXT")))
+            """
     }
 
     /// Makes sure chains 1…count have a head (a new store, or more chains than before).

@@ -93,6 +93,14 @@ enum Cases {
             """, failing: changed(item.kind, item.key))
     }
 
+    /// Whether `store` writes these without reading anything back: every event's case has its
+    /// update, and no case two. Its writes can then be sent as a transaction of one statement.
+    static func writtenBlind(updates: [CaseUpdate], events: [CaseEvent]) -> Bool {
+        var cases = Set<String>()
+        for update in updates where !cases.insert("\(update.kind.rawValue)/\(update.key)").inserted { return false }
+        return events.allSatisfy { cases.contains("\($0.kind.rawValue)/\($0.key)") }
+    }
+
     /// Everything a message or an answer changes in the cases, in its transaction: the updates
     /// (compare-and-set), the counted items, then the timeline lines with their audit events.
     /// Two updates of one case are stored one after the other: one statement cannot change a row twice.
@@ -200,10 +208,8 @@ extension GatewayStore {
     public func append(_ events: [CaseEvent], updates: [CaseUpdate] = [], items: [CaseItem] = [], at time: Date) async throws(GatewayError) {
         let chains = self.chains
         try await run("recording \(events.count) case events") { db in
-            let writes = TransactionWrites(on: db, dialect: chains.dialect)
-            let audit = try await Cases.store(updates: updates, items: items, events: events, at: time, to: writes, on: db)
-            try await writes.flush()
-            try await AuditChain.append(audit, on: db, chains: chains)
+            let writes = TransactionWrites(on: db, chains: chains)
+            try await writes.finish(auditing: try await Cases.store(updates: updates, items: items, events: events, at: time, to: writes, on: db))
         }
     }
 

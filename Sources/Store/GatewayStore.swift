@@ -60,6 +60,17 @@ public final class GatewayStore: Sendable {
         }
     }
 
+    /// Runs one store operation that writes through `TransactionWrites`, with its failures as
+    /// `GatewayError`s: in a transaction, or, when `alone` and on PostgreSQL, as the one
+    /// statement its writes' `finish` sends.
+    func write<T: Sendable>(_ what: String, alone: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws(GatewayError) -> T {
+        do {
+            return try await backend.write(alone: alone, body)
+        } catch {
+            throw StoreFailure.wrap(error, what)
+        }
+    }
+
     /// Runs one store operation in a transaction, with its failures as `GatewayError`s.
     func run<T: Sendable>(_ what: String, limit: Duration = SQLBackend.callLimit,
                           _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws(GatewayError) -> T {

@@ -21,11 +21,12 @@ extension GatewayStore {
                        events: [CaseEvent] = [], updates: [CaseUpdate] = [], items: [CaseItem] = []) async throws(GatewayError) -> Acceptance {
         let chains = self.chains
         let what = "storing message \(inbound.id)"
+        let alone = Cases.writtenBlind(updates: updates, events: events)
         do {
-            return try await backend.transaction { db in
+            return try await backend.write(alone: alone) { db in
                 // A retransmission racing its original waits here for the original's transaction
                 // (the key is unique), then stores nothing, and what was sent with it is rolled back.
-                let writes = TransactionWrites(on: db, dialect: chains.dialect)
+                let writes = TransactionWrites(on: db, chains: chains, alone: alone)
                 try await writes.add("\(Self.insertion([inbound])) ON CONFLICT (direction, partner, idempotency_key) DO NOTHING RETURNING id",
                                      failing: KeyUsedBefore())
                 var audit = [AuditChain.Event(kind: "message.received", subject: inbound.id,
@@ -33,8 +34,7 @@ extension GatewayStore {
                                               at: inbound.createdAt)]
                 audit += try await Outbox.queue(outbound, after: inbound.id, to: writes)
                 audit += try await Cases.store(updates: updates, items: items, events: events, at: inbound.createdAt, to: writes, on: db)
-                try await writes.flush()
-                try await AuditChain.append(audit, on: db, chains: chains)
+                try await writes.finish(auditing: audit)
                 return .accepted(inbound)
             }
         } catch is KeyUsedBefore {

@@ -181,7 +181,24 @@ public enum Migrations {
                 "CREATE INDEX outbox_partner_due ON outbox (partner, state, next_attempt_at, sequence)",
             ]
         },
+        Migration(version: 11, name: "a statement's writes checked where they run, on PostgreSQL") { backend in
+            backend.dialect == .postgres ? [require] : []
+        },
     ]
+
+    /// Fails the statement it is called in when `ok` is false, with `TransactionWrites.checkFailed`
+    /// and `what` as its message: a transaction sent as one statement is rolled back whole.
+    private static let require = """
+        CREATE OR REPLACE FUNCTION gateway_require(ok BOOLEAN, what TEXT)
+        RETURNS BOOLEAN LANGUAGE plpgsql AS $body$
+        BEGIN
+            IF NOT ok THEN
+                RAISE EXCEPTION USING ERRCODE = '\(TransactionWrites.checkFailed)', MESSAGE = what;
+            END IF;
+            RETURN ok;
+        END
+        $body$
+        """
 
     /// `AuditChain.link` in PL/pgSQL: each field as its length in bytes, `:`, the field, the six
     /// joined by `|`; SHA-256 of that, in lowercase hex.

@@ -187,7 +187,8 @@ extension GatewayStore {
                        followUps: [StoredMessage] = []) async throws(GatewayError) {
         let chains = self.chains
         let id = delivery.message.id
-        try await run("recording a delivery attempt of \(id)") { db in
+        let alone = Cases.writtenBlind(updates: updates, events: events)
+        try await write("recording a delivery attempt of \(id)", alone: alone) { db in
             let (status, error, response): (Int?, String?, [UInt8]?) = switch outcome {
             case .delivered(let status, let response): (status, nil, response)
             case .failed(let status, let error, let response): (status, error, response.isEmpty ? nil : response)
@@ -215,7 +216,7 @@ extension GatewayStore {
             let attempts = "INSERT INTO delivery_attempts (message_id, attempt, started_at, duration_ms, http_status, outcome, error, response)"
             let messageStatus = SQLQueryString("UPDATE messages SET status = \(bind: state.rawValue.uppercased()), receipt = \(bind: response.map { Data($0) })")
             let lost = GatewayError(.claimLost, "The claim of \(delivery.worker) on \(id) ran out and another worker holds it: this attempt is not recorded.")
-            let writes = TransactionWrites(on: db, dialect: chains.dialect)
+            let writes = TransactionWrites(on: db, chains: chains, alone: alone)
             try await writes.add(release, as: "held", failing: lost)
             if chains.dialect == .postgres {
                 // Sent together: the attempt and the message's status only where the claim was held.
@@ -230,8 +231,7 @@ extension GatewayStore {
                                            at: StoreTime.date(end))
             let audit = [attempt] + (try await Outbox.queue(followUps, after: id, to: writes))
                 + (try await Cases.store(updates: updates, items: [], events: events, at: StoreTime.date(end), to: writes, on: db))
-            try await writes.flush()
-            try await AuditChain.append(audit, on: db, chains: chains)
+            try await writes.finish(auditing: audit)
         }
     }
 
