@@ -49,7 +49,7 @@ final class SQLBackend: Sendable {
     /// it saves.
     private static let writerMap = "PRAGMA mmap_size = 268435456"
 
-    static func open(_ location: DatabaseLocation) async throws(GatewayError) -> SQLBackend {
+    static func open(_ location: DatabaseLocation, connections: Int) async throws(GatewayError) -> SQLBackend {
         do {
             switch location {
             case .sqlite(let path):
@@ -82,7 +82,7 @@ final class SQLBackend: Sendable {
                     : core.tls.isEnforced ? .require(.makeClientConfiguration()) : .prefer(.makeClientConfiguration())
                 var configuration = PostgresClient.Configuration(host: host, port: core.port ?? 5432, username: core.username,
                                                                  password: core.password, database: core.database, tls: tls)
-                configuration.options.maximumConnections = 16
+                configuration.options.maximumConnections = connections
                 configuration.options.connectTimeout = .seconds(3)
                 // The pool's own retries while the database is away are not each an operator's
                 // business: the store calls that fail say so.

@@ -52,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Client connections open at once at most; past it new clients wait until one closes (lowered to fit the open files limit).")
     var maxConnections = 4096
 
+    @Option(name: .long, help: "PostgreSQL connections this instance opens at most (each a server process; a few per database core serve best).")
+    var databaseConnections = GatewayStore.defaultConnections
+
     @Option(name: .long, help: "Seconds a graceful stop (SIGTERM) waits for the deliveries in flight.")
     var stopTimeout: Double = 30
 
@@ -117,6 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
         if (tsaUrl == nil) != (tsaCertificate == nil) { throw ValidationError("--tsa-url and --tsa-certificate go together.") }
         if tsaGrace < 0 || sealEvery <= 0 { throw ValidationError("--tsa-grace must be 0 or more, --seal-every more than 0.") }
         if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1.") }
+        if databaseConnections < 1 { throw ValidationError("--database-connections must be at least 1.") }
         if let simulatedTime, SimulatedClock(startingAt: simulatedTime) == nil {
             throw ValidationError("--simulated-time takes an ISO 8601 time with its offset, such as 2025-03-12T09:00:00+07:00, not \(simulatedTime).")
         }
@@ -156,7 +160,7 @@ struct ServeCommand: AsyncParsableCommand {
             if clientCa == nil, let partner = partnerRegistry.partners.values.sorted(by: { $0.id < $1.id }).first(where: { $0.clientCertificates != nil }) {
                 throw GatewayError(.configurationInvalid, "\(partner.file): \(partner.id) sends over mutual TLS (clientCertificates), but serve has no --client-ca (and --tls-certificate, --tls-key) to ask for client certificates.", path: partner.file)
             }
-            store = try await GatewayStore.open(try self.store.location())
+            store = try await GatewayStore.open(try self.store.location(), connections: databaseConnections)
             let signer = try keyOptions.receiptSigner(folder: receiptKey)
             // Pending deliveries of an earlier run (stopped or killed) resume with the first round.
             let runtime = try FlowRuntime(specs: registry, partners: partnerRegistry, store: store, clock: clock)
