@@ -24,7 +24,7 @@ final class SQLBackend: Sendable {
         case sqlite(SQLiteFile, writer: GroupCommit, readers: [SQLiteFile])
         /// PostgresNIO's client: its pool replaces connections the server dropped (a restart, a
         /// failover) and reconnects with back-off; `running` runs it until the store closes.
-        case postgres(PostgresClient, running: Task<Void, Never>)
+        case postgres(PostgresClient, running: Task<Void, Never>, deadlines: CallDeadlines)
     }
 
     /// How long a store call waits for a PostgreSQL connection: while the database is away the
@@ -89,8 +89,14 @@ final class SQLBackend: Sendable {
                 var background = Self.logger
                 background.logLevel = .error
                 let client = PostgresClient(configuration: configuration, backgroundLogger: background)
-                let running = Task { await client.run() }
-                let backend = SQLBackend(dialect: .postgres, connection: .postgres(client, running: running))
+                let deadlines = CallDeadlines()
+                let running = Task {
+                    await withDiscardingTaskGroup { group in
+                        group.addTask { await client.run() }
+                        group.addTask { await deadlines.run() }
+                    }
+                }
+                let backend = SQLBackend(dialect: .postgres, connection: .postgres(client, running: running, deadlines: deadlines))
                 do {
                     try await backend.transaction(connectionWait: startWait) { db in try await db.raw("SELECT 1").run() }
                 } catch {
@@ -117,8 +123,8 @@ final class SQLBackend: Sendable {
         switch connection {
         case .sqlite(_, let writer, _):
             return try await writer.transaction(body)
-        case .postgres(let client, _):
-            return try await Self.withConnection(of: client, limit: limit, wait: connectionWait) { connection in
+        case .postgres(let client, _, let deadlines):
+            return try await Self.withConnection(of: client, deadlines: deadlines, limit: limit, wait: connectionWait) { connection in
                 try await Self.run(body, on: connection.sql(logger: Self.logger))
             }
         }
@@ -130,27 +136,26 @@ final class SQLBackend: Sendable {
     /// that never ends (a connection opened as the server went down, which it never answers) is
     /// failed after `limit` and its connection closed, which the pool replaces. The caller waits
     /// neither for a connection request it gave up on nor for a call it failed.
-    private static func withConnection<T: Sendable>(of client: PostgresClient, limit: Duration = callLimit, wait: Duration = connectionWait,
+    private static func withConnection<T: Sendable>(of client: PostgresClient, deadlines: CallDeadlines, limit: Duration = callLimit, wait: Duration = connectionWait,
                                                     _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let lease = LeaseState()
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let answer = FirstResult(continuation)
-            // Timers on an event loop: a store call costs no task and no dispatch timer for them.
-            let timer = PostgresClient.defaultEventLoopGroup.next().scheduleTask(in: TimeAmount(wait)) {
+            let timer = deadlines.set(in: wait) {
                 if lease.abandon() { answer.give(.failure(ConnectionPoolTimeoutError.connectionRequestTimeout)) }
             }
             Task {
-                defer { timer.cancel() }
+                defer { deadlines.clear(timer) }
                 do {
                     let result = try await client.withConnection { connection -> T? in
                         // A connection that comes after the caller gave up is handed back unused.
                         guard lease.take() else { return nil }
-                        let watchdog = connection.eventLoop.scheduleTask(in: TimeAmount(limit)) {
+                        let watchdog = deadlines.set(in: limit) {
                             logger.error("A database call did not end within \(limit): its connection is closed")
                             answer.give(.failure(ConnectionPoolTimeoutError.connectionRequestTimeout))
                             _ = connection.close() as EventLoopFuture<Void>
                         }
-                        defer { watchdog.cancel() }
+                        defer { deadlines.clear(watchdog) }
                         return try await withTaskExecutorPreference(EventLoopExecutor(connection.eventLoop)) { try await body(connection) }
                     }
                     if let result { answer.give(.success(result)) }
@@ -164,8 +169,8 @@ final class SQLBackend: Sendable {
     /// Runs `body` in a transaction, or, when `alone` and on PostgreSQL, outside one: `body` then
     /// sends one statement that writes, which PostgreSQL commits by itself (one round trip instead of three).
     func write<T: Sendable>(alone: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        guard alone, case .postgres(let client, _) = connection else { return try await transaction(body) }
-        return try await Self.withConnection(of: client) { connection in try await body(connection.sql(logger: Self.logger)) }
+        guard alone, case .postgres(let client, _, let deadlines) = connection else { return try await transaction(body) }
+        return try await Self.withConnection(of: client, deadlines: deadlines) { connection in try await body(connection.sql(logger: Self.logger)) }
     }
 
     /// Runs `body`, which only reads, outside any transaction: on a reader connection (SQLite)
@@ -175,8 +180,8 @@ final class SQLBackend: Sendable {
         case .sqlite(_, _, let readers):
             let index = nextReader.add(1, ordering: .relaxed).oldValue
             return try await body(SQLiteFileDatabase(file: readers[index % readers.count], logger: Self.logger))
-        case .postgres(let client, _):
-            return try await Self.withConnection(of: client) { connection in try await body(connection.sql(logger: Self.logger)) }
+        case .postgres(let client, _, let deadlines):
+            return try await Self.withConnection(of: client, deadlines: deadlines) { connection in try await body(connection.sql(logger: Self.logger)) }
         }
     }
 
@@ -200,7 +205,7 @@ final class SQLBackend: Sendable {
         case .sqlite(let connection, _, let readers):
             for reader in readers { reader.close() }
             connection.close()
-        case .postgres(_, let running):
+        case .postgres(_, let running, _):
             running.cancel()
             await running.value
         }
@@ -214,7 +219,7 @@ final class SQLBackend: Sendable {
         case .sqlite(let connection, _, let readers):
             for reader in readers { reader.close() }
             connection.close()
-        case .postgres(_, let running): running.cancel()
+        case .postgres(_, let running, _): running.cancel()
         }
     }
 
