@@ -88,6 +88,36 @@ import TestSupport
         #expect(up == trials * instances)
     }
 
+    /// On PostgreSQL a message's writes go as one statement, which cannot change a row twice: two
+    /// updates of one case in one message are stored one after the other, and land as on SQLite.
+    /// One whose case moved on leaves nothing of the message, its timeline line included.
+    @Test(arguments: Backend.allCases)
+    func twoUpdatesOfOneCaseLandInOrderAndAStaleOneLeavesNothing(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store, _ in
+            let message = Self.inbound("twice")
+            let opened = CaseUpdate(kind: .application, key: "IA-2", expectedVersion: 0, status: .applied, facts: "{\"step\":1}")
+            let decided = CaseUpdate(kind: .application, key: "IA-2", expectedVersion: 1, status: .approved, facts: "{\"step\":2}")
+            let event = CaseEvent(kind: .application, key: "IA-2", event: "decision", status: .approved, partner: "moit",
+                                  messageId: message.id, signer: message.signer, at: message.createdAt)
+            #expect(try await store.accept(message, events: [event], updates: [opened, decided]) == .accepted(message))
+            let stored = try #require(try await store.storedCase(kind: .application, key: "IA-2"))
+            #expect(stored.version == 2 && stored.status == .approved && stored.facts == "{\"step\":2}")
+
+            let stale = Self.inbound("stale")
+            let again = CaseUpdate(kind: .application, key: "IA-2", expectedVersion: 1, status: .rejected, facts: nil)
+            let line = CaseEvent(kind: .application, key: "IA-2", event: "decision", status: .rejected, partner: "moit",
+                                 messageId: stale.id, signer: stale.signer, at: stale.createdAt)
+            await #expect(throws: GatewayError.self) {
+                _ = try await store.accept(stale, producing: [Self.outbound("out-stale")], events: [line], updates: [again])
+            }
+            #expect(try await store.message(stale.id) == nil)
+            #expect(try await store.message("out-stale") == nil)
+            #expect(try await store.timeline(kind: .application, key: "IA-2")?.events == [event])
+            #expect(try await store.storedCase(kind: .application, key: "IA-2")?.version == 2)
+            #expect(try await store.verifyAudit().isIntact)
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func acceptedMessageKeepsItsExactBytesAndEverythingItCaused(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store, _ in
