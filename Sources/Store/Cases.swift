@@ -207,8 +207,9 @@ extension GatewayStore {
     /// transaction with their audit events, when the cases are still as the step read them.
     public func append(_ events: [CaseEvent], updates: [CaseUpdate] = [], items: [CaseItem] = [], at time: Date) async throws(GatewayError) {
         let chains = self.chains
-        try await run("recording \(events.count) case events") { db in
-            let writes = TransactionWrites(on: db, chains: chains)
+        let alone = Cases.writtenBlind(updates: updates, events: events)
+        try await write("recording \(events.count) case events", alone: alone) { db in
+            let writes = TransactionWrites(on: db, chains: chains, alone: alone)
             try await writes.finish(auditing: try await Cases.store(updates: updates, items: items, events: events, at: time, to: writes, on: db))
         }
     }
