@@ -23,7 +23,8 @@ final class SQLBackend: Sendable {
         /// transaction: in WAL mode they read the last commit while the writer works.
         case sqlite(SQLiteFile, writer: GroupCommit, readers: [SQLiteFile])
         /// PostgresNIO's client: its pool replaces connections the server dropped (a restart, a
-        /// failover) and reconnects with back-off; `running` runs it until the store closes.
+        /// failover) and reconnects with back-off; `running` runs it, and the check of the store
+        /// calls' `deadlines`, until the store closes.
         case postgres(PostgresClient, running: Task<Void, Never>, deadlines: CallDeadlines)
     }
 
