@@ -96,9 +96,20 @@ enum Cases {
     /// Whether `store` writes these without reading anything back: every event's case has its
     /// update, and no case two. Its writes can then be sent as a transaction of one statement.
     static func writtenBlind(updates: [CaseUpdate], events: [CaseEvent]) -> Bool {
-        var cases = Set<String>()
-        for update in updates where !cases.insert("\(update.kind.rawValue)/\(update.key)").inserted { return false }
-        return events.allSatisfy { cases.contains("\($0.kind.rawValue)/\($0.key)") }
+        var cases = Set<CaseName>()
+        for update in updates where !cases.insert(CaseName(update.kind, update.key)).inserted { return false }
+        return events.allSatisfy { cases.contains(CaseName($0.kind, $0.key)) }
+    }
+
+    /// A case as a key of sets: its kind and its key.
+    struct CaseName: Hashable {
+        let kind: CaseKind
+        let key: String
+
+        init(_ kind: CaseKind, _ key: String) {
+            self.kind = kind
+            self.key = key
+        }
     }
 
     /// Everything a message or an answer changes in the cases, in its transaction: the updates
@@ -106,8 +117,9 @@ enum Cases {
     /// Two updates of one case are stored one after the other: one statement cannot change a row twice.
     static func store(updates: [CaseUpdate], items: [CaseItem], events: [CaseEvent], at time: Date,
                       to writes: TransactionWrites, on db: any SQLDatabase) async throws -> [AuditChain.Event] {
-        for (index, update) in updates.enumerated() {
-            if updates[..<index].contains(where: { $0.kind == update.kind && $0.key == update.key }) { try await writes.flush() }
+        var updated = Set<CaseName>()
+        for update in updates {
+            if !updated.insert(CaseName(update.kind, update.key)).inserted { try await writes.flush() }
             try await apply(update, at: time, to: writes)
         }
         for item in items { try await count(item, to: writes) }

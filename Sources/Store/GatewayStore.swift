@@ -69,9 +69,10 @@ public final class GatewayStore: Sendable {
     /// Runs one store operation that writes through `TransactionWrites`, with its failures as
     /// `GatewayError`s: in a transaction, or, when `alone` and on PostgreSQL, as the one
     /// statement its writes' `finish` sends.
-    func write<T: Sendable>(_ what: String, alone: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws(GatewayError) -> T {
+    func write<T: Sendable>(_ what: String, alone: Bool, limit: Duration = SQLBackend.callLimit,
+                            _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws(GatewayError) -> T {
         do {
-            return try await backend.write(alone: alone, body)
+            return try await backend.write(alone: alone, limit: limit, body)
         } catch {
             throw StoreFailure.wrap(error, what)
         }
@@ -80,11 +81,7 @@ public final class GatewayStore: Sendable {
     /// Runs one store operation in a transaction, with its failures as `GatewayError`s.
     func run<T: Sendable>(_ what: String, limit: Duration = SQLBackend.callLimit,
                           _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws(GatewayError) -> T {
-        do {
-            return try await backend.transaction(limit: limit, body)
-        } catch {
-            throw StoreFailure.wrap(error, what)
-        }
+        try await write(what, alone: false, limit: limit, body)
     }
 }
 

@@ -169,9 +169,12 @@ final class SQLBackend: Sendable {
 
     /// Runs `body` in a transaction, or, when `alone` and on PostgreSQL, outside one: `body` then
     /// sends one statement that writes, which PostgreSQL commits by itself (one round trip instead of three).
-    func write<T: Sendable>(alone: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        guard alone, case .postgres(let client, _, let deadlines) = connection else { return try await transaction(body) }
-        return try await Self.withConnection(of: client, deadlines: deadlines) { connection in try await body(connection.sql(logger: Self.logger)) }
+    func write<T: Sendable>(alone: Bool, limit: Duration = SQLBackend.callLimit,
+                            _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard alone, case .postgres(let client, _, let deadlines) = connection else { return try await transaction(limit: limit, body) }
+        return try await Self.withConnection(of: client, deadlines: deadlines, limit: limit) { connection in
+            try await body(connection.sql(logger: Self.logger))
+        }
     }
 
     /// Runs `body`, which only reads, outside any transaction: on a reader connection (SQLite)
