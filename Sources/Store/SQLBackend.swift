@@ -126,7 +126,7 @@ final class SQLBackend: Sendable {
             return try await writer.transaction(body)
         case .postgres(let client, _, let deadlines):
             return try await Self.withConnection(of: client, deadlines: deadlines, limit: limit, wait: connectionWait) { connection in
-                try await Self.run(body, on: connection.sql(logger: Self.logger))
+                try await Self.run(body, on: PreparingDatabase(connection: connection, logger: Self.logger))
             }
         }
     }
@@ -173,7 +173,7 @@ final class SQLBackend: Sendable {
                             _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         guard alone, case .postgres(let client, _, let deadlines) = connection else { return try await transaction(limit: limit, body) }
         return try await Self.withConnection(of: client, deadlines: deadlines, limit: limit) { connection in
-            try await body(connection.sql(logger: Self.logger))
+            try await body(PreparingDatabase(connection: connection, logger: Self.logger))
         }
     }
 
@@ -185,7 +185,7 @@ final class SQLBackend: Sendable {
             let index = nextReader.add(1, ordering: .relaxed).oldValue
             return try await body(SQLiteFileDatabase(file: readers[index % readers.count], logger: Self.logger))
         case .postgres(let client, _, let deadlines):
-            return try await Self.withConnection(of: client, deadlines: deadlines) { connection in try await body(connection.sql(logger: Self.logger)) }
+            return try await Self.withConnection(of: client, deadlines: deadlines) { connection in try await body(PreparingDatabase(connection: connection, logger: Self.logger)) }
         }
     }
 
