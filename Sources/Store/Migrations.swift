@@ -185,7 +185,26 @@ public enum Migrations {
         Migration(version: 11, name: "a statement's writes checked where they run, on PostgreSQL") { backend in
             backend.dialect == .postgres ? [require] : []
         },
+        Migration(version: 12, name: "message bodies, records and case facts compressed with LZ4, on a PostgreSQL built with it") { backend in
+            backend.dialect == .postgres ? [lz4] : []
+        },
     ]
+
+    /// PostgreSQL's own compression of values over 2 kB (pglz) was a twentieth of its CPU under
+    /// load; LZ4 compresses several times faster. Values already stored stay as they are, and a
+    /// server built without LZ4 keeps pglz.
+    private static let lz4 = """
+        DO $body$
+        BEGIN
+            ALTER TABLE messages ALTER COLUMN body SET COMPRESSION lz4, ALTER COLUMN record SET COMPRESSION lz4,
+                ALTER COLUMN receipt SET COMPRESSION lz4;
+            ALTER TABLE cases ALTER COLUMN state SET COMPRESSION lz4;
+            ALTER TABLE delivery_attempts ALTER COLUMN response SET COMPRESSION lz4;
+        EXCEPTION WHEN feature_not_supported THEN
+            RAISE NOTICE 'This PostgreSQL has no LZ4: large values stay compressed with pglz.';
+        END
+        $body$
+        """
 
     /// Fails the statement it is called in when `ok` is false, with `TransactionWrites.checkFailed`
     /// and `what` as its message: a transaction sent as one statement is rolled back whole.

@@ -66,16 +66,14 @@ struct PreparingDatabase: SQLDatabase {
         var types: [PostgresDataType] = []
         types.reserveCapacity(binds.count)
         for bind in binds {
+            // The cast unwraps a present optional, so only an absent one is left to the second.
             let value: any PostgresThrowingDynamicTypeEncodable
-            if let optional = bind as? any OptionalBind {
-                guard let wrapped = optional.wrapped else {
-                    bindings.append(PostgresData(type: optional.nullType, value: nil))
-                    types.append(optional.nullType)
-                    continue
-                }
-                value = wrapped
-            } else if let plain = bind as? any PostgresThrowingDynamicTypeEncodable {
+            if let plain = bind as? any PostgresThrowingDynamicTypeEncodable {
                 value = plain
+            } else if let optional = bind as? any OptionalBind, optional.wrapped == nil {
+                bindings.append(PostgresData(type: optional.nullType, value: nil))
+                types.append(optional.nullType)
+                continue
             } else {
                 return nil
             }
