@@ -23,9 +23,9 @@ final class SQLBackend: Sendable {
         /// transaction: in WAL mode they read the last commit while the writer works.
         case sqlite(SQLiteFile, writer: GroupCommit, readers: [SQLiteFile])
         /// PostgresNIO's client: its pool replaces connections the server dropped (a restart, a
-        /// failover) and reconnects with back-off; `running` runs it, and the check of the store
-        /// calls' `deadlines`, until the store closes.
-        case postgres(PostgresClient, running: Task<Void, Never>, deadlines: CallDeadlines)
+        /// failover) and reconnects with back-off; `running` runs it until the store closes.
+        /// `deadlines` are the store calls' in progress.
+        case postgres(PostgresClient, running: Task<Void, Never>, deadlines: Deadlines)
     }
 
     /// How long a store call waits for a PostgreSQL connection: while the database is away the
@@ -90,13 +90,8 @@ final class SQLBackend: Sendable {
                 var background = Self.logger
                 background.logLevel = .error
                 let client = PostgresClient(configuration: configuration, backgroundLogger: background)
-                let deadlines = CallDeadlines()
-                let running = Task {
-                    await withDiscardingTaskGroup { group in
-                        group.addTask { await client.run() }
-                        group.addTask { await deadlines.run() }
-                    }
-                }
+                let deadlines = Deadlines()
+                let running = Task { await client.run() }
                 let backend = SQLBackend(dialect: .postgres, connection: .postgres(client, running: running, deadlines: deadlines))
                 do {
                     try await backend.transaction(connectionWait: startWait) { db in try await db.raw("SELECT 1").run() }
@@ -137,7 +132,7 @@ final class SQLBackend: Sendable {
     /// that never ends (a connection opened as the server went down, which it never answers) is
     /// failed after `limit` and its connection closed, which the pool replaces. The caller waits
     /// neither for a connection request it gave up on nor for a call it failed.
-    private static func withConnection<T: Sendable>(of client: PostgresClient, deadlines: CallDeadlines, limit: Duration = callLimit, wait: Duration = connectionWait,
+    private static func withConnection<T: Sendable>(of client: PostgresClient, deadlines: Deadlines, limit: Duration = callLimit, wait: Duration = connectionWait,
                                                     _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let lease = LeaseState()
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
