@@ -1,11 +1,12 @@
 import GatewayCore
 
 /// Encodes a canonical record into a value tree for a spec to render: members in the record's
-/// declaration order, absent optionals left out, decimals as numbers with their text.
+/// declaration order, absent optionals left out, decimals as numbers with their text, or as
+/// their text alone where the tree is kept as it is (a case's facts).
 enum RecordEncoder {
-    static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
+    static func encode<T: Encodable>(_ value: T, decimalsAsText: Bool = false) throws -> JSONValue {
         let root = Slot()
-        try ValueEncoder.encode(value, into: root, trail: [])
+        try ValueEncoder(slot: root, codingPath: [], decimalsAsText: decimalsAsText).encode(value, into: root, trail: [])
         return root.value
     }
 }
@@ -42,49 +43,56 @@ private final class Slot {
 private struct ValueEncoder: Encoder {
     let slot: Slot
     let codingPath: [CodingKey]
+    let decimalsAsText: Bool
     var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    /// An encoder for `slot` below this one.
+    func below(_ slot: Slot, _ codingPath: [CodingKey]) -> ValueEncoder {
+        ValueEncoder(slot: slot, codingPath: codingPath, decimalsAsText: decimalsAsText)
+    }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         if slot.members == nil { slot.members = [] }
-        return KeyedEncodingContainer(Keyed(slot: slot, codingPath: codingPath))
+        return KeyedEncodingContainer(Keyed(encoder: self))
     }
 
     func unkeyedContainer() -> UnkeyedEncodingContainer {
         if slot.elements == nil { slot.elements = [] }
-        return Unkeyed(slot: slot, codingPath: codingPath)
+        return Unkeyed(encoder: self)
     }
 
-    func singleValueContainer() -> SingleValueEncodingContainer { Single(slot: slot, codingPath: codingPath) }
+    func singleValueContainer() -> SingleValueEncodingContainer { Single(encoder: self) }
 
     /// The value of `value` when it is a scalar the tree holds as it is.
-    static func scalar<T: Encodable>(_ value: T) -> JSONValue? {
+    func scalar<T: Encodable>(_ value: T) -> JSONValue? {
         // The type checks first: a cast to a type the value does not have costs more than the comparison.
         if T.self == String.self, let text = value as? String { return .string(text) }
-        if T.self == DecimalNumber.self, let number = value as? DecimalNumber { return .number(number) }
+        if T.self == DecimalNumber.self, let number = value as? DecimalNumber { return decimalsAsText ? .string(number.lexical) : .number(number) }
         if T.self == Int.self, let integer = value as? Int { return .number(DecimalNumber(integer)) }
         if T.self == Bool.self, let flag = value as? Bool { return .bool(flag) }
         return nil
     }
 
-    static func encode<T: Encodable>(_ value: T, into slot: Slot, trail: [CodingKey]) throws {
+    func encode<T: Encodable>(_ value: T, into slot: Slot, trail: [CodingKey]) throws {
         if let scalar = scalar(value) {
             slot.scalar = scalar
         } else {
-            try value.encode(to: ValueEncoder(slot: slot, codingPath: trail))
+            try value.encode(to: below(slot, trail))
         }
     }
 
     /// `value` as a child of a container: a scalar directly, anything else in a slot of its own.
-    static func child<T: Encodable>(_ value: T, trail: [CodingKey], key: CodingKey) throws -> Slot.Child {
+    func child<T: Encodable>(_ value: T, trail: [CodingKey], key: CodingKey) throws -> Slot.Child {
         if let scalar = scalar(value) { return .value(scalar) }
         let slot = Slot()
-        try value.encode(to: ValueEncoder(slot: slot, codingPath: trail + [key]))
+        try value.encode(to: below(slot, trail + [key]))
         return .slot(slot)
     }
 
     struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
-        let slot: Slot
-        let codingPath: [CodingKey]
+        let encoder: ValueEncoder
+        var slot: Slot { encoder.slot }
+        var codingPath: [CodingKey] { encoder.codingPath }
 
         private func append(_ key: Key, _ child: Slot.Child) { slot.members?.append((key.stringValue, child)) }
 
@@ -99,21 +107,22 @@ private struct ValueEncoder: Encoder {
         mutating func encode(_ value: Bool, forKey key: Key) throws { append(key, .value(.bool(value))) }
         mutating func encode(_ value: Int, forKey key: Key) throws { append(key, .value(.number(DecimalNumber(value)))) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            append(key, try ValueEncoder.child(value, trail: codingPath, key: key))
+            append(key, try encoder.child(value, trail: codingPath, key: key))
         }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-            ValueEncoder(slot: child(key), codingPath: codingPath + [key]).container(keyedBy: keyType)
+            encoder.below(child(key), codingPath + [key]).container(keyedBy: keyType)
         }
         mutating func nestedUnkeyedContainer(forKey key: Key) -> UnkeyedEncodingContainer {
-            ValueEncoder(slot: child(key), codingPath: codingPath + [key]).unkeyedContainer()
+            encoder.below(child(key), codingPath + [key]).unkeyedContainer()
         }
-        mutating func superEncoder() -> Encoder { ValueEncoder(slot: slot, codingPath: codingPath) }
-        mutating func superEncoder(forKey key: Key) -> Encoder { ValueEncoder(slot: child(key), codingPath: codingPath + [key]) }
+        mutating func superEncoder() -> Encoder { encoder }
+        mutating func superEncoder(forKey key: Key) -> Encoder { encoder.below(child(key), codingPath + [key]) }
     }
 
     struct Unkeyed: UnkeyedEncodingContainer {
-        let slot: Slot
-        let codingPath: [CodingKey]
+        let encoder: ValueEncoder
+        var slot: Slot { encoder.slot }
+        var codingPath: [CodingKey] { encoder.codingPath }
         var count: Int { slot.elements?.count ?? 0 }
 
         private func child() -> Slot {
@@ -124,24 +133,25 @@ private struct ValueEncoder: Encoder {
 
         mutating func encodeNil() throws { slot.elements?.append(.value(.null)) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            let element = try ValueEncoder.child(value, trail: codingPath, key: IndexKey(count))
+            let element = try encoder.child(value, trail: codingPath, key: IndexKey(count))
             slot.elements?.append(element)
         }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-            ValueEncoder(slot: child(), codingPath: codingPath).container(keyedBy: keyType)
+            encoder.below(child(), codingPath).container(keyedBy: keyType)
         }
-        mutating func nestedUnkeyedContainer() -> UnkeyedEncodingContainer { ValueEncoder(slot: child(), codingPath: codingPath).unkeyedContainer() }
-        mutating func superEncoder() -> Encoder { ValueEncoder(slot: child(), codingPath: codingPath) }
+        mutating func nestedUnkeyedContainer() -> UnkeyedEncodingContainer { encoder.below(child(), codingPath).unkeyedContainer() }
+        mutating func superEncoder() -> Encoder { encoder.below(child(), codingPath) }
     }
 
     struct Single: SingleValueEncodingContainer {
-        let slot: Slot
-        let codingPath: [CodingKey]
+        let encoder: ValueEncoder
+        var slot: Slot { encoder.slot }
+        var codingPath: [CodingKey] { encoder.codingPath }
 
         mutating func encodeNil() throws { slot.scalar = .null }
         mutating func encode(_ value: Bool) throws { slot.scalar = .bool(value) }
         mutating func encode(_ value: String) throws { slot.scalar = .string(value) }
         mutating func encode(_ value: Int) throws { slot.scalar = .number(DecimalNumber(value)) }
-        mutating func encode<T: Encodable>(_ value: T) throws { try ValueEncoder.encode(value, into: slot, trail: codingPath) }
+        mutating func encode<T: Encodable>(_ value: T) throws { try encoder.encode(value, into: slot, trail: codingPath) }
     }
 }
