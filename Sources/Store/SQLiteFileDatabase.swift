@@ -75,16 +75,24 @@ struct SQLiteFileDatabase: SQLDatabase {
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> ()) throws {
         var serializer = SQLSerializer(database: self)
         query.serialize(to: &serializer)
-        let encoder = SQLiteDataEncoder()
-        let binds = try serializer.binds.map { bind throws -> SQLiteValue in
-            switch try encoder.encode(bind) {
-            case .integer(let integer): .integer(Int64(integer))
-            case .float(let double): .float(double)
-            case .text(let text): .text(text)
-            case .blob(let buffer): .blob(Array(buffer.readableBytesView))
-            case .null: .null
-            }
-        }
+        let binds = try serializer.binds.map(Self.value)
         for row in try file.execute(serializer.sql, binds) { onRow(SQLiteFileRow(row)) }
+    }
+
+    private static let encoder = SQLiteDataEncoder()
+
+    /// A bound value as SQLiteKit binds it. Text and whole numbers, most of what the store binds,
+    /// are told by a cast to their own type: SQLiteKit's encoder asks each value for a protocol
+    /// first (a conformance look-up) and was made, with a JSON encoder of its own, per statement.
+    private static func value(_ bind: any Encodable & Sendable) throws -> SQLiteValue {
+        if let text = bind as? String { return .text(text) }
+        if let integer = bind as? Int { return .integer(Int64(integer)) }
+        switch try encoder.encode(bind) {
+        case .integer(let integer): return .integer(Int64(integer))
+        case .float(let double): return .float(double)
+        case .text(let text): return .text(text)
+        case .blob(let buffer): return .blob(Array(buffer.readableBytesView))
+        case .null: return .null
+        }
     }
 }

@@ -119,6 +119,13 @@ public struct JSONParser: Sendable {
                 index += 1
             }
             guard index < bytes.count else { throw error("unterminated string") }
+            if bytes[index] == UInt8(ascii: "\"") {
+                // Most strings have no escape: made from the bytes in place, without a copy to validate.
+                let text = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<index]), as: UTF8.self) }
+                guard let text else { throw error("the string is not valid UTF-8") }
+                index += 1
+                return text
+            }
             var output = Array(bytes[start..<index])
             while bytes[index] != UInt8(ascii: "\"") {
                 let byte = bytes[index]
