@@ -5,7 +5,7 @@ import SQLKit
 import Synchronization
 
 /// The store's SQL on PostgreSQL, sent as named prepared statements once a statement has run
-/// before: PostgreSQL then neither parses nor, once it keeps a generic plan, plans it again for
+/// twice: PostgreSQL then neither parses nor, once it keeps a generic plan, plans it again for
 /// every message. A third of the database's CPU under load went to parsing and planning the
 /// same few statements, each sent anew.
 ///
@@ -97,8 +97,8 @@ extension Optional: OptionalBind where Wrapped: PostgresEncodable {
 
 /// Which statement texts have a prepared statement's name, process-wide: a slot's text never
 /// changes once given, so every connection that prepares `gw_N` prepares the same statement.
-/// A statement gets a slot when it has run once unnamed without error, so a statement that fails
-/// to prepare (a table not created yet) never takes a name. Statements built with a varying number
+/// A statement gets a slot when it has run twice unnamed without error, so a statement that fails
+/// to prepare (a table not created yet) or runs once (a migration's) never takes a name. Statements built with a varying number
 /// of values each take their own slot; when the slots are all given, the rest run unnamed.
 final class StatementSlots: Sendable {
     static let shared = StatementSlots()
@@ -131,7 +131,10 @@ final class StatementSlots: Sendable {
         state.withLock { state in
             guard state.slots[key] == nil else { return }
             guard state.ranUnnamed.remove(key) != nil else {
-                if state.ranUnnamed.count < Self.capacity * 4 { state.ranUnnamed.insert(key) }
+                // Statements that ran once and not again (a search with its own filters) are
+                // forgotten now and then, so that they never keep a later one from its slot.
+                if state.ranUnnamed.count >= Self.capacity * 4 { state.ranUnnamed.removeAll() }
+                state.ranUnnamed.insert(key)
                 return
             }
             guard state.texts.count < Self.capacity else { return }
