@@ -12,6 +12,17 @@ public enum Migrations {
         let version: Int
         let name: String
         let statements: @Sendable (SQLBackend) -> [String]
+
+        init(version: Int, name: String, statements: @escaping @Sendable (SQLBackend) -> [String]) {
+            self.version = version
+            self.name = name
+            self.statements = statements
+        }
+
+        /// A migration with nothing to do on SQLite (it still records its version there).
+        init(version: Int, name: String, onPostgres statements: [String]) {
+            self.init(version: version, name: name) { backend in backend.dialect == .postgres ? statements : [] }
+        }
     }
 
     static let all: [Migration] = [
@@ -167,27 +178,20 @@ public enum Migrations {
                 "CREATE INDEX audit_events_subject ON audit_events (subject)",
             ]
         },
-        Migration(version: 9, name: "the audit chain's append as one call on PostgreSQL") { backend in
-            backend.dialect == .postgres ? [auditAppend] : []
-        },
+        Migration(version: 9, name: "the audit chain's append as one call on PostgreSQL", onPostgres: [auditAppend]),
         // A claim walks the due messages (of one partner, or of all) in the order it takes them
         // and stops at its limit. Without these, PostgreSQL's planner, whose statistics lag behind
         // a growing backlog, read all of a partner's pending messages and sorted them at every
         // claim: 13 ms a claim with 650 waiting. SQLite's claims did not need them, and the index
         // more to update at each of a message's outbox changes cost it 0.1 ms of CPU a message.
-        Migration(version: 10, name: "due messages in claim order, of all partners and of each, on PostgreSQL") { backend in
-            backend.dialect == .postgres ? [
-                "DROP INDEX outbox_due",
-                "CREATE INDEX outbox_due ON outbox (state, next_attempt_at, sequence)",
-                "CREATE INDEX outbox_partner_due ON outbox (partner, state, next_attempt_at, sequence)",
-            ] : []
-        },
-        Migration(version: 11, name: "a statement's writes checked where they run, on PostgreSQL") { backend in
-            backend.dialect == .postgres ? [require] : []
-        },
-        Migration(version: 12, name: "message bodies, records and case facts compressed with LZ4, on a PostgreSQL built with it") { backend in
-            backend.dialect == .postgres ? [lz4] : []
-        },
+        Migration(version: 10, name: "due messages in claim order, of all partners and of each, on PostgreSQL", onPostgres: [
+            "DROP INDEX outbox_due",
+            "CREATE INDEX outbox_due ON outbox (state, next_attempt_at, sequence)",
+            "CREATE INDEX outbox_partner_due ON outbox (partner, state, next_attempt_at, sequence)",
+        ]),
+        Migration(version: 11, name: "a statement's writes checked where they run, on PostgreSQL", onPostgres: [require]),
+        Migration(version: 12, name: "message bodies, records and case facts compressed with LZ4, on a PostgreSQL built with it",
+                  onPostgres: [lz4]),
     ]
 
     /// PostgreSQL's own compression of values over 2 kB (pglz) was a twentieth of its CPU under
