@@ -46,3 +46,4 @@ import TestSupport
         await backend.close()
     }
 }
+
