@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 @testable import MessageSpecs
 import Testing
 import TestSupport

@@ -49,3 +49,18 @@ public struct Party: Codable, Sendable, Hashable {
     public var country: String?
     public var taxIdentifier: String?
 }
+
+extension Trader: RecordValueCoding {
+    public init(fields: RecordFields) throws(RecordValueError) {
+        self.init(taxCode: try fields.string("taxCode"), name: try fields.string("name"), address: try fields.string("address"),
+                  email: try fields.string(ifPresent: "email"), phone: try fields.string(ifPresent: "phone"))
+    }
+
+    public func write(to fields: inout RecordFieldWriter) {
+        fields.add("taxCode", taxCode)
+        fields.add("name", name)
+        fields.add("address", address)
+        fields.add("email", email)
+        fields.add("phone", phone)
+    }
+}

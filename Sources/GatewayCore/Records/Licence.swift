@@ -43,6 +43,53 @@ public struct Licence: CanonicalRecord {
     }
 }
 
+extension Licence: RecordValueCoding {
+    public init(fields: RecordFields) throws(RecordValueError) {
+        self.init(licenceNumber: try fields.string("licenceNumber"), issuingAuthority: try fields.string("issuingAuthority"),
+                  licenceType: try fields.string("licenceType"), applicationId: try fields.string(ifPresent: "applicationId"),
+                  holderTaxCode: try fields.string("holderTaxCode"), holderName: try fields.string("holderName"),
+                  issueDate: try fields.string("issueDate"), validFrom: try fields.string("validFrom"),
+                  validUntil: try fields.string("validUntil"), status: try fields.string("status"),
+                  amendmentNo: try fields.int("amendmentNo"), recordVersion: try fields.int("recordVersion"),
+                  revokedAt: try fields.string(ifPresent: "revokedAt"), revocationReason: try fields.string(ifPresent: "revocationReason"),
+                  revocationReference: try fields.string(ifPresent: "revocationReference"), goodsLines: try fields.records("goodsLines"))
+    }
+
+    public func write(to fields: inout RecordFieldWriter) {
+        fields.add("licenceNumber", licenceNumber)
+        fields.add("issuingAuthority", issuingAuthority)
+        fields.add("licenceType", licenceType)
+        fields.add("applicationId", applicationId)
+        fields.add("holderTaxCode", holderTaxCode)
+        fields.add("holderName", holderName)
+        fields.add("issueDate", issueDate)
+        fields.add("validFrom", validFrom)
+        fields.add("validUntil", validUntil)
+        fields.add("status", status)
+        fields.add("amendmentNo", amendmentNo)
+        fields.add("recordVersion", recordVersion)
+        fields.add("revokedAt", revokedAt)
+        fields.add("revocationReason", revocationReason)
+        fields.add("revocationReference", revocationReference)
+        fields.add("goodsLines", goodsLines)
+    }
+}
+
+extension Licence.GoodsLine: RecordValueCoding {
+    public init(fields: RecordFields) throws(RecordValueError) {
+        self.init(lineNo: try fields.int("lineNo"), hsCode: try fields.string("hsCode"), description: try fields.string("description"),
+                  approvedQuantity: try fields.decimal("approvedQuantity"), unit: try fields.string("unit"))
+    }
+
+    public func write(to fields: inout RecordFieldWriter) {
+        fields.add("lineNo", lineNo)
+        fields.add("hsCode", hsCode)
+        fields.add("description", description)
+        fields.add("approvedQuantity", approvedQuantity)
+        fields.add("unit", unit)
+    }
+}
+
 /// Quantities of a licence or permit drawn by a cleared declaration (customs-core `LicenceUsage`).
 public struct LicenceUsage: CanonicalRecord {
     public static let recordName = "LicenceUsage"

@@ -32,6 +32,45 @@ public struct LicenceDecision: CanonicalRecord {
     }
 }
 
+extension LicenceDecision: RecordValueCoding {
+    public init(fields: RecordFields) throws(RecordValueError) {
+        self.init(issuingAuthority: try fields.string("issuingAuthority"), applicationId: try fields.string("applicationId"),
+                  decision: try fields.string("decision"), licenceNumber: try fields.string(ifPresent: "licenceNumber"),
+                  issueDate: try fields.string(ifPresent: "issueDate"), validFrom: try fields.string(ifPresent: "validFrom"),
+                  validUntil: try fields.string(ifPresent: "validUntil"), approvedLines: try fields.records(ifPresent: "approvedLines"),
+                  reason: try fields.string(ifPresent: "reason"), officerName: try fields.string("officerName"),
+                  decisionTime: try fields.string("decisionTime"))
+    }
+
+    public func write(to fields: inout RecordFieldWriter) {
+        fields.add("issuingAuthority", issuingAuthority)
+        fields.add("applicationId", applicationId)
+        fields.add("decision", decision)
+        fields.add("licenceNumber", licenceNumber)
+        fields.add("issueDate", issueDate)
+        fields.add("validFrom", validFrom)
+        fields.add("validUntil", validUntil)
+        fields.add("approvedLines", approvedLines)
+        fields.add("reason", reason)
+        fields.add("officerName", officerName)
+        fields.add("decisionTime", decisionTime)
+    }
+}
+
+extension LicenceDecision.ApprovedLine: RecordValueCoding {
+    public init(fields: RecordFields) throws(RecordValueError) {
+        self.init(lineNo: try fields.int("lineNo"), hsCode: try fields.string("hsCode"),
+                  approvedQuantity: try fields.decimal("approvedQuantity"), unit: try fields.string("unit"))
+    }
+
+    public func write(to fields: inout RecordFieldWriter) {
+        fields.add("lineNo", lineNo)
+        fields.add("hsCode", hsCode)
+        fields.add("approvedQuantity", approvedQuantity)
+        fields.add("unit", unit)
+    }
+}
+
 /// MOIT's amendment of an approved licence: a new validity end, new quantities for some lines, or both.
 public struct LicenceAmendment: CanonicalRecord {
     public static let recordName = "LicenceAmendment"

@@ -1,3 +1,5 @@
+import GatewayCore
+
 /// Writes JSON the way the partners' examples are written: two-space indentation, `"key": value`,
 /// UTF-8 kept as is, numbers in their plain JSON form.
 public enum JSONWriter {

@@ -1,3 +1,5 @@
+import GatewayCore
+
 /// Where a validation stands in the value, as the steps taken from its root: the JSON Pointer
 /// is written out only for a violation.
 struct JSONPointerTrail {

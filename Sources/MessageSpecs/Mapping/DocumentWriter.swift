@@ -1,8 +1,7 @@
 import GatewayCore
 
-/// A document being written: XML elements with attributes and text, or JSON members and items.
-/// Values are written in any order; `XMLTree.sorted` and `JSONTree.sorted` then put them in the
-/// order the schema declares.
+/// An XML document being written: elements with attributes and text. Values are written in any
+/// order; `sort` then puts them in the order the schema declares.
 final class XMLTree {
     let name: String
     var attributes: [(String, String)] = []
@@ -95,98 +94,5 @@ final class XMLTree {
             }
         }
         return result
-    }
-}
-
-/// The JSON counterpart of `XMLTree`: nested objects whose members are ordered by the schema.
-/// A member that is a value is kept as the value, not as a node of its own.
-final class JSONTree {
-    enum Member {
-        case tree(JSONTree)
-        case value(JSONValue)
-    }
-
-    var members: [(String, Member)] = []
-    var items: [JSONTree]?
-    var scalar: JSONValue?
-
-    init(scalar: JSONValue? = nil) {
-        self.scalar = scalar
-    }
-
-    private var hasChildren: Bool { items != nil || !members.isEmpty }
-
-    func member(_ name: String) -> JSONTree {
-        if let index = members.firstIndex(where: { $0.0 == name }) {
-            switch members[index].1 {
-            case .tree(let tree): return tree
-            case .value(let value):
-                // A value written where a path now goes deeper stays what the member reads as.
-                let tree = JSONTree(scalar: value)
-                members[index].1 = .tree(tree)
-                return tree
-            }
-        }
-        let child = JSONTree()
-        members.append((name, .tree(child)))
-        return child
-    }
-
-    func descend(_ steps: [String]) -> JSONTree {
-        steps.reduce(self) { $0.member($1) }
-    }
-
-    /// Writes `value` at `steps` below this node (at the node itself for no steps).
-    func set(_ value: JSONValue, at steps: [String]) {
-        guard let last = steps.last else { scalar = value; return }
-        let parent = steps.count == 1 ? self : descend(Array(steps.dropLast()))
-        if let index = parent.members.firstIndex(where: { $0.0 == last }) {
-            switch parent.members[index].1 {
-            case .tree(let tree): tree.scalar = value
-            case .value: parent.members[index].1 = .value(value)
-            }
-        } else {
-            parent.members.append((last, .value(value)))
-        }
-    }
-
-    func appendItem(at steps: [String]) -> JSONTree {
-        let list = descend(steps)
-        if list.items == nil { list.items = [] }
-        let item = JSONTree()
-        list.items?.append(item)
-        return item
-    }
-
-    func sort(by schema: SchemaNode?) {
-        guard let schema = schema?.resolved else { return }
-        if members.count > 1 {
-            let properties = schema.properties
-            let ranks = members.map { member in properties.firstIndex { $0.0 == member.0 } ?? Int.max }
-            // Written in the schema's order already, as a spec's fields usually are: nothing to move.
-            if zip(ranks, ranks.dropFirst()).contains(where: { $0 > $1 }) {
-                members = zip(ranks, members).enumerated()
-                    .sorted { $0.element.0 == $1.element.0 ? $0.offset < $1.offset : $0.element.0 < $1.element.0 }
-                    .map(\.element.1)
-            }
-        }
-        for (name, member) in members {
-            if case .tree(let child) = member, child.hasChildren { child.sort(by: schema.property(name)) }
-        }
-        if let items, !items.isEmpty {
-            let element = schema.items
-            for item in items where item.hasChildren { item.sort(by: element) }
-        }
-    }
-
-    var value: JSONValue {
-        if let items { return .array(items.map(\.value)) }
-        if let scalar { return scalar }
-        return .object(JSONObject(unique: members.map { name, member in
-            switch member {
-            case .tree(let tree): (name, tree.value)
-            case .value(let value): (name, value)
-            }
-        }))
     }
 }

@@ -5,7 +5,7 @@ import GatewayCore
 struct FieldWriter {
     let spec: MessageSpec
     let outline: XSDOutline?
-    let jsonSchema: JSONSchema?
+    let jsonPlan: JSONWritePlan?
 
     /// A written document: XML as its bytes, JSON as the value its bytes will spell.
     enum Document {
@@ -20,21 +20,14 @@ struct FieldWriter {
         }
     }
 
-    private func failure(_ message: String) -> GatewayError {
-        GatewayError(.internalError, "Cannot write \(spec.key): \(message)")
+    private func failure(_ message: String) -> GatewayError { Self.failure(writing: spec.key, message) }
+
+    private static func failure(writing key: String, _ message: String) -> GatewayError {
+        GatewayError(.internalError, "Cannot write \(key): \(message)")
     }
 
     private func envelopeValues(_ envelope: MessageEnvelope) -> [(DocumentPath, String)] {
-        spec.envelope.compactMap { field, path in
-            let value: String? = switch field {
-            case .messageId: envelope.messageId
-            case .sentAt: envelope.sentAt
-            case .sender: envelope.sender
-            case .receiver: envelope.receiver
-            case .reference: envelope.reference
-            }
-            return value.map { (path, $0) }
-        }
+        spec.envelope.compactMap { field, path in envelope[field].map { (path, $0) } }
     }
 
     private func writeXML(_ record: JSONObject, envelope: MessageEnvelope) throws(GatewayError) -> [UInt8] {
@@ -61,36 +54,18 @@ struct FieldWriter {
                     guard let object = item.objectValue, let last = path.steps.last else { continue }
                     try writeXML(field.fields, from: object, into: parent.appendChild(last), root: root)
                 }
-            } else if let text = try text(of: field, in: record) {
+            } else if let text = try Self.text(of: field, in: record, writing: spec.key) {
                 element.set(text.xml, at: path)
             }
         }
     }
 
     private func writeJSON(_ record: JSONObject, envelope: MessageEnvelope) throws(GatewayError) -> JSONValue {
-        let root = JSONTree()
-        for (path, value) in envelopeValues(envelope) + spec.constants.map({ ($0.path, $0.value) }) {
-            root.set(.string(value), at: path.steps)
-        }
-        try writeJSON(spec.fields, from: record, into: root.descend(spec.recordPath.steps))
-        root.sort(by: jsonSchema?.root)
-        return root.value
-    }
-
-    private func writeJSON(_ fields: [FieldSpec], from record: JSONObject, into object: JSONTree) throws(GatewayError) {
-        for field in fields {
-            guard let name = field.name, let path = field.path else {
-                if let constant = field.value, let path = field.path { object.set(.string(constant), at: path.steps) }
-                continue
-            }
-            if field.repeated {
-                for item in record.value(at: field.nameSteps[...])?.arrayValue ?? [] {
-                    guard let element = item.objectValue else { continue }
-                    try writeJSON(field.fields, from: element, into: object.appendItem(at: path.steps))
-                }
-            } else if let value = try text(of: field, in: record) {
-                object.set(value.json, at: path.steps)
-            }
+        guard let jsonPlan else { throw failure("no plan to write it by") }
+        // The closure holds the spec's key alone: holding `self` copied the whole spec at every field.
+        let key = spec.key
+        return try jsonPlan.write(record, envelope: envelope) { field, record throws(GatewayError) in
+            try Self.text(of: field, in: record, writing: key)?.json
         }
     }
 
@@ -118,16 +93,16 @@ struct FieldWriter {
         }
     }
 
-    private func text(of field: FieldSpec, in record: JSONObject) throws(GatewayError) -> Written? {
+    private static func text(of field: FieldSpec, in record: JSONObject, writing key: String) throws(GatewayError) -> Written? {
         guard let name = field.name, let value = record.value(at: field.nameSteps[...]), value != .null else {
-            if field.required && field.value == nil { throw failure("the record has no \(field.name ?? "value") for \(field.path?.description ?? "")") }
+            if field.required && field.value == nil { throw failure(writing: key, "the record has no \(field.name ?? "value") for \(field.path?.description ?? "")") }
             return nil
         }
         if let converter = field.converter, let text = value.text {
             switch converter.write(text) {
             case .success(let converted)?: return .text(converted)
-            case .failure(let conversion)?: throw failure("\(name): \(conversion.message)")
-            case nil: throw failure("the converter of \(name) only reads")
+            case .failure(let conversion)?: throw failure(writing: key, "\(name): \(conversion.message)")
+            case nil: throw failure(writing: key, "the converter of \(name) only reads")
             }
         }
         switch (field.type, value) {
@@ -138,7 +113,7 @@ struct FieldWriter {
         case (_, .number(let number)):
             return .numberText(number)
         default:
-            throw failure("\(name) is \(value.typeName), not a value a document can carry")
+            throw failure(writing: key, "\(name) is \(value.typeName), not a value a document can carry")
         }
     }
 }

@@ -54,6 +54,7 @@ private struct ValueDecoder: Decoder {
     static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, trail: CodingTrail, key: CodingKey? = nil) throws -> T {
         if T.self == DecimalNumber.self, case .number(let number) = value, let decimal = number as? T { return decimal }
         if T.self == String.self, let text = try Single.string(value, codingPath: { trail.path(then: key) }) as? T { return text }
+        if let coding = T.self as? any RecordValueCoding.Type, let record = try coding.init(recordValue: value) as? T { return record }
         return try T(from: ValueDecoder(value: value, trail: trail, key: key))
     }
 

@@ -5,6 +5,7 @@ import GatewayCore
 /// their text alone where the tree is kept as it is (a case's facts).
 enum RecordEncoder {
     static func encode<T: Encodable>(_ value: T, decimalsAsText: Bool = false) throws -> JSONValue {
+        if let record = value as? any RecordValueCoding { return record.recordValue(decimalsAsText: decimalsAsText) }
         let root = Slot()
         try ValueEncoder(slot: root, codingPath: [], decimalsAsText: decimalsAsText).encode(value, into: root, trail: [])
         return root.value
@@ -76,6 +77,8 @@ private struct ValueEncoder: Encoder {
     func encode<T: Encodable>(_ value: T, into slot: Slot, trail: [CodingKey]) throws {
         if let scalar = scalar(value) {
             slot.scalar = scalar
+        } else if let record = value as? any RecordValueCoding {
+            slot.scalar = record.recordValue(decimalsAsText: decimalsAsText)
         } else {
             try value.encode(to: below(slot, trail))
         }
@@ -84,6 +87,7 @@ private struct ValueEncoder: Encoder {
     /// `value` as a child of a container: a scalar directly, anything else in a slot of its own.
     func child<T: Encodable>(_ value: T, trail: [CodingKey], key: CodingKey) throws -> Slot.Child {
         if let scalar = scalar(value) { return .value(scalar) }
+        if let record = value as? any RecordValueCoding { return .value(record.recordValue(decimalsAsText: decimalsAsText)) }
         let slot = Slot()
         try value.encode(to: below(slot, trail + [key]))
         return .slot(slot)

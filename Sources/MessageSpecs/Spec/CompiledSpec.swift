@@ -9,6 +9,8 @@ public final class CompiledSpec: Sendable {
     let outline: XSDOutline?
     let jsonSchema: JSONSchema?
     let shape: RecordShape
+    /// How the gateway writes it, for a JSON message it writes.
+    let jsonPlan: JSONWritePlan?
 
     init(spec: MessageSpec, xmlSchema: XMLSchemaValidator?, outline: XSDOutline?, jsonSchema: JSONSchema?, shape: RecordShape) {
         self.spec = spec
@@ -16,6 +18,7 @@ public final class CompiledSpec: Sendable {
         self.outline = outline
         self.jsonSchema = jsonSchema
         self.shape = shape
+        jsonPlan = spec.format == .json && spec.isOutbound ? JSONWritePlan(spec: spec, schema: jsonSchema) : nil
     }
 
     /// Schema errors of a parsed document.
@@ -37,7 +40,7 @@ public final class CompiledSpec: Sendable {
     /// A JSON message is checked as the value its bytes spell, an XML message as its bytes parsed.
     func render(_ record: JSONValue, envelope: MessageEnvelope, parser: HardenedXMLParser) throws(GatewayError) -> (bytes: [UInt8], errors: [ErrorDetail]) {
         guard case .object(let object) = record else { throw GatewayError(.internalError, "A record must be an object.") }
-        switch try FieldWriter(spec: spec, outline: outline, jsonSchema: jsonSchema).write(object, envelope: envelope) {
+        switch try FieldWriter(spec: spec, outline: outline, jsonPlan: jsonPlan).write(object, envelope: envelope) {
         case .json(let value):
             return (JSONWriter.pretty(value), schemaErrors(.json(value)))
         case .xml(let bytes):

@@ -1,5 +1,3 @@
-import GatewayCore
-
 /// A JSON value that keeps what matters for exact copies: number text (`367500.5`, `64800`) and
 /// member order (so output reads like the partner's own examples).
 public enum JSONValue: Sendable, Hashable {
@@ -37,6 +35,11 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     public struct Member: Sendable, Hashable {
         public let key: String
         public var value: JSONValue
+
+        package init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
     }
 
     public private(set) var members: [Member] = []
@@ -48,8 +51,12 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     }
 
     /// Members whose keys the caller knows to be distinct (a tree the gateway built).
-    init(unique members: [(String, JSONValue)]) {
+    package init(unique members: [(String, JSONValue)]) {
         self.members = members.map { Member(key: $0.0, value: $0.1) }
+    }
+
+    package init(distinct members: [Member]) {
+        self.members = members
     }
 
     public var keys: [String] { members.map(\.key) }
