@@ -60,7 +60,9 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     public var intValue: Int? {
-        isInteger ? NSDecimalNumber(decimal: value).intValue : nil
+        // Line numbers, versions and counts are plain digits: read without an NSDecimalNumber.
+        if lexical.utf8.count <= 18, let integer = Int(lexical) { return integer }
+        return isInteger ? NSDecimalNumber(decimal: value).intValue : nil
     }
 
     /// Digits after the decimal point in the received text (`64800.00` has 2), as xs:fractionDigits counts them.
@@ -97,9 +99,17 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
         return isPlain ? lexical : DecimalNumber.plain(value)
     }
 
-    public static func == (lhs: DecimalNumber, rhs: DecimalNumber) -> Bool { lhs.value == rhs.value }
+    public static func == (lhs: DecimalNumber, rhs: DecimalNumber) -> Bool {
+        if let order = PlainDecimal.order(lhs.lexical, rhs.lexical) { return order == 0 }
+        return lhs.value == rhs.value
+    }
+
     public func hash(into hasher: inout Hasher) { hasher.combine(json) }
-    public static func < (lhs: DecimalNumber, rhs: DecimalNumber) -> Bool { lhs.value < rhs.value }
+
+    public static func < (lhs: DecimalNumber, rhs: DecimalNumber) -> Bool {
+        if let order = PlainDecimal.order(lhs.lexical, rhs.lexical) { return order < 0 }
+        return lhs.value < rhs.value
+    }
 
     public static func + (lhs: DecimalNumber, rhs: DecimalNumber) -> DecimalNumber { DecimalNumber(lhs.value + rhs.value) }
     public static func - (lhs: DecimalNumber, rhs: DecimalNumber) -> DecimalNumber { DecimalNumber(lhs.value - rhs.value) }
@@ -177,5 +187,74 @@ extension DecimalNumber: Codable {
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(lexical)
+    }
+}
+
+/// Two numbers in plain notation (`-12.50`, `1200`, `.5`) compared by their digits. Foundation's
+/// `Decimal` compares by widening both to variable-length integers, which was a twentieth of
+/// translating a licence: every approved quantity is checked against the requested one, every
+/// number against its schema's bounds.
+enum PlainDecimal {
+    /// -1, 0 or 1 as `lhs` is less than, equal to or greater than `rhs`; nil when either is not
+    /// plain (an exponent, a `+`), which the `Decimal` then answers.
+    static func order(_ lhs: String, _ rhs: String) -> Int? {
+        var lhs = lhs, rhs = rhs
+        return lhs.withUTF8 { left in rhs.withUTF8 { right in order(left, right) } }
+    }
+
+    private static func order(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let left = Parts(lhs), let right = Parts(rhs) else { return nil }
+        if left.negative != right.negative { return left.negative ? -1 : 1 }
+        let magnitude = compareMagnitude(left, lhs, right, rhs)
+        return left.negative ? -magnitude : magnitude
+    }
+
+    /// Where the digits of a plain number are: the whole part without leading zeros, the
+    /// fraction without trailing ones; zero is never negative.
+    private struct Parts {
+        let negative: Bool
+        let whole: Range<Int>
+        let fraction: Range<Int>
+
+        init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var start = 0
+            let negative = bytes.first == UInt8(ascii: "-")
+            if negative { start = 1 }
+            var point: Int?
+            for index in start..<bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ".") {
+                    guard point == nil else { return nil }
+                    point = index
+                } else if byte < UInt8(ascii: "0") || byte > UInt8(ascii: "9") {
+                    return nil
+                }
+            }
+            var wholeStart = start
+            let wholeEnd = point ?? bytes.count
+            guard wholeEnd > start || (point.map { $0 + 1 < bytes.count } ?? false) else { return nil }
+            while wholeStart < wholeEnd, bytes[wholeStart] == UInt8(ascii: "0") { wholeStart += 1 }
+            let fractionStart = point.map { $0 + 1 } ?? bytes.count
+            var fractionEnd = bytes.count
+            while fractionEnd > fractionStart, bytes[fractionEnd - 1] == UInt8(ascii: "0") { fractionEnd -= 1 }
+            whole = wholeStart..<wholeEnd
+            fraction = fractionStart..<fractionEnd
+            self.negative = negative && !(whole.isEmpty && fraction.isEmpty)
+        }
+    }
+
+    private static func compareMagnitude(_ left: Parts, _ a: UnsafeBufferPointer<UInt8>, _ right: Parts, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        if left.whole.count != right.whole.count { return left.whole.count < right.whole.count ? -1 : 1 }
+        for offset in 0..<left.whole.count {
+            let x = a[left.whole.lowerBound + offset], y = b[right.whole.lowerBound + offset]
+            if x != y { return x < y ? -1 : 1 }
+        }
+        for offset in 0..<min(left.fraction.count, right.fraction.count) {
+            let x = a[left.fraction.lowerBound + offset], y = b[right.fraction.lowerBound + offset]
+            if x != y { return x < y ? -1 : 1 }
+        }
+        // The longer fraction has a non-zero digit beyond the other's last.
+        if left.fraction.count != right.fraction.count { return left.fraction.count < right.fraction.count ? -1 : 1 }
+        return 0
     }
 }

@@ -52,3 +52,29 @@ extension DecimalNumberTests {
         #expect(number.intValue == value)
     }
 }
+
+extension DecimalNumberTests {
+    /// Numbers in plain notation are compared by their digits, the rest by their value: every
+    /// pair of these gives the order and equality of their `Decimal` values.
+    @Test func comparingByTheDigitsGivesTheValuesOrder() throws {
+        let texts = ["0", "-0", "0.0", "-0.00", "00", ".5", "0.5", "-.5", "-0.50", "1", "01", "1.0", "1.00001", "1.1", "-1", "-1.1",
+                     "9", "10", "10.0", "99.99", "100", "-100", "-99.99", "1200", "1200.00", "64800", "64800.5", "17250000000",
+                     "17250000000.5", "12345678901234567890123.25", "12345678901234567890123.3", "+7.5", "7.5", "1e3", "1E3",
+                     "1.2e-2", "0.012", "-1e3", "-1000"]
+        let numbers = try texts.map { try #require(DecimalNumber($0)) }
+        var pairs = 0
+        for a in numbers {
+            for b in numbers {
+                #expect((a < b) == (a.value < b.value), "\(a.lexical) < \(b.lexical)")
+                #expect((a == b) == (a.value == b.value), "\(a.lexical) == \(b.lexical)")
+                pairs += 1
+            }
+        }
+        #expect(pairs == texts.count * texts.count)
+    }
+
+    @Test(arguments: [("12", 12), ("-3", -3), ("+4", 4), ("0012", 12), ("1200.00", 1200), ("1e3", 1000), ("12.5", nil)] as [(String, Int?)])
+    func wholeNumbersGiveTheirInt(text: String, integer: Int?) throws {
+        #expect(try #require(DecimalNumber(text)).intValue == integer)
+    }
+}

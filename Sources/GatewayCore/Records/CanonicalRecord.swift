@@ -51,7 +51,7 @@ public struct Party: Codable, Sendable, Hashable {
 }
 
 extension Trader: RecordValueCoding {
-    public init(fields: RecordFields) throws(RecordValueError) {
+    public init(fields: inout RecordFields) throws(RecordValueError) {
         self.init(taxCode: try fields.string("taxCode"), name: try fields.string("name"), address: try fields.string("address"),
                   email: try fields.string(ifPresent: "email"), phone: try fields.string(ifPresent: "phone"))
     }

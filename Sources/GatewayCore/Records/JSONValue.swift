@@ -51,12 +51,15 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     }
 
     /// Members whose keys the caller knows to be distinct (a tree the gateway built).
-    package init(unique members: [(String, JSONValue)]) {
-        self.members = members.map { Member(key: $0.0, value: $0.1) }
-    }
-
     package init(distinct members: [Member]) {
         self.members = members
+    }
+
+    /// The position of `key`, looked for at `hint` first: a reader that knows the members' order
+    /// finds each at once instead of after the ones before it.
+    package func index(of key: String, from hint: Int) -> Int? {
+        if hint < members.count, members[hint].key == key { return hint }
+        return members.firstIndex { $0.key == key }
     }
 
     public var keys: [String] { members.map(\.key) }

@@ -44,7 +44,7 @@ public struct Licence: CanonicalRecord {
 }
 
 extension Licence: RecordValueCoding {
-    public init(fields: RecordFields) throws(RecordValueError) {
+    public init(fields: inout RecordFields) throws(RecordValueError) {
         self.init(licenceNumber: try fields.string("licenceNumber"), issuingAuthority: try fields.string("issuingAuthority"),
                   licenceType: try fields.string("licenceType"), applicationId: try fields.string(ifPresent: "applicationId"),
                   holderTaxCode: try fields.string("holderTaxCode"), holderName: try fields.string("holderName"),
@@ -76,7 +76,7 @@ extension Licence: RecordValueCoding {
 }
 
 extension Licence.GoodsLine: RecordValueCoding {
-    public init(fields: RecordFields) throws(RecordValueError) {
+    public init(fields: inout RecordFields) throws(RecordValueError) {
         self.init(lineNo: try fields.int("lineNo"), hsCode: try fields.string("hsCode"), description: try fields.string("description"),
                   approvedQuantity: try fields.decimal("approvedQuantity"), unit: try fields.string("unit"))
     }

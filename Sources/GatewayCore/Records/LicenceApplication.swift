@@ -27,7 +27,7 @@ public struct LicenceApplication: CanonicalRecord {
 }
 
 extension LicenceApplication: RecordValueCoding {
-    public init(fields: RecordFields) throws(RecordValueError) {
+    public init(fields: inout RecordFields) throws(RecordValueError) {
         self.init(applicationId: try fields.string("applicationId"), submissionNo: try fields.int("submissionNo"),
                   filedAt: try fields.string("filedAt"), licenceType: try fields.string("licenceType"),
                   applicant: try fields.record("applicant"), requestedValidFrom: try fields.string("requestedValidFrom"),
@@ -49,7 +49,7 @@ extension LicenceApplication: RecordValueCoding {
 }
 
 extension LicenceApplication.GoodsLine: RecordValueCoding {
-    public init(fields: RecordFields) throws(RecordValueError) {
+    public init(fields: inout RecordFields) throws(RecordValueError) {
         self.init(lineNo: try fields.int("lineNo"), hsCode: try fields.string("hsCode"), description: try fields.string("description"),
                   quantity: try fields.decimal("quantity"), unit: try fields.string("unit"), value: try fields.decimal("value"),
                   currency: try fields.string("currency"), originCountry: try fields.string("originCountry"))

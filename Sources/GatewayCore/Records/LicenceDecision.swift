@@ -33,7 +33,7 @@ public struct LicenceDecision: CanonicalRecord {
 }
 
 extension LicenceDecision: RecordValueCoding {
-    public init(fields: RecordFields) throws(RecordValueError) {
+    public init(fields: inout RecordFields) throws(RecordValueError) {
         self.init(issuingAuthority: try fields.string("issuingAuthority"), applicationId: try fields.string("applicationId"),
                   decision: try fields.string("decision"), licenceNumber: try fields.string(ifPresent: "licenceNumber"),
                   issueDate: try fields.string(ifPresent: "issueDate"), validFrom: try fields.string(ifPresent: "validFrom"),
@@ -58,7 +58,7 @@ extension LicenceDecision: RecordValueCoding {
 }
 
 extension LicenceDecision.ApprovedLine: RecordValueCoding {
-    public init(fields: RecordFields) throws(RecordValueError) {
+    public init(fields: inout RecordFields) throws(RecordValueError) {
         self.init(lineNo: try fields.int("lineNo"), hsCode: try fields.string("hsCode"),
                   approvedQuantity: try fields.decimal("approvedQuantity"), unit: try fields.string("unit"))
     }

@@ -6,14 +6,15 @@
 /// and writing them (`perf record` of `gateway bench specs`). `RecordValueCodingTests` checks
 /// that both give the same tree and the same record for every sample.
 public protocol RecordValueCoding {
-    init(fields: RecordFields) throws(RecordValueError)
+    init(fields: inout RecordFields) throws(RecordValueError)
     func write(to fields: inout RecordFieldWriter)
 }
 
 extension RecordValueCoding {
     public init(recordValue value: JSONValue) throws(RecordValueError) {
         guard case .object(let object) = value else { throw RecordValueError("expected an object, found \(value.typeName)") }
-        try self.init(fields: RecordFields(object))
+        var fields = RecordFields(object)
+        try self.init(fields: &fields)
     }
 
     /// The value tree: members in declaration order, absent optionals left out, decimals as
@@ -53,31 +54,40 @@ public struct RecordValueError: Error, CustomStringConvertible {
 /// parsed, `null` is an absent optional.
 public struct RecordFields {
     let object: JSONObject
+    /// Where the next field is looked for first: a record reads its fields in the order a tree
+    /// of its own kind holds them.
+    private var next = 0
 
     init(_ object: JSONObject) {
         self.object = object
     }
 
-    private func present(_ key: String) throws(RecordValueError) -> JSONValue {
-        guard let value = object[key] else { throw RecordValueError("is missing", at: key) }
+    private mutating func member(_ key: String) -> JSONValue? {
+        guard let index = object.index(of: key, from: next) else { return nil }
+        next = index + 1
+        return object.members[index].value
+    }
+
+    private mutating func present(_ key: String) throws(RecordValueError) -> JSONValue {
+        guard let value = member(key) else { throw RecordValueError("is missing", at: key) }
         return value
     }
 
-    private func optional(_ key: String) -> JSONValue? {
-        guard let value = object[key], value != .null else { return nil }
+    private mutating func optional(_ key: String) -> JSONValue? {
+        guard let value = member(key), value != .null else { return nil }
         return value
     }
 
-    public func string(_ key: String) throws(RecordValueError) -> String {
+    public mutating func string(_ key: String) throws(RecordValueError) -> String {
         try Self.string(present(key), key)
     }
 
-    public func string(ifPresent key: String) throws(RecordValueError) -> String? {
+    public mutating func string(ifPresent key: String) throws(RecordValueError) -> String? {
         guard let value = optional(key) else { return nil }
         return try Self.string(value, key)
     }
 
-    public func int(_ key: String) throws(RecordValueError) -> Int {
+    public mutating func int(_ key: String) throws(RecordValueError) -> Int {
         let value = try present(key)
         guard case .number(let number) = value, let integer = number.intValue else {
             throw RecordValueError("expected a whole number, found \(value.typeName)", at: key)
@@ -85,7 +95,7 @@ public struct RecordFields {
         return integer
     }
 
-    public func decimal(_ key: String) throws(RecordValueError) -> DecimalNumber {
+    public mutating func decimal(_ key: String) throws(RecordValueError) -> DecimalNumber {
         let value = try present(key)
         if case .number(let number) = value { return number }
         let text = try Self.string(value, key)
@@ -93,7 +103,7 @@ public struct RecordFields {
         return number
     }
 
-    public func record<T: RecordValueCoding>(_ key: String) throws(RecordValueError) -> T {
+    public mutating func record<T: RecordValueCoding>(_ key: String) throws(RecordValueError) -> T {
         do {
             return try T(recordValue: try present(key))
         } catch {
@@ -101,12 +111,12 @@ public struct RecordFields {
         }
     }
 
-    public func record<T: RecordValueCoding>(ifPresent key: String) throws(RecordValueError) -> T? {
+    public mutating func record<T: RecordValueCoding>(ifPresent key: String) throws(RecordValueError) -> T? {
         guard optional(key) != nil else { return nil }
         return try record(key) as T
     }
 
-    public func records<T: RecordValueCoding>(_ key: String) throws(RecordValueError) -> [T] {
+    public mutating func records<T: RecordValueCoding>(_ key: String) throws(RecordValueError) -> [T] {
         let value = try present(key)
         guard case .array(let elements) = value else { throw RecordValueError("expected a list, found \(value.typeName)", at: key) }
         var records: [T] = []
@@ -121,7 +131,7 @@ public struct RecordFields {
         return records
     }
 
-    public func records<T: RecordValueCoding>(ifPresent key: String) throws(RecordValueError) -> [T]? {
+    public mutating func records<T: RecordValueCoding>(ifPresent key: String) throws(RecordValueError) -> [T]? {
         guard optional(key) != nil else { return nil }
         return try records(key) as [T]
     }

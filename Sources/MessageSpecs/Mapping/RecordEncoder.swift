@@ -33,7 +33,7 @@ private final class Slot {
 
     var value: JSONValue {
         // A Codable type encodes each key once.
-        if let members { return .object(JSONObject(unique: members.map { ($0.0, $0.1.value) })) }
+        if let members { return .object(JSONObject(distinct: members.map { JSONObject.Member(key: $0.0, value: $0.1.value) })) }
         if let elements { return .array(elements.map(\.value)) }
         return scalar
     }
