@@ -39,6 +39,7 @@ final class JSONWritePlan: Sendable {
     init(spec: MessageSpec, schema: JSONSchema?) {
         let root = Draft()
         root.always = true
+        // In one order every time: a dictionary's order changes from one start to the next.
         for (field, path) in spec.envelope.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             root.descend(path.steps).sources.append(.envelope(field))
         }

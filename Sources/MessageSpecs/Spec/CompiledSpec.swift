@@ -9,7 +9,7 @@ public final class CompiledSpec: Sendable {
     let outline: XSDOutline?
     let jsonSchema: JSONSchema?
     let shape: RecordShape
-    /// How the gateway writes it, for a JSON message it writes.
+    /// How the gateway writes it, for a JSON message.
     let jsonPlan: JSONWritePlan?
 
     init(spec: MessageSpec, xmlSchema: XMLSchemaValidator?, outline: XSDOutline?, jsonSchema: JSONSchema?, shape: RecordShape) {
@@ -18,7 +18,7 @@ public final class CompiledSpec: Sendable {
         self.outline = outline
         self.jsonSchema = jsonSchema
         self.shape = shape
-        jsonPlan = spec.format == .json && spec.isOutbound ? JSONWritePlan(spec: spec, schema: jsonSchema) : nil
+        jsonPlan = spec.format == .json ? JSONWritePlan(spec: spec, schema: jsonSchema) : nil
     }
 
     /// Schema errors of a parsed document.
