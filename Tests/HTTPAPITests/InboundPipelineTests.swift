@@ -7,6 +7,7 @@ import HummingbirdTesting
 import MessageSpecs
 import Signatures
 import Store
+import Synchronization
 import Testing
 import TestSupport
 
@@ -256,8 +257,18 @@ extension InboundPipelineTests {
                 #expect(response.status == .serviceUnavailable)
                 #expect(Self.errorCode(response) == "TIMEOUT")
             }
-            try await Task.sleep(for: .seconds(1))
-            try await post(client, "customs-core", body) { #expect($0.status == .ok, "the work went on and was stored once") }
+            // As a partner does after a 503: again a moment later, for as long as the answer is 503
+            // (on a busy machine the first work may still be under way at the first retry).
+            var status = HTTPResponse.Status.serviceUnavailable
+            var retries = 0
+            while status == .serviceUnavailable && retries < 10 {
+                try await Task.sleep(for: .seconds(1))
+                let answer = Mutex(status)
+                try await post(client, "customs-core", body) { response in answer.withLock { $0 = response.status } }
+                status = answer.withLock { $0 }
+                retries += 1
+            }
+            #expect(status == .ok, "the work went on and was stored once (\(retries) retries)")
         }
         #expect(try await store.messages(direction: .inbound).count == 1)
         await store.close()
