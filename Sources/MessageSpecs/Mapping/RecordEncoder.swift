@@ -5,7 +5,6 @@ import GatewayCore
 /// their text alone where the tree is kept as it is (a case's facts).
 enum RecordEncoder {
     static func encode<T: Encodable>(_ value: T, decimalsAsText: Bool = false) throws -> JSONValue {
-        if let record = value as? any RecordValueCoding { return record.recordValue(decimalsAsText: decimalsAsText) }
         let root = Slot()
         try ValueEncoder(slot: root, codingPath: [], decimalsAsText: decimalsAsText).encode(value, into: root, trail: [])
         return root.value
