@@ -6,17 +6,27 @@ import Foundation
 public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvertible, ExpressibleByIntegerLiteral {
     /// The text as received, or as first produced.
     public let lexical: String
-    public let value: Decimal
+    /// The value, when the number was made from one; a number read from text works its value
+    /// out only when asked: comparisons and JSON read the digits, and building a `Decimal` for
+    /// every number read was a twentieth of reading a licence decision.
+    private let decimal: Decimal?
+
+    /// Its value for arithmetic.
+    public var value: Decimal {
+        if let decimal { return decimal }
+        // The text was found to be a number when this was made, so it reads again.
+        return DecimalNumber.parse(lexical) ?? .nan
+    }
 
     /// Accepts JSON numbers (`-12.5`, `1e3`) and xs:decimal (`+007.50`, `.5`); nil for anything else.
     public init?(_ text: String) {
-        guard let parsed = DecimalNumber.parse(text) else { return nil }
+        guard DecimalNumber.scan(text) != nil else { return nil }
         lexical = text
-        value = parsed
+        decimal = nil
     }
 
     public init(_ value: Decimal) {
-        self.value = value
+        decimal = value
         lexical = DecimalNumber.plain(value)
     }
 
@@ -27,7 +37,7 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     /// An integer's plain form is its decimal digits: formatting the Decimal for them cost more
     /// than everything else a line number or a version takes.
     public init(_ value: Int) {
-        self.value = Decimal(value)
+        decimal = Decimal(value)
         lexical = String(value)
     }
 
@@ -114,57 +124,88 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     public static func + (lhs: DecimalNumber, rhs: DecimalNumber) -> DecimalNumber { DecimalNumber(lhs.value + rhs.value) }
     public static func - (lhs: DecimalNumber, rhs: DecimalNumber) -> DecimalNumber { DecimalNumber(lhs.value - rhs.value) }
 
-    private static func parse(_ text: String) -> Decimal? {
-        var bytes = Array(text.utf8)[...]
-        guard !bytes.isEmpty else { return nil }
+    /// Where a number's significant digits are, found without building anything.
+    private struct Scan {
         var negative = false
-        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
-            negative = sign == UInt8(ascii: "-")
-            bytes = bytes.dropFirst()
-        }
-        var digits = [UInt8]()
+        /// The power of ten of the last significant digit.
         var exponent = 0
+        /// From the first non-zero digit to the last one, the point included when it is between.
+        var digits: Range<Int> = 0..<0
+        var count = 0
+    }
+
+    private static func scan(_ text: String) -> Scan? {
+        var text = text
+        return text.withUTF8 { scan($0) }
+    }
+
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Scan? {
+        guard !bytes.isEmpty else { return nil }
+        var result = Scan()
+        var index = 0
+        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
+            result.negative = bytes[0] == UInt8(ascii: "-")
+            index = 1
+        }
         var seenPoint = false
         var seenDigit = false
-        while let byte = bytes.first, byte != UInt8(ascii: "e"), byte != UInt8(ascii: "E") {
-            bytes = bytes.dropFirst()
+        // Zeros after the last non-zero digit: they carry no value unless another digit follows.
+        var pendingZeros = 0
+        var first: Int?
+        var last = 0
+        while index < bytes.count, bytes[index] != UInt8(ascii: "e"), bytes[index] != UInt8(ascii: "E") {
+            let byte = bytes[index]
             if byte == UInt8(ascii: ".") {
                 guard !seenPoint else { return nil }
                 seenPoint = true
-            } else if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
                 seenDigit = true
-                if digits.isEmpty && byte == UInt8(ascii: "0") {
-                    if seenPoint { exponent -= 1 }
-                    continue
+                if seenPoint { result.exponent -= 1 }
+                if byte == UInt8(ascii: "0") {
+                    if first != nil { pendingZeros += 1 }
+                } else {
+                    if first == nil { first = index }
+                    result.count += pendingZeros + 1
+                    pendingZeros = 0
+                    last = index
                 }
-                digits.append(byte - UInt8(ascii: "0"))
-                if seenPoint { exponent -= 1 }
             } else {
                 return nil
             }
+            index += 1
         }
         guard seenDigit else { return nil }
-        if !bytes.isEmpty {
-            bytes = bytes.dropFirst()
-            guard let power = Int(String(decoding: bytes, as: UTF8.self)), abs(power) < 1000 else { return nil }
-            exponent += power
+        result.exponent += pendingZeros
+        if index < bytes.count {
+            let power = UnsafeBufferPointer(rebasing: bytes[(index + 1)...])
+            guard let power = Int(String(decoding: power, as: UTF8.self)), abs(power) < 1000 else { return nil }
+            result.exponent += power
         }
-        // Decimal keeps 38 significant digits; trailing zeros carry no value.
-        while digits.last == 0 {
-            digits.removeLast()
-            exponent += 1
+        // Decimal keeps 38 significant digits.
+        guard result.count <= 38 else { return nil }
+        if let first { result.digits = first..<(last + 1) }
+        return result
+    }
+
+    private static func parse(_ text: String) -> Decimal? {
+        var text = text
+        return text.withUTF8 { bytes -> Decimal? in
+            guard let scan = scan(bytes) else { return nil }
+            // Up to 19 digits fit a UInt64, which Decimal takes at once; Decimal arithmetic per digit is slow.
+            var small: UInt64 = 0
+            var large = Decimal(0)
+            for index in scan.digits where bytes[index] != UInt8(ascii: ".") {
+                let digit = bytes[index] - UInt8(ascii: "0")
+                if scan.count <= 19 {
+                    small = small * 10 + UInt64(digit)
+                } else {
+                    large = large * 10 + Decimal(Int(digit))
+                }
+            }
+            let mantissa = scan.count <= 19 ? Decimal(small) : large
+            guard !mantissa.isZero else { return Decimal(0) }
+            return Decimal(sign: scan.negative ? .minus : .plus, exponent: scan.exponent, significand: mantissa)
         }
-        guard digits.count <= 38 else { return nil }
-        // Up to 19 digits fit a UInt64, which Decimal takes at once; Decimal arithmetic per digit is slow.
-        var mantissa: Decimal
-        if digits.count <= 19 {
-            mantissa = Decimal(digits.reduce(UInt64(0)) { $0 * 10 + UInt64($1) })
-        } else {
-            mantissa = Decimal(0)
-            for digit in digits { mantissa = mantissa * 10 + Decimal(Int(digit)) }
-        }
-        let result = Decimal(sign: negative ? .minus : .plus, exponent: exponent, significand: mantissa)
-        return result.isZero ? Decimal(0) : result
     }
 
     private static func plain(_ value: Decimal) -> String {

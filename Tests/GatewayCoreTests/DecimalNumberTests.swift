@@ -7,6 +7,7 @@ import Testing
         ("1200", "1200"), ("64800.00", "64800"), ("+007.50", "7.5"), (".5", "0.5"), ("-12.5", "-12.5"), ("1e3", "1000"),
         ("1.2E-2", "0.012"), ("-0.0", "0"), ("17250000000", "17250000000"), ("9999999999999999999", "9999999999999999999"),
         ("12345678901234567890123.25", "12345678901234567890123.25"), ("0.000001", "0.000001"),
+        ("100.50", "100.5"), ("1e+5", "100000"), ("-0.0050", "-0.005"), ("000.000", "0"), ("1" + String(repeating: "0", count: 40), "1" + String(repeating: "0", count: 40)),
     ])
     func partnersNumbersKeepTheirTextAndValue(text: String, json: String) throws {
         let number = try #require(DecimalNumber(text))
@@ -15,7 +16,8 @@ import Testing
         #expect(number.value == Decimal(string: json))
     }
 
-    @Test(arguments: ["", "-", ".", "1.2.3", "12a", "1e", "0x10", "1,5", " 1"])
+    /// A Decimal keeps 38 significant digits and an exponent below 1000: beyond, a number is refused, not rounded.
+    @Test(arguments: ["", "-", ".", "1.2.3", "12a", "1e", "0x10", "1,5", " 1", "1e1000", "1" + String(repeating: "1", count: 38)])
     func anythingElseIsNotANumber(text: String) {
         #expect(DecimalNumber(text) == nil)
     }
