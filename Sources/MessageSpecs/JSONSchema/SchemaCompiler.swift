@@ -32,6 +32,7 @@ struct SchemaCompiler {
             guard JSONSchema.validationKeywords.contains(key) || JSONSchema.annotations.contains(key) else {
                 throw failure(here, "the keyword \"\(key)\" is not supported by the gateway's validator")
             }
+            if JSONSchema.validationKeywords.contains(key) { node.keywords.insert(key) }
             switch key {
             case "type":
                 let names = value.stringValue.map { [$0] } ?? value.arrayValue?.compactMap(\.stringValue) ?? []

@@ -4,6 +4,8 @@ import GatewayCore
 /// One compiled (sub)schema. Written once by the compiler, then only read.
 final class SchemaNode: @unchecked Sendable {
     var alwaysValid: Bool?
+    /// The validation keywords the schema object has (no annotations).
+    var keywords: Set<String> = []
     var reference: String?
     var referenced: SchemaNode?
     var types: Set<String>? { didSet { typeMask = types.map(JSONTypeMask.init) } }
@@ -103,6 +105,19 @@ final class SchemaNode: @unchecked Sendable {
         case .number(let number): validateNumber(number, at: trail, errors: &errors)
         case .null, .bool: break
         }
+        validateApplicators(value, at: &trail, errors: &errors)
+    }
+
+    /// Whether the subschemas applied to the value itself (`allOf`, `anyOf`, `oneOf`, `not`,
+    /// `if`) accept it.
+    func applicatorsAccept(_ value: JSONValue) -> Bool {
+        var scratch: [ErrorDetail] = []
+        var trail = JSONPointerTrail()
+        validateApplicators(value, at: &trail, errors: &scratch)
+        return scratch.isEmpty
+    }
+
+    private func validateApplicators(_ value: JSONValue, at trail: inout JSONPointerTrail, errors: inout [ErrorDetail]) {
         for part in allOf { part.validate(value, at: &trail, errors: &errors) }
         if !anyOf.isEmpty, !anyOf.contains(where: { $0.isValid(value) }) {
             var first: [ErrorDetail] = []

@@ -69,6 +69,17 @@ struct FieldWriter {
         }
     }
 
+    /// A JSON message's bytes with the schema's verdict on them, found while they were written;
+    /// nil when the schema cannot be checked that way. A message it refuses is written again
+    /// by `write`, for a validation that names every error.
+    func writeChecked(_ record: JSONObject, envelope: MessageEnvelope) throws(GatewayError) -> (bytes: [UInt8], valid: Bool)? {
+        guard spec.format == .json, let jsonPlan else { return nil }
+        let key = spec.key
+        return try jsonPlan.writeChecked(record, envelope: envelope) { field, record throws(GatewayError) in
+            try Self.text(of: field, in: record, writing: key)?.json
+        }
+    }
+
     /// A field's value ready to write: its text for XML or its JSON value, each made only for
     /// the format written.
     private enum Written {

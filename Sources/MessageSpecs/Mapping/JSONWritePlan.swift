@@ -25,12 +25,30 @@ final class JSONWritePlan: Sendable {
         let lists: [(field: FieldSpec, item: Node)]
         /// Written even when nothing is written below it: the record's place and a list's item.
         let always: Bool
+        /// What the schema asks of the value written here; nil when it cannot be checked as it is written.
+        let check: PlaceCheck?
+        /// This place and every one below it can be checked as they are written.
+        let checkable: Bool
 
-        fileprivate init(_ draft: Draft) {
+        /// Holds values from sources alone: a place that never has members or items.
+        var isScalar: Bool { !sources.isEmpty && members.isEmpty && lists.isEmpty }
+
+        fileprivate init(_ draft: Draft, schema: SchemaNode?) {
+            let members = draft.members.map { (name: $0.0, node: Node($0.1, schema: PlaceCheck.member($0.0, of: schema))) }
+            let lists = draft.lists.map { (field: $0.0, item: Node($0.1, schema: PlaceCheck.item(of: schema))) }
+            // A place is checked as what it always is: a value, a list or an object.
+            let check: PlaceCheck? = switch (draft.sources.isEmpty, members.isEmpty, lists.isEmpty) {
+            case (false, true, true): PlaceCheck.normalised(schema).map(PlaceCheck.scalar) ?? .free
+            case (true, true, false): PlaceCheck.list(schema)
+            case (true, _, true): PlaceCheck.object(schema, members: members.map { ($0.name, $0.node.isScalar) })
+            default: nil
+            }
             sources = draft.sources
-            members = draft.members.map { ($0.0, Node($0.1)) }
-            lists = draft.lists.map { ($0.0, Node($0.1)) }
+            self.members = members
+            self.lists = lists
             always = draft.always
+            self.check = check
+            checkable = check != nil && members.allSatisfy(\.node.checkable) && lists.allSatisfy(\.item.checkable)
         }
     }
 
@@ -53,7 +71,7 @@ final class JSONWritePlan: Sendable {
         }
         Self.plan(spec.fields, into: place)
         root.sort(by: schema?.root)
-        self.root = Node(root)
+        self.root = Node(root, schema: schema?.root)
     }
 
     private static func plan(_ fields: [FieldSpec], into draft: Draft) {

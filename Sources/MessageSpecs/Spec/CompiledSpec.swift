@@ -40,7 +40,9 @@ public final class CompiledSpec: Sendable {
     /// A JSON message is checked as the value its bytes spell, an XML message as its bytes parsed.
     func render(_ record: JSONValue, envelope: MessageEnvelope, parser: HardenedXMLParser) throws(GatewayError) -> (bytes: [UInt8], errors: [ErrorDetail]) {
         guard case .object(let object) = record else { throw GatewayError(.internalError, "A record must be an object.") }
-        switch try FieldWriter(spec: spec, outline: outline, jsonPlan: jsonPlan).write(object, envelope: envelope) {
+        let writer = FieldWriter(spec: spec, outline: outline, jsonPlan: jsonPlan)
+        if let checked = try writer.writeChecked(object, envelope: envelope), checked.valid { return (checked.bytes, []) }
+        switch try writer.write(object, envelope: envelope) {
         case .json(let value):
             return (JSONWriter.pretty(value), schemaErrors(.json(value)))
         case .xml(let bytes):
