@@ -15,9 +15,13 @@ extension Licence {
               let approved = decision.approvedLines, !approved.isEmpty else {
             throw GatewayError(ErrorCode(rawValue: "DECISION_INCOMPLETE"), "The approved decision lacks the licence number, dates or lines.")
         }
+        // Each line found at once: looking for it through the lines before it made a licence's
+        // cost grow with the square of its lines.
+        let requestedLines = Dictionary(application.goodsLines.map { ($0.lineNo, $0) }, uniquingKeysWith: { first, _ in first })
         var lines: [GoodsLine] = []
+        lines.reserveCapacity(approved.count)
         for line in approved {
-            guard let requested = application.goodsLines.first(where: { $0.lineNo == line.lineNo }) else {
+            guard let requested = requestedLines[line.lineNo] else {
                 throw Licence.lineMismatch("Approved line \(line.lineNo) is not a line of application \(application.applicationId).")
             }
             guard requested.hsCode == line.hsCode, requested.unit == line.unit else {
