@@ -5,7 +5,10 @@ import GatewayCore
 final class SchemaNode: @unchecked Sendable {
     var alwaysValid: Bool?
     /// The validation keywords the schema object has (no annotations).
-    var keywords: Set<String> = []
+    var keywords: Set<String> = [] { didSet { hasApplicators = !keywords.isDisjoint(with: Self.applicatorKeywords) } }
+    /// Most nodes have none: their values skip the applicators' checks altogether.
+    private(set) var hasApplicators = false
+    static let applicatorKeywords: Set<String> = ["allOf", "anyOf", "oneOf", "not", "if", "then", "else"]
     var reference: String?
     var referenced: SchemaNode?
     var types: Set<String>? { didSet { typeMask = types.map(JSONTypeMask.init) } }
@@ -118,6 +121,7 @@ final class SchemaNode: @unchecked Sendable {
     }
 
     private func validateApplicators(_ value: JSONValue, at trail: inout JSONPointerTrail, errors: inout [ErrorDetail]) {
+        guard hasApplicators else { return }
         for part in allOf { part.validate(value, at: &trail, errors: &errors) }
         if !anyOf.isEmpty, !anyOf.contains(where: { $0.isValid(value) }) {
             var first: [ErrorDetail] = []

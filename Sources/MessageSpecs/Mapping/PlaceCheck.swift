@@ -48,7 +48,6 @@ enum PlaceCheck: Sendable {
         "minLength", "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
         "multipleOf", "items", "minItems", "maxItems", "uniqueItems",
     ]
-    private static let applicators: Set<String> = ["allOf", "anyOf", "oneOf", "not", "if", "then", "else"]
 
     /// The schema a value at a place is checked against: nil for none, a `$ref` alone followed.
     static func normalised(_ schema: SchemaNode?) -> SchemaNode? {
@@ -69,7 +68,7 @@ enum PlaceCheck: Sendable {
             guard let index = members.firstIndex(where: { $0.name == name }) else { return nil }
             required |= 1 << UInt64(index)
         }
-        let hasApplicators = !schema.keywords.isDisjoint(with: applicators)
+        let hasApplicators = schema.hasApplicators
         var projectedNames: Set<String> = []
         if hasApplicators {
             for part in schema.allOf + schema.anyOf + schema.oneOf + [schema.not, schema.condition, schema.then, schema.otherwise].compactMap({ $0 }) {
@@ -114,7 +113,7 @@ enum PlaceCheck: Sendable {
     static func list(_ schema: SchemaNode?) -> PlaceCheck? {
         guard let schema = normalised(schema) else { return .free }
         // Object keywords other than the subschemas apply to objects only, as string and number ones do.
-        let keywords = otherTypesKeywords.union(objectKeywords).subtracting(applicators).subtracting(["uniqueItems"])
+        let keywords = otherTypesKeywords.union(objectKeywords).subtracting(SchemaNode.applicatorKeywords).subtracting(["uniqueItems"])
         guard schema.alwaysValid == nil, schema.keywords.isSubset(of: keywords), schema.types?.contains("array") ?? true else { return nil }
         return .list(ListCheck(schema: schema, minItems: schema.minItems, maxItems: schema.maxItems))
     }
