@@ -37,7 +37,8 @@ public final class CompiledSpec: Sendable {
     }
 
     /// Writes a record (already encoded) as this message, with the errors its schema finds in it.
-    /// A JSON message is checked as the value its bytes spell, an XML message as its bytes parsed.
+    /// A JSON message is checked while it is written, and refused ones as the value their bytes
+    /// spell, for every error with its place; an XML message is checked as its bytes parsed.
     func render(_ record: JSONValue, envelope: MessageEnvelope, parser: HardenedXMLParser) throws(GatewayError) -> (bytes: [UInt8], errors: [ErrorDetail]) {
         guard case .object(let object) = record else { throw GatewayError(.internalError, "A record must be an object.") }
         let writer = FieldWriter(spec: spec, outline: outline, jsonPlan: jsonPlan)
