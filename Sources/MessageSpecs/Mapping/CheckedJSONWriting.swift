@@ -41,16 +41,7 @@ private struct CheckedJSONWriting {
     }
 
     private mutating func writeValue(_ node: JSONWritePlan.Node, _ record: JSONObject, _ text: Text) throws(GatewayError) -> Written {
-        var scalar: JSONValue?
-        for source in node.sources {
-            let written: JSONValue? = switch source {
-            case .envelope(let field): envelope[field].map(JSONValue.string)
-            case .constant(let constant): .string(constant)
-            case .field(let field): try text(field, record)
-            }
-            if let written { scalar = written }
-        }
-        guard let scalar else { return .absent }
+        guard let scalar = try node.scalar(record, envelope, text) else { return .absent }
         JSONWriter.write(scalar, indent: 0, pretty: true, into: &output)
         if case .scalar(let schema) = node.check, !schema.isValid(scalar) { valid = false }
         return .value(scalar)

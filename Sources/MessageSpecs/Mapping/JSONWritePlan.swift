@@ -30,6 +30,21 @@ final class JSONWritePlan: Sendable {
         /// This place and every one below it can be checked as they are written.
         let checkable: Bool
 
+        /// The value of the sources here, the last one present winning; nil when none is.
+        func scalar(_ record: JSONObject, _ envelope: MessageEnvelope,
+                    _ text: (FieldSpec, JSONObject) throws(GatewayError) -> JSONValue?) throws(GatewayError) -> JSONValue? {
+            var scalar: JSONValue?
+            for source in sources {
+                let written: JSONValue? = switch source {
+                case .envelope(let field): envelope[field].map(JSONValue.string)
+                case .constant(let constant): .string(constant)
+                case .field(let field): try text(field, record)
+                }
+                if let written { scalar = written }
+            }
+            return scalar
+        }
+
         /// Holds values from sources alone: a place that never has members or items.
         var isScalar: Bool { !sources.isEmpty && members.isEmpty && lists.isEmpty }
 
@@ -110,15 +125,7 @@ final class JSONWritePlan: Sendable {
             }
             if !items.isEmpty { return .array(items) }
         }
-        var scalar: JSONValue?
-        for source in node.sources {
-            let written: JSONValue? = switch source {
-            case .envelope(let field): envelope[field].map(JSONValue.string)
-            case .constant(let constant): .string(constant)
-            case .field(let field): try text(field, record)
-            }
-            if let written { scalar = written }
-        }
+        let scalar = try node.scalar(record, envelope, text)
         var members: [JSONObject.Member] = []
         members.reserveCapacity(node.members.count)
         for (name, child) in node.members {
