@@ -51,8 +51,9 @@ public enum JSONWriter {
         }
     }
 
-    /// A newline and 64 spaces, of which a line takes what its depth needs: appending a
-    /// repeated space one by one was a tenth of writing a licence record.
+    /// A newline and 64 spaces, of which a line takes what its depth needs: appending a repeated
+    /// space went through the generic sequence append (1.6% of deriving and writing a licence
+    /// record, `perf record`).
     private static let indentation: [UInt8] = [0x0A] + Array(repeating: UInt8(ascii: " "), count: 64)
 
     static func newline(_ indent: Int, pretty: Bool, into output: inout [UInt8]) {

@@ -62,11 +62,13 @@ struct FieldWriter {
 
     private func writeJSON(_ record: JSONObject, envelope: MessageEnvelope) throws(GatewayError) -> JSONValue {
         guard let jsonPlan else { throw failure("no plan to write it by") }
-        // The closure holds the spec's key alone: holding `self` copied the whole spec at every field.
-        let key = spec.key
-        return try jsonPlan.write(record, envelope: envelope) { field, record throws(GatewayError) in
-            try Self.text(of: field, in: record, writing: key)?.json
-        }
+        return try jsonPlan.write(record, envelope: envelope, text: Self.jsonValues(writing: spec.key))
+    }
+
+    /// A field's JSON value, for a plan. The closure holds the spec's key alone: holding `self`
+    /// copied the whole spec at every field.
+    private static func jsonValues(writing key: String) -> (FieldSpec, JSONObject) throws(GatewayError) -> JSONValue? {
+        { field, record throws(GatewayError) in try text(of: field, in: record, writing: key)?.json }
     }
 
     /// A JSON message's bytes with the schema's verdict on them, found while they were written;
@@ -74,10 +76,7 @@ struct FieldWriter {
     /// by `write`, for a validation that names every error.
     func writeChecked(_ record: JSONObject, envelope: MessageEnvelope) throws(GatewayError) -> (bytes: [UInt8], valid: Bool)? {
         guard spec.format == .json, let jsonPlan else { return nil }
-        let key = spec.key
-        return try jsonPlan.writeChecked(record, envelope: envelope) { field, record throws(GatewayError) in
-            try Self.text(of: field, in: record, writing: key)?.json
-        }
+        return try jsonPlan.writeChecked(record, envelope: envelope, text: Self.jsonValues(writing: spec.key))
     }
 
     /// A field's value ready to write: its text for XML or its JSON value, each made only for
