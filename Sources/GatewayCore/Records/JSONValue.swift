@@ -62,6 +62,11 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         return members.firstIndex { $0.key == key }
     }
 
+    /// Room for `count` members, for a builder that knows how many it will set.
+    package mutating func reserveCapacity(_ count: Int) {
+        members.reserveCapacity(count)
+    }
+
     public var keys: [String] { members.map(\.key) }
     public var count: Int { members.count }
 

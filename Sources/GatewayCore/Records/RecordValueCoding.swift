@@ -153,7 +153,12 @@ public struct RecordFieldWriter {
 
     init(decimalsAsText: Bool) {
         self.decimalsAsText = decimalsAsText
+        // Growing the members one by one from empty was a twentieth of deriving a 50-line licence
+        // record; a record line has fewer fields than this, a whole record a few times as many.
+        members.reserveCapacity(Self.expectedFields)
     }
+
+    private static let expectedFields = 8
 
     // A record writes each of its fields once.
     var object: JSONObject { JSONObject(distinct: members) }

@@ -19,8 +19,10 @@ enum RawValue {
 /// reads succeed, and building every location string up front was most of a read's cost.
 final class CursorTrail {
     enum Origin {
-        /// The document element (or the JSON root, with an empty location).
+        /// The JSON root, with an empty location.
         case root(String)
+        /// The element a read starts from; its path is spelled out only for an error.
+        case start(ElementNode)
         /// A child element: `name`, or `name[n]` when it has same-named siblings.
         case element(parent: CursorTrail, name: String, node: ElementNode, namespace: String?)
         /// A member of a JSON object.
@@ -38,6 +40,7 @@ final class CursorTrail {
     var location: String {
         switch origin {
         case .root(let location): location
+        case .start(let element): element.path
         case .element(let parent, let name, let node, let namespace):
             "\(parent.location)/\(name)" + Self.position(of: node, named: name, namespace: namespace)
         case .member(let parent, let name): "\(parent.location)/\(name)"
@@ -69,7 +72,7 @@ struct DocumentCursor {
     var location: String { trail.location }
 
     static func xml(_ element: ElementNode, namespace: String?) -> DocumentCursor {
-        DocumentCursor(node: .xml(element), namespace: namespace, trail: CursorTrail(.root(element.path)))
+        DocumentCursor(node: .xml(element), namespace: namespace, trail: CursorTrail(.start(element)))
     }
 
     static func json(_ value: JSONValue) -> DocumentCursor {

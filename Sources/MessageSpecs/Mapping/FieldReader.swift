@@ -14,6 +14,7 @@ struct FieldReader {
 
     func read(_ root: DocumentCursor) -> Reading {
         var reading = Reading(record: JSONObject(), envelope: MessageEnvelope(), errors: [])
+        reading.record.reserveCapacity(spec.fields.count)
         for (field, path) in spec.envelope {
             let text = root.value(path)?.text
             switch field {
@@ -52,8 +53,10 @@ struct FieldReader {
                 return
             }
             var values: [JSONValue] = []
+            values.reserveCapacity(items.count)
             for item in items {
                 var element = JSONObject()
+                element.reserveCapacity(field.fields.count)
                 read(field.fields, at: item, root: root, into: &element, errors: &errors)
                 values.append(.object(element))
             }
