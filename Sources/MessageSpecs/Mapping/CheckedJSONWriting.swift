@@ -87,8 +87,7 @@ private struct CheckedJSONWriting {
             let mark = output.count
             if count > 0 { output.append(UInt8(ascii: ",")) }
             JSONWriter.newline(indent + 1, pretty: true, into: &output)
-            JSONWriter.writeString(member.name, into: &output)
-            output.append(contentsOf: ": ".utf8)
+            output.append(contentsOf: node.memberKeys[index])
             let written = try write(member.node, record, text, indent: indent + 1)
             if case .absent = written {
                 output.removeLast(output.count - mark)

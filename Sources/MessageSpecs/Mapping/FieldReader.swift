@@ -159,6 +159,7 @@ extension JSONObject {
 
     /// The value at a dotted name, nil when any part is absent.
     func value(at dotted: String) -> JSONValue? {
-        value(at: dotted.split(separator: ".").map(String.init)[...])
+        guard dotted.utf8.contains(UInt8(ascii: ".")) else { return self[dotted] }
+        return value(at: dotted.split(separator: ".").map(String.init)[...])
     }
 }

@@ -20,6 +20,9 @@ final class JSONWritePlan: Sendable {
     final class Node: Sendable {
         let sources: [Source]
         let members: [(name: String, node: Node)]
+        /// Each member's name as written before its value (`"licenceNumber": `), escaped once
+        /// here instead of for every record.
+        let memberKeys: [[UInt8]]
         /// The repeated groups written here: the record field of their items, and the node each
         /// item is written from.
         let lists: [(field: FieldSpec, item: Node)]
@@ -60,6 +63,12 @@ final class JSONWritePlan: Sendable {
             }
             sources = draft.sources
             self.members = members
+            memberKeys = members.map { member in
+                var key: [UInt8] = []
+                JSONWriter.writeString(member.name, into: &key)
+                key.append(contentsOf: ": ".utf8)
+                return key
+            }
             self.lists = lists
             always = draft.always
             self.check = check
