@@ -40,6 +40,8 @@ let package = Package(
         // declares the same C types, and one Swift module cannot see both.
         .target(name: "EmbeddedSQLite", dependencies: ["CSQLite"]),
         .target(name: "LocalPostgres"),
+        .target(name: "LoopbackServer", dependencies: [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                                                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .target(name: "Access", dependencies: ["GatewayCore", "COpenSSL", .product(name: "Yams", package: "Yams")]),
         .target(name: "HardenedXML", dependencies: ["GatewayCore", "CLibXML2"]),
         .target(name: "Signatures", dependencies: ["GatewayCore", "HardenedXML", "CLibXML2", "COpenSSL", "CXMLSec"]),
@@ -78,13 +80,13 @@ let package = Package(
                                                 .product(name: "Prometheus", package: "swift-prometheus")]),
         .target(
             name: "Demo",
-            dependencies: ["GatewayCore", "Access", "Signatures", "MessageSpecs", "Store", "Delivery", "Hub", "HTTPAPI",
+            dependencies: ["GatewayCore", "Access", "Signatures", "MessageSpecs", "Store", "Delivery", "Hub", "HTTPAPI", "LoopbackServer",
                            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         .target(
             name: "GatewayBenchmarks",
-            dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "Delivery", "Hub", "LocalPostgres", "CLibXML2", "COpenSSL", "Access",
+            dependencies: ["GatewayCore", "Signatures", "HardenedXML", "MessageSpecs", "Delivery", "Hub", "LocalPostgres", "LoopbackServer", "CLibXML2", "COpenSSL", "Access",
                            .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .executableTarget(
@@ -113,7 +115,7 @@ let package = Package(
         .testTarget(name: "HubTests", dependencies: ["Hub", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport"]),
         .testTarget(
             name: "DeliveryTests",
-            dependencies: ["LocalPostgres", "Delivery", "Hub", "HTTPAPI", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport",
+            dependencies: ["LocalPostgres", "LoopbackServer", "Delivery", "Hub", "HTTPAPI", "Store", "MessageSpecs", "Signatures", "GatewayCore", "TestSupport",
                            .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(
@@ -124,7 +126,7 @@ let package = Package(
             name: "GatewayCLITests",
             dependencies: ["LocalPostgres", "gateway", "Store", "Signatures", "Hub", "GatewayBenchmarks", "Access", "TestSupport", .product(name: "SQLiteKit", package: "sqlite-kit")]
         ),
-        .target(name: "TestSupport", dependencies: ["GatewayCore", "LocalPostgres", "Access", .product(name: "Hummingbird", package: "hummingbird")],
+        .target(name: "TestSupport", dependencies: ["GatewayCore", "LocalPostgres", "LoopbackServer", "Access", .product(name: "Hummingbird", package: "hummingbird")],
                 path: "Tests/TestSupport"),
     ]
 )

@@ -1,7 +1,7 @@
 import Foundation
 import GatewayCore
 import Hummingbird
-import ServiceLifecycle
+import LoopbackServer
 import MessageSpecs
 import NIOCore
 import Signatures
@@ -11,18 +11,15 @@ import Synchronization
 /// their READMEs say: `202` from MOIT, customs-core and Vietcombank, a synchronous `ACK`
 /// `RECEIVED` signed with its own demo certificate from an ASEAN NSW. Each delivery is printed.
 final class SimulatedPartners: Sendable {
-    let port: Int
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    private let server: LoopbackServer
+    var port: Int { server.port }
     /// The Form D MessageIDs each ASEAN NSW received, for its asynchronous ACK.
     private let formDs = Mutex<[String: [String]]>([:])
 
     static let aseanCountries = ["asw-th": "TH", "asw-sg": "SG"]
 
-    private init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
-        self.port = port
-        self.group = group
-        self.task = task
+    private init(server: LoopbackServer) {
+        self.server = server
     }
 
     func url(of partner: String) -> String { "http://127.0.0.1:\(port)/partners/\(partner)" }
@@ -30,7 +27,6 @@ final class SimulatedPartners: Sendable {
     func formDs(receivedBy partner: String) -> [String] { formDs.withLock { $0[partner] ?? [] } }
 
     static func start(specs: SpecRegistry, signers: [String: MessageSigner], printer: DemoPrinter) async throws -> SimulatedPartners {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
         let holder = Mutex<SimulatedPartners?>(nil)
         let translator = Translator(registry: specs)
         let router = Router()
@@ -56,20 +52,13 @@ final class SimulatedPartners: Sendable {
             return Response(status: .accepted, headers: [.contentType: "application/xml; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: try signer.sign(ack.bytes))))
         }
-        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                      onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: DemoPrinter.quietLogger)
-        let group = ServiceGroup(configuration: .init(services: [application], logger: DemoPrinter.quietLogger))
-        let task = Task { try await group.run() }
-        var port = 0
-        for await bound in ports { port = bound; break }
-        let partners = SimulatedPartners(port: port, group: group, task: task)
+        let partners = SimulatedPartners(server: try await LoopbackServer.start(router, logger: DemoPrinter.quietLogger))
         holder.withLock { $0 = partners }
         return partners
     }
 
     /// Stops the servers gracefully: connections close, nothing is logged as an error.
     func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
+        await server.shutDown()
     }
 }

@@ -96,8 +96,7 @@ final class SteppingClock: GatewayClock {
         // Nothing listens on this port: every attempt is a connection error.
         let closed = try await FakePartner.start(answering: [202])
         let url = closed.url
-        closed.stop()
-        try await Task.sleep(for: .milliseconds(200))
+        await closed.shutDown()
         let setup = try await Self.setup(moitURL: url)
         let message = try await Self.outboundApplication(setup.store)
         var rounds = 0

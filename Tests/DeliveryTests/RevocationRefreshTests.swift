@@ -4,6 +4,7 @@ import GatewayCore
 import Hub
 import Hummingbird
 import LocalPostgres
+import LoopbackServer
 import Signatures
 import Testing
 import TestSupport
@@ -102,19 +103,13 @@ import TestSupport
         }
 
         /// The distribution point: `GET /root.crl` answers the CRL while `serving` is true.
-        func distributionPoint() async throws -> (Task<Void, any Error>, Int) {
+        func distributionPoint() async throws -> (LoopbackServer, Int) {
             let crl = read(directory + "/root.crl")
             let router = Router()
             router.get("root.crl") { _, _ in
                 Response(status: .ok, headers: [.contentType: "application/pkix-crl"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: crl)))
             }
-            let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: crlPort)))
-            let task = Task { try await application.runService(gracefulShutdownSignals: []) }
-            for _ in 0..<100 {
-                if Command.run("curl", ["--silent", "--max-time", "1", "--output", "/dev/null", "http://127.0.0.1:\(crlPort)/root.crl"]).status == 0 { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            return (task, crl.count)
+            return (try await LoopbackServer.start(router, port: crlPort), crl.count)
         }
     }
 
@@ -156,7 +151,7 @@ import TestSupport
         let responder = try await Blocking.run { try pki.responder() }
         defer { responder.stop() }
         let (server, crlBytes) = try await pki.distributionPoint()
-        defer { server.cancel() }
+        defer { server.stop() }
         let check = try Check(pki)
         defer { check.threads.stop() }
 

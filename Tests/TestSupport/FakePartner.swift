@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LoopbackServer
 import NIOCore
 import Synchronization
 
@@ -19,15 +20,15 @@ public final class FakePartner: Sendable {
     private let responder: Responder
     private let received = Mutex<[Received]>([])
     let delay: Duration
-    private let task = Mutex<Task<Void, any Error>?>(nil)
-    public let port: Int
+    private let server: LoopbackServer
+    public var port: Int { server.port }
 
     public var deliveries: [Received] { received.withLock { $0 } }
 
-    private init(responder: @escaping Responder, delay: Duration, port: Int) {
+    private init(responder: @escaping Responder, delay: Duration, server: LoopbackServer) {
         self.responder = responder
         self.delay = delay
-        self.port = port
+        self.server = server
     }
 
     public static func start(answering answers: [Int], delay: Duration = .zero) async throws -> FakePartner {
@@ -40,7 +41,6 @@ public final class FakePartner: Sendable {
 
     /// `port`: a fixed one, to come back where a stopped partner was; a free one otherwise.
     public static func start(delay: Duration = .zero, port fixed: Int? = nil, responding responder: @escaping Responder) async throws -> FakePartner {
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
         let holder = Mutex<FakePartner?>(nil)
         let router = Router()
         router.post("inbound") { request, _ -> Response in
@@ -53,20 +53,20 @@ public final class FakePartner: Sendable {
             return Response(status: .init(code: answer.status), headers: [.contentType: answer.contentType],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
-        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: fixed ?? 0)),
-                                      onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
-        let task = Task { try await application.run() }
-        var port = 0
-        for await bound in stream { port = bound; break }
-        let partner = FakePartner(responder: responder, delay: delay, port: port)
+        let server = try await LoopbackServer.start(router, port: fixed)
+        let partner = FakePartner(responder: responder, delay: delay, server: server)
         holder.withLock { $0 = partner }
-        partner.task.withLock { $0 = task }
         return partner
     }
 
     public var url: String { "http://127.0.0.1:\(port)/inbound" }
 
     public func stop() {
-        task.withLock { $0?.cancel() }
+        server.stop()
+    }
+
+    /// Stops, and returns once nothing listens on its port any more.
+    public func shutDown() async {
+        await server.shutDown()
     }
 }
