@@ -40,7 +40,7 @@ import TestSupport
         static let path = "/v1/partners/customs-core/messages"
 
         static func start(_ label: String, count: Int) async throws -> Load {
-            let database = try TestPostgres.freshDatabase(label)
+            let database = try await TestPostgres.freshDatabase(label)
             let moit = try await FakePartner.start(answering: [202], delay: .milliseconds(20))
             let instances = try (0..<3).map { _ in try ServeProcess(database: database, moitURL: moit.url, arguments: ["--delivery-lease", "3"]) }
             for instance in instances { try await instance.waitUntilHealthy() }
@@ -111,7 +111,7 @@ import TestSupport
             // others take them over (counted after, some would already be another's); then killed.
             victim.signal(SIGSTOP)
             let name = String(load.database.split(separator: "/").last?.split(separator: "?").first ?? "")
-            inFlight = Int(try TestPostgres.shared.get().psql(
+            inFlight = Int(try await TestPostgres.psql(
                 "SELECT COUNT(*) FROM outbox WHERE state = 'delivering' AND claimed_by LIKE '\(worker)'", database: name)
                 .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
             await victim.stop(SIGKILL)

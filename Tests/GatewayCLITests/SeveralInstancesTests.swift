@@ -18,7 +18,7 @@ import TestSupport
     @Test(arguments: Setup.allCases)
     func retransmissionsRacingTheirOriginalsGetTheFirstReceipt(_ setup: Setup) async throws {
         let database = setup == .postgresTwoInstances
-            ? try TestPostgres.freshDatabase("instances") : "sqlite:" + temporaryDirectory("instances") + "/gateway.sqlite"
+            ? try await TestPostgres.freshDatabase("instances") : "sqlite:" + temporaryDirectory("instances") + "/gateway.sqlite"
         let moit = try await FakePartner.start(answering: [202])
         defer { moit.stop() }
         let first = try ServeProcess(database: database, moitURL: moit.url)

@@ -40,7 +40,7 @@ struct FlowGateway {
         case .sqlite:
             location = .sqlite(path: temporaryDirectory("flow") + "/gateway.sqlite")
         case .postgres:
-            location = .postgres(url: try TestPostgres.freshDatabase("flow"))
+            location = .postgres(url: try await TestPostgres.freshDatabase("flow"))
         }
         let store = try await GatewayStore.open(location)
         let pipeline = try InboundPipeline(specs: specs, partners: partners, store: store, receiptSigner: try signer("gateway"), clock: clock)

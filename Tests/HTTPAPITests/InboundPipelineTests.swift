@@ -33,7 +33,7 @@ import TestSupport
         case .sqlite:
             location = .sqlite(path: temporaryDirectory("pipeline") + "/gateway.sqlite")
         case .postgres:
-            location = .postgres(url: try TestPostgres.freshDatabase("pipeline"))
+            location = .postgres(url: try await TestPostgres.freshDatabase("pipeline"))
         }
         let store = try await GatewayStore.open(location)
         let receipts = try signer("gateway")

@@ -30,8 +30,7 @@ import TestSupport
             #expect(result.status == 0, "\(result.standardError)")
         case .postgres(let url):
             let name = String(url.split(separator: "/").last?.split(separator: "?").first ?? "")
-            let server = try TestPostgres.shared.get()
-            _ = try server.psql(sql, database: name)
+            try await TestPostgres.psql(sql, database: name)
         }
     }
 

@@ -17,7 +17,7 @@ import TestSupport
             location = .sqlite(path: temporaryDirectory("store") + "/var/gateway.sqlite")
         case .postgres:
             // One throwaway server for the whole run, each test on a database of its own.
-            location = .postgres(url: try TestPostgres.freshDatabase("store"))
+            location = .postgres(url: try await TestPostgres.freshDatabase("store"))
         }
         let store = try await GatewayStore.open(location, auditChains: auditChains)
         do {
@@ -59,7 +59,7 @@ import TestSupport
         let trials = 10, instances = 3
         var up = 0, failed: [String] = []
         for _ in 0..<trials {
-            let url = try TestPostgres.freshDatabase("together")
+            let url = try await TestPostgres.freshDatabase("together")
             let results = await withTaskGroup(of: Result<[Int], GatewayError>.self) { group in
                 for _ in 0..<instances {
                     group.addTask {
@@ -173,7 +173,7 @@ import TestSupport
                 try await store.record(.delivered(httpStatus: 202, response: []), of: delivery, startedAt: now, duration: 0.1)
             }
             if backend == .postgres, case .postgres(let url) = store.location, let name = URL(string: url)?.lastPathComponent {
-                try TestPostgres.shared.get().psql("ANALYZE outbox", database: name)
+                try await TestPostgres.psql("ANALYZE outbox", database: name)
             }
             let objects = 3_000
             for batch in stride(from: 0, to: objects, by: 250) {

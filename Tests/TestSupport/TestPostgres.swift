@@ -16,9 +16,18 @@ public enum TestPostgres {
     /// A server of the test's own, to stop and restart.
     public static func start() throws -> LocalPostgres { try LocalPostgres.start() }
 
-    /// A new empty database on the shared server, for one test: its connection URL.
-    public static func freshDatabase(_ prefix: String) throws -> String {
-        try shared.get().newDatabase(prefix)
+    /// A new empty database on the shared server, for one test: its connection URL. psql (and,
+    /// the first time, initdb and the server's start) run on a thread of their own: waited for
+    /// on the cooperative pool, they stalled the connection pools of the tests running beside,
+    /// whose stores then could not be opened on a busy machine.
+    public static func freshDatabase(_ prefix: String) async throws -> String {
+        try await Blocking.run { try shared.get().newDatabase(prefix) }
+    }
+
+    /// A statement run with psql on the shared server, off the cooperative pool.
+    @discardableResult
+    public static func psql(_ sql: String, database: String) async throws -> String {
+        try await Blocking.run { try shared.get().psql(sql, database: database) }
     }
 }
 
