@@ -153,8 +153,8 @@ public struct RecordFieldWriter {
 
     init(decimalsAsText: Bool) {
         self.decimalsAsText = decimalsAsText
-        // Growing the members one by one from empty was a twentieth of deriving a 50-line licence
-        // record; a record line has fewer fields than this, a whole record a few times as many.
+        // Growing the members one at a time from empty showed in profiles of deriving a 50-line
+        // licence record; a line has fewer fields than this, a whole record a few times as many.
         members.reserveCapacity(Self.expectedFields)
     }
 

@@ -19,8 +19,8 @@ enum RawValue {
 /// reads succeed, and building every location string up front was most of a read's cost.
 final class CursorTrail {
     enum Origin {
-        /// The JSON root, with an empty location.
-        case root(String)
+        /// The root of a JSON document, whose location is empty.
+        case jsonRoot
         /// The element a read starts from; its path is spelled out only for an error.
         case start(ElementNode)
         /// A child element: `name`, or `name[n]` when it has same-named siblings.
@@ -39,7 +39,7 @@ final class CursorTrail {
 
     var location: String {
         switch origin {
-        case .root(let location): location
+        case .jsonRoot: ""
         case .start(let element): element.path
         case .element(let parent, let name, let node, let namespace):
             "\(parent.location)/\(name)" + Self.position(of: node, named: name, namespace: namespace)
@@ -76,7 +76,7 @@ struct DocumentCursor {
     }
 
     static func json(_ value: JSONValue) -> DocumentCursor {
-        DocumentCursor(node: .json(value), namespace: nil, trail: CursorTrail(.root("")))
+        DocumentCursor(node: .json(value), namespace: nil, trail: CursorTrail(.jsonRoot))
     }
 
     /// The elements or values at `path`, ignoring any final attribute.
