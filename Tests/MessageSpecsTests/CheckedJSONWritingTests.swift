@@ -62,6 +62,9 @@ import TestSupport
                 return nil
             }
             tree = (JSONWriter.pretty(value), compiled.jsonSchema?.validate(value) ?? [])
+            if let schema = compiled.jsonSchema {
+                #expect(schema.root.isValid(value) == tree.errors.isEmpty, "\(compiled.spec.key): the schema's yes or no is its validator's")
+            }
         } catch {
             #expect(throws: GatewayError.self, "\(compiled.spec.key): both ways refuse the record") {
                 _ = try writer.writeChecked(record, envelope: envelope)

@@ -76,11 +76,24 @@ final class SchemaNode: @unchecked Sendable {
         return referenced?.property(name)
     }
 
+    /// Whether `value` meets the schema, found without writing a single error: the conditions
+    /// of `if`, `anyOf`, `oneOf` and `not` fail by design on most values, and spelling out each
+    /// failure (paths, messages, the constant it missed) was most of checking a licence record's
+    /// conditional rules.
     func isValid(_ value: JSONValue) -> Bool {
-        var scratch: [ErrorDetail] = []
-        var trail = JSONPointerTrail()
-        validate(value, at: &trail, errors: &scratch)
-        return scratch.isEmpty
+        if let alwaysValid { return alwaysValid }
+        if let referenced, !referenced.isValid(value) { return false }
+        if let typeMask, !typeMask.admits(value) { return false }
+        if let constant, constant != value { return false }
+        if let enumeration, !enumeration.contains(value) { return false }
+        let ownKeywordsHold = switch value {
+        case .object(let object): objectIsValid(object)
+        case .array(let elements): arrayIsValid(elements)
+        case .string(let text): stringIsValid(text)
+        case .number(let number): numberIsValid(number)
+        case .null, .bool: true
+        }
+        return ownKeywordsHold && applicatorsAccept(value)
     }
 
     /// Appends every violation in `value`, each at the JSON Pointer of `trail` (written only for
@@ -114,10 +127,88 @@ final class SchemaNode: @unchecked Sendable {
     /// Whether the subschemas applied to the value itself (`allOf`, `anyOf`, `oneOf`, `not`,
     /// `if`) accept it.
     func applicatorsAccept(_ value: JSONValue) -> Bool {
-        var scratch: [ErrorDetail] = []
-        var trail = JSONPointerTrail()
-        validateApplicators(value, at: &trail, errors: &scratch)
-        return scratch.isEmpty
+        guard hasApplicators else { return true }
+        if !allOf.allSatisfy({ $0.isValid(value) }) { return false }
+        if !anyOf.isEmpty, !anyOf.contains(where: { $0.isValid(value) }) { return false }
+        if !oneOf.isEmpty, oneOf.filter({ $0.isValid(value) }).count != 1 { return false }
+        if let not, not.isValid(value) { return false }
+        if let condition {
+            guard let branch = condition.isValid(value) ? then : otherwise else { return true }
+            return branch.isValid(value)
+        }
+        return true
+    }
+
+    private func objectIsValid(_ object: JSONObject) -> Bool {
+        var requiredSeen: UInt64 = 0
+        var next = 0
+        for member in object.members {
+            if let found = propertyIndex(of: member.key, from: next) {
+                next = found + 1
+                if found < 64 { requiredSeen |= 1 << UInt64(found) }
+                if !properties[found].1.isValid(member.value) { return false }
+            } else if let additionalProperties, !additionalProperties.isValid(member.value) {
+                return false
+            }
+        }
+        return objectShapeHolds(object, requiredSeen: requiredSeen)
+    }
+
+    private func arrayIsValid(_ elements: [JSONValue]) -> Bool {
+        itemCountHolds(elements) && (items.map { items in elements.allSatisfy(items.isValid) } ?? true)
+    }
+
+    private func stringIsValid(_ text: String) -> Bool {
+        lengthHolds(text) && patternHolds(text) && formatHolds(text)
+    }
+
+    private func numberIsValid(_ number: DecimalNumber) -> Bool {
+        (minimum.map { !(number < $0) } ?? true) && (maximum.map { !(number > $0) } ?? true)
+            && (exclusiveMinimum.map { number > $0 } ?? true) && (exclusiveMaximum.map { number < $0 } ?? true)
+            && (multipleOf.map { Self.isMultiple(number, of: $0) } ?? true)
+    }
+
+    /// The position of the property `key`, looked for at `hint` first: the gateway writes
+    /// members in the schema's order.
+    private func propertyIndex(of key: String, from hint: Int) -> Int? {
+        if hint < properties.count, properties[hint].0 == key { return hint }
+        return properties.firstIndex { $0.0 == key }
+    }
+
+    /// The object-level keywords: required members (by the bits of the properties seen, or by
+    /// name), dependent ones, and the count of members.
+    private func objectShapeHolds(_ object: JSONObject, requiredSeen: UInt64) -> Bool {
+        if !requiredAllIndexed || requiredSeen & requiredProperties != requiredProperties {
+            if required.contains(where: { object[$0] == nil }) { return false }
+        }
+        for (name, names) in dependentRequired where object[name] != nil {
+            if names.contains(where: { object[$0] == nil }) { return false }
+        }
+        return (minProperties.map { object.count >= $0 } ?? true) && (maxProperties.map { object.count <= $0 } ?? true)
+    }
+
+    private func itemCountHolds(_ elements: [JSONValue]) -> Bool {
+        (minItems.map { elements.count >= $0 } ?? true) && (maxItems.map { elements.count <= $0 } ?? true)
+            && (!uniqueItems || Set(elements).count == elements.count)
+    }
+
+    private func lengthHolds(_ text: String) -> Bool {
+        guard minLength != nil || maxLength != nil, !Self.lengthSurelyWithin(text, minLength, maxLength) else { return true }
+        let length = text.unicodeScalars.count
+        return (minLength.map { length >= $0 } ?? true) && (maxLength.map { length <= $0 } ?? true)
+    }
+
+    private func patternHolds(_ text: String) -> Bool {
+        guard let pattern else { return true }
+        return automaton?.matches(text) ?? Self.search(pattern.expression, in: text)
+    }
+
+    private func formatHolds(_ text: String) -> Bool {
+        format.map { Formats.isValid(text, format: $0) } ?? true
+    }
+
+    private static func isMultiple(_ number: DecimalNumber, of divisor: DecimalNumber) -> Bool {
+        DecimalNumber(number.value / divisor.value).isInteger
     }
 
     private func validateApplicators(_ value: JSONValue, at trail: inout JSONPointerTrail, errors: inout [ErrorDetail]) {
@@ -150,15 +241,9 @@ final class SchemaNode: @unchecked Sendable {
         // The object-level violations come first; they are known only once the members were seen.
         let objectErrorsAt = errors.count
         var requiredSeen: UInt64 = 0
-        // The gateway writes members in the schema's order: the next property is tried first.
         var next = 0
         for member in object.members {
-            var found: Int?
-            if next < properties.count, properties[next].0 == member.key {
-                found = next
-            } else {
-                found = properties.firstIndex { $0.0 == member.key }
-            }
+            let found = propertyIndex(of: member.key, from: next)
             trail.enter(member.key)
             if let found {
                 next = found + 1
@@ -173,11 +258,10 @@ final class SchemaNode: @unchecked Sendable {
             }
             trail.leave()
         }
+        guard !objectShapeHolds(object, requiredSeen: requiredSeen) else { return }
         var objectErrors: [ErrorDetail] = []
-        if !requiredAllIndexed || requiredSeen & requiredProperties != requiredProperties {
-            for name in required where object[name] == nil {
-                objectErrors.append(ErrorDetail(path: "\(trail.pointer)/\(SchemaNode.escape(name))", message: "is required"))
-            }
+        for name in required where object[name] == nil {
+            objectErrors.append(ErrorDetail(path: "\(trail.pointer)/\(SchemaNode.escape(name))", message: "is required"))
         }
         for (name, names) in dependentRequired where object[name] != nil {
             for missing in names where object[missing] == nil {
@@ -194,14 +278,8 @@ final class SchemaNode: @unchecked Sendable {
     }
 
     private func validateArray(_ elements: [JSONValue], at trail: inout JSONPointerTrail, errors: inout [ErrorDetail]) {
-        if let minItems, elements.count < minItems {
-            errors.append(ErrorDetail(path: trail.pointer, message: "must have at least \(minItems) item\(minItems == 1 ? "" : "s"), not \(elements.count)"))
-        }
-        if let maxItems, elements.count > maxItems {
-            errors.append(ErrorDetail(path: trail.pointer, message: "must have at most \(maxItems) items, not \(elements.count)"))
-        }
-        if uniqueItems, Set(elements).count != elements.count {
-            errors.append(ErrorDetail(path: trail.pointer, message: "must not repeat an item"))
+        if !itemCountHolds(elements) {
+            explainItemCount(elements, at: trail, errors: &errors)
         }
         if let items {
             for (index, element) in elements.enumerated() {
@@ -212,8 +290,20 @@ final class SchemaNode: @unchecked Sendable {
         }
     }
 
+    private func explainItemCount(_ elements: [JSONValue], at trail: JSONPointerTrail, errors: inout [ErrorDetail]) {
+        if let minItems, elements.count < minItems {
+            errors.append(ErrorDetail(path: trail.pointer, message: "must have at least \(minItems) item\(minItems == 1 ? "" : "s"), not \(elements.count)"))
+        }
+        if let maxItems, elements.count > maxItems {
+            errors.append(ErrorDetail(path: trail.pointer, message: "must have at most \(maxItems) items, not \(elements.count)"))
+        }
+        if uniqueItems, Set(elements).count != elements.count {
+            errors.append(ErrorDetail(path: trail.pointer, message: "must not repeat an item"))
+        }
+    }
+
     private func validateString(_ text: String, at trail: JSONPointerTrail, errors: inout [ErrorDetail]) {
-        if minLength != nil || maxLength != nil, !Self.lengthSurelyWithin(text, minLength, maxLength) {
+        if !lengthHolds(text) {
             let path = trail.pointer
             let length = text.unicodeScalars.count
             if let minLength, length < minLength {
@@ -223,10 +313,10 @@ final class SchemaNode: @unchecked Sendable {
                 errors.append(ErrorDetail(path: path, message: "must be at most \(maxLength) characters long, not \(length)"))
             }
         }
-        if let pattern, !(automaton?.matches(text) ?? Self.search(pattern.expression, in: text)) {
+        if let pattern, !patternHolds(text) {
             errors.append(ErrorDetail(path: trail.pointer, message: "\"\(text)\" does not match the pattern \(pattern.source)"))
         }
-        if let format, !Formats.isValid(text, format: format) {
+        if let format, !formatHolds(text) {
             errors.append(ErrorDetail(path: trail.pointer, message: "\"\(text)\" is not a valid \(format)"))
         }
     }
@@ -243,6 +333,7 @@ final class SchemaNode: @unchecked Sendable {
     }
 
     private func validateNumber(_ number: DecimalNumber, at trail: JSONPointerTrail, errors: inout [ErrorDetail]) {
+        guard !numberIsValid(number) else { return }
         if let minimum, number < minimum { errors.append(ErrorDetail(path: trail.pointer, message: "must be at least \(minimum.json), not \(number.json)")) }
         if let maximum, number > maximum { errors.append(ErrorDetail(path: trail.pointer, message: "must be at most \(maximum.json), not \(number.json)")) }
         if let exclusiveMinimum, number <= exclusiveMinimum {
@@ -251,7 +342,7 @@ final class SchemaNode: @unchecked Sendable {
         if let exclusiveMaximum, number >= exclusiveMaximum {
             errors.append(ErrorDetail(path: trail.pointer, message: "must be less than \(exclusiveMaximum.json), not \(number.json)"))
         }
-        if let multipleOf, !DecimalNumber((number.value / multipleOf.value)).isInteger {
+        if let multipleOf, !Self.isMultiple(number, of: multipleOf) {
             errors.append(ErrorDetail(path: trail.pointer, message: "must be a multiple of \(multipleOf.json)"))
         }
     }
