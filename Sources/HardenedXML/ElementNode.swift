@@ -28,7 +28,9 @@ public struct ElementNode {
 
     /// Compares the C strings in place: this runs for every element on hot paths.
     public func isElement(_ localName: String, namespace: String?) -> Bool {
-        let matchesName = localName.withCString { strcmp($0, UnsafeRawPointer(pointer.pointee.name).assumingMemoryBound(to: CChar.self)) == 0 }
+        // Siblings mostly differ in their first letter, told apart here without a call.
+        guard let name = pointer.pointee.name, localName.utf8.first == name.pointee else { return false }
+        let matchesName = localName.withCString { strcmp($0, UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)) == 0 }
         guard matchesName else { return false }
         let href = pointer.pointee.ns?.pointee.href
         switch (namespace, href) {

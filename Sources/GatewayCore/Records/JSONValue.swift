@@ -12,6 +12,8 @@ public enum JSONValue: Sendable, Hashable {
     public var numberValue: DecimalNumber? { if case .number(let value) = self { value } else { nil } }
     public var objectValue: JSONObject? { if case .object(let value) = self { value } else { nil } }
     public var arrayValue: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
+    /// Asked of every optional field read or written: a match on the case, not the derived `==`.
+    public var isNull: Bool { if case .null = self { true } else { false } }
 
     /// The member `key` of an object, nil for anything else.
     public subscript(key: String) -> JSONValue? { objectValue?[key] }

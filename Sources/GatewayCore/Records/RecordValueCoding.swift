@@ -75,7 +75,7 @@ public struct RecordFields {
     }
 
     private mutating func optional(_ key: String) -> JSONValue? {
-        guard let value = member(key), value != .null else { return nil }
+        guard let value = member(key), !value.isNull else { return nil }
         return value
     }
 

@@ -52,7 +52,7 @@ private struct CheckedJSONWriting {
         output.append(UInt8(ascii: "["))
         var count = 0
         for (field, item) in node.lists {
-            for element in record.value(at: field.nameSteps[...])?.arrayValue ?? [] {
+            for element in field.value(in: record)?.arrayValue ?? [] {
                 guard let object = element.objectValue else { continue }
                 if count > 0 { output.append(UInt8(ascii: ",")) }
                 JSONWriter.newline(indent + 1, pretty: true, into: &output)
@@ -83,12 +83,14 @@ private struct CheckedJSONWriting {
         var count = 0
         var seen: UInt64 = 0
         var projection: [JSONObject.Member] = []
-        for (index, member) in node.members.enumerated() {
+        let members = node.members
+        let keys = node.memberKeys
+        for index in members.indices {
             let mark = output.count
             if count > 0 { output.append(UInt8(ascii: ",")) }
             JSONWriter.newline(indent + 1, pretty: true, into: &output)
-            output.append(contentsOf: node.memberKeys[index])
-            let written = try write(member.node, record, text, indent: indent + 1)
+            output.append(contentsOf: keys[index])
+            let written = try write(members[index].node, record, text, indent: indent + 1)
             if case .absent = written {
                 output.removeLast(output.count - mark)
                 continue
@@ -98,7 +100,7 @@ private struct CheckedJSONWriting {
             seen |= 1 << UInt64(index)
             if !check.allowed[index] { valid = false }
             if check.projected[index], case .value(let value) = written {
-                projection.append(JSONObject.Member(key: member.name, value: value))
+                projection.append(JSONObject.Member(key: members[index].name, value: value))
             }
         }
         if count > 0 {

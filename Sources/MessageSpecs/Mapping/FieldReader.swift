@@ -36,7 +36,7 @@ struct FieldReader {
     private func read(_ fields: [FieldSpec], at base: DocumentCursor, root: DocumentCursor, into object: inout JSONObject, errors: inout [ErrorDetail]) {
         for field in fields {
             // Passed on as they are: a copy of a cursor for every field was a tenth of reading.
-            if field.path?.absolute == true {
+            if field.isAbsolute {
                 read(field, at: root, root: root, into: &object, errors: &errors)
             } else {
                 read(field, at: base, root: root, into: &object, errors: &errors)

@@ -43,14 +43,14 @@ struct FieldWriter {
 
     private func writeXML(_ fields: [FieldSpec], from record: JSONObject, into base: XMLTree, root: XMLTree) throws(GatewayError) {
         for field in fields {
-            let element = field.path?.absolute == true ? root : base
+            let element = field.isAbsolute ? root : base
             guard let name = field.name, let path = field.path else {
                 if let constant = field.value, let path = field.path { element.set(constant, at: path) }
                 continue
             }
             if field.repeated {
                 let parent = element.descend(Array(path.steps.dropLast()))
-                for item in record.value(at: field.nameSteps[...])?.arrayValue ?? [] {
+                for item in field.value(in: record)?.arrayValue ?? [] {
                     guard let object = item.objectValue, let last = path.steps.last else { continue }
                     try writeXML(field.fields, from: object, into: parent.appendChild(last), root: root)
                 }
@@ -104,7 +104,7 @@ struct FieldWriter {
     }
 
     private static func text(of field: FieldSpec, in record: JSONObject, writing key: String) throws(GatewayError) -> Written? {
-        guard let name = field.name, let value = record.value(at: field.nameSteps[...]), value != .null else {
+        guard let name = field.name, let value = field.value(in: record), !value.isNull else {
             if field.required && field.value == nil { throw failure(writing: key, "the record has no \(field.name ?? "value") for \(field.path?.description ?? "")") }
             return nil
         }

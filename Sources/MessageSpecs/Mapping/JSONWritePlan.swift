@@ -127,7 +127,7 @@ final class JSONWritePlan: Sendable {
         if !node.lists.isEmpty {
             var items: [JSONValue] = []
             for (field, item) in node.lists {
-                for element in record.value(at: field.nameSteps[...])?.arrayValue ?? [] {
+                for element in field.value(in: record)?.arrayValue ?? [] {
                     guard let object = element.objectValue else { continue }
                     items.append(try value(of: item, object, envelope, text) ?? .object(JSONObject()))
                 }

@@ -1,4 +1,5 @@
 import GatewayCore
+import Synchronization
 
 /// One partner message type and version, as declared in its `spec.yaml`: how it is recognised,
 /// keyed and signed, where its schema is, and how its fields map to a canonical record.
@@ -96,6 +97,8 @@ public final class FieldSpec: Sendable {
     let location: SpecLocation
     /// `name` split at its dots, once, for the reader's hot path.
     let nameSteps: [String]
+    /// Read from the document element, not from the record's place (`path` starts with `/`).
+    let isAbsolute: Bool
 
     init(name: String?, paths: [DocumentPath], alternatives: Bool, type: FieldType, required: Bool, repeated: Bool,
          fields: [FieldSpec], converter: Converter?, value: String?, location: SpecLocation) {
@@ -110,9 +113,23 @@ public final class FieldSpec: Sendable {
         self.value = value
         self.location = location
         nameSteps = name.map { $0.split(separator: ".").map(String.init) } ?? []
+        isAbsolute = paths.first?.absolute == true
     }
 
     public var path: DocumentPath? { paths.first }
+
+    /// Where this field's member was found last in the records it is written from: records made
+    /// by the same code hold their members in the same places, so each is found at the first look.
+    private let lastPosition = Atomic<Int>(0)
+
+    /// The field's value in `record`, nil when absent.
+    func value(in record: JSONObject) -> JSONValue? {
+        guard nameSteps.count == 1 else { return record.value(at: nameSteps[...]) }
+        let hint = lastPosition.load(ordering: .relaxed)
+        guard let index = record.index(of: nameSteps[0], from: hint) else { return nil }
+        if index != hint { lastPosition.store(index, ordering: .relaxed) }
+        return record.members[index].value
+    }
 }
 
 /// A rule the message's own content must meet, beyond what its schema can say
