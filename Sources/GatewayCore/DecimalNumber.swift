@@ -56,10 +56,15 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     /// Read off plain notation (`-1200`, `1200.00`, `12.5`) without rounding a Decimal; nil for
     /// anything else (an exponent), which the Decimal then answers.
     private static func plainIsInteger(_ text: String) -> Bool? {
+        if let plain = text.utf8.withContiguousStorageIfAvailable(plainIsInteger) { return plain }
+        return Array(text.utf8).withUnsafeBufferPointer(plainIsInteger)
+    }
+
+    private static func plainIsInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
         var seenPoint = false
         var fractionIsZero = true
-        for (index, byte) in text.utf8.enumerated() {
-            switch byte {
+        for index in bytes.indices {
+            switch bytes[index] {
             case UInt8(ascii: "0"): continue
             case UInt8(ascii: "1")...UInt8(ascii: "9"): if seenPoint { fractionIsZero = false }
             case UInt8(ascii: "."): if seenPoint { return nil } else { seenPoint = true }

@@ -28,16 +28,21 @@ public struct ElementNode {
 
     /// Compares the C strings in place: this runs for every element on hot paths.
     public func isElement(_ localName: String, namespace: String?) -> Bool {
-        // Siblings mostly differ in their first letter, told apart here without a call.
-        guard let name = pointer.pointee.name, localName.utf8.first == name.pointee else { return false }
-        let matchesName = localName.withCString { strcmp($0, UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)) == 0 }
-        guard matchesName else { return false }
+        guard let name = pointer.pointee.name, Self.spells(localName, name) else { return false }
         let href = pointer.pointee.ns?.pointee.href
         switch (namespace, href) {
         case (nil, nil): return true
-        case let (namespace?, href?):
-            return namespace.withCString { strcmp($0, UnsafeRawPointer(href).assumingMemoryBound(to: CChar.self)) == 0 }
+        case let (namespace?, href?): return Self.spells(namespace, href)
         default: return false
+        }
+    }
+
+    /// Whether `text` is the C string. Siblings mostly differ in their first letter, told apart
+    /// before `strcmp` is called.
+    private static func spells(_ text: String, _ cString: UnsafePointer<xmlChar>) -> Bool {
+        text.withCString { wanted in
+            let other = UnsafeRawPointer(cString).assumingMemoryBound(to: CChar.self)
+            return wanted.pointee == other.pointee && strcmp(wanted, other) == 0
         }
     }
 

@@ -130,8 +130,14 @@ extension String {
     /// Without the XML whitespace (space, tab, CR, LF) around it; the string itself when there is none.
     var trimmingXMLWhitespace: String {
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        // Looked at in place: the view's generic `first` and `last` showed in profiles of reading.
+        var text = self
+        let padded = text.withUTF8 { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            return isSpace(first) || isSpace(last)
+        }
+        guard padded else { return self }
         let bytes = utf8
-        guard let first = bytes.first, let last = bytes.last, isSpace(first) || isSpace(last) else { return self }
         guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[start...end])
     }
