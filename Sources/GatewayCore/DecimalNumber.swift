@@ -56,8 +56,8 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     /// Read off plain notation (`-1200`, `1200.00`, `12.5`) without rounding a Decimal; nil for
     /// anything else (an exponent), which the Decimal then answers.
     private static func plainIsInteger(_ text: String) -> Bool? {
-        if let plain = text.utf8.withContiguousStorageIfAvailable(plainIsInteger) { return plain }
-        return Array(text.utf8).withUnsafeBufferPointer(plainIsInteger)
+        var text = text
+        return text.withUTF8 { plainIsInteger($0) }
     }
 
     private static func plainIsInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
@@ -96,8 +96,8 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     /// formatting a Decimal is slow. Read off the bytes in place: the generic slices of a
     /// `String.UTF8View` made this check alone a hundredth of writing a licence record.
     private static func isPlainJSON(_ text: String) -> Bool {
-        if let plain = text.utf8.withContiguousStorageIfAvailable(isPlainJSON) { return plain }
-        return Array(text.utf8).withUnsafeBufferPointer(isPlainJSON)
+        var text = text
+        return text.withUTF8 { isPlainJSON($0) }
     }
 
     private static func isPlainJSON(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
