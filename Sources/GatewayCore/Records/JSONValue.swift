@@ -64,6 +64,11 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         return members.firstIndex { $0.key == key }
     }
 
+    /// Adds a member whose key the caller knows is not there yet.
+    package mutating func append(new key: String, _ value: JSONValue) {
+        members.append(Member(key: key, value: value))
+    }
+
     /// Room for `count` members, for a builder that knows how many it will set.
     package mutating func reserveCapacity(_ count: Int) {
         members.reserveCapacity(count)

@@ -33,18 +33,21 @@ struct FieldReader {
         return reading
     }
 
-    private func read(_ fields: [FieldSpec], at base: DocumentCursor, root: DocumentCursor, into object: inout JSONObject, errors: inout [ErrorDetail]) {
+    /// `distinct`: `object` starts empty and each field fills a member of its own.
+    private func read(_ fields: [FieldSpec], at base: DocumentCursor, root: DocumentCursor, into object: inout JSONObject,
+                      distinct: Bool = false, errors: inout [ErrorDetail]) {
         for field in fields {
             // Passed on as they are: a copy of a cursor for every field was a tenth of reading.
             if field.isAbsolute {
-                read(field, at: root, root: root, into: &object, errors: &errors)
+                read(field, at: root, root: root, into: &object, distinct: distinct, errors: &errors)
             } else {
-                read(field, at: base, root: root, into: &object, errors: &errors)
+                read(field, at: base, root: root, into: &object, distinct: distinct, errors: &errors)
             }
         }
     }
 
-    private func read(_ field: FieldSpec, at cursor: DocumentCursor, root: DocumentCursor, into object: inout JSONObject, errors: inout [ErrorDetail]) {
+    private func read(_ field: FieldSpec, at cursor: DocumentCursor, root: DocumentCursor, into object: inout JSONObject,
+                      distinct: Bool, errors: inout [ErrorDetail]) {
         if field.repeated {
             guard let path = field.path, field.name != nil else { return }
             let items = cursor.select(path)
@@ -57,11 +60,19 @@ struct FieldReader {
             for item in items {
                 var element = JSONObject()
                 element.reserveCapacity(field.fields.count)
-                read(field.fields, at: item, root: root, into: &element, errors: &errors)
+                read(field.fields, at: item, root: root, into: &element, distinct: field.itemFieldsAreDistinct, errors: &errors)
                 values.append(.object(element))
             }
-            object.setValue(.array(values), at: field.nameSteps[...])
+            set(.array(values), of: field, in: &object, distinct: distinct)
         } else if let value = readValue(field, at: cursor, errors: &errors), field.name != nil {
+            set(value, of: field, in: &object, distinct: distinct)
+        }
+    }
+
+    private func set(_ value: JSONValue, of field: FieldSpec, in object: inout JSONObject, distinct: Bool) {
+        if distinct {
+            object.append(new: field.nameSteps[0], value)
+        } else {
             object.setValue(value, at: field.nameSteps[...])
         }
     }

@@ -99,6 +99,9 @@ public final class FieldSpec: Sendable {
     let nameSteps: [String]
     /// Read from the document element, not from the record's place (`path` starts with `/`).
     let isAbsolute: Bool
+    /// A repeated group's fields each fill a member of their own (no dots, no name twice): an
+    /// item's members are appended as they are read, without looking for one already there.
+    let itemFieldsAreDistinct: Bool
 
     init(name: String?, paths: [DocumentPath], alternatives: Bool, type: FieldType, required: Bool, repeated: Bool,
          fields: [FieldSpec], converter: Converter?, value: String?, location: SpecLocation) {
@@ -114,6 +117,8 @@ public final class FieldSpec: Sendable {
         self.location = location
         nameSteps = name.map { $0.split(separator: ".").map(String.init) } ?? []
         isAbsolute = paths.first?.absolute == true
+        let names = fields.compactMap(\.name)
+        itemFieldsAreDistinct = fields.allSatisfy { $0.nameSteps.count <= 1 } && Set(names).count == names.count
     }
 
     public var path: DocumentPath? { paths.first }
