@@ -1,7 +1,5 @@
 /// Bytes as lowercase hexadecimal text: digests, message ids.
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
     /// Written straight into the string's storage: called from other modules, a generic walk of
     /// the collection went through its iterator unspecialised for every byte (as base64url did).
     public static func lowercase(_ bytes: some Collection<UInt8>) -> String {
@@ -10,15 +8,18 @@ public enum Hex {
     }
 
     private static func lowercase(contiguous bytes: UnsafeBufferPointer<UInt8>) -> String {
-        digits.withUnsafeBufferPointer { table in
-            String(unsafeUninitializedCapacity: bytes.count * 2) { output in
-                for (index, byte) in bytes.enumerated() {
-                    output[2 * index] = table[Int(byte >> 4)]
-                    output[2 * index + 1] = table[Int(byte & 0x0F)]
-                }
-                return bytes.count * 2
+        String(unsafeUninitializedCapacity: bytes.count * 2) { output in
+            for (index, byte) in bytes.enumerated() {
+                output[2 * index] = digit(byte >> 4)
+                output[2 * index + 1] = digit(byte & 0x0F)
             }
+            return bytes.count * 2
         }
+    }
+
+    /// The lowercase digit of a value below 16.
+    static func digit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 
     /// The bytes of hexadecimal text (either case); nil for an odd length or another character.
