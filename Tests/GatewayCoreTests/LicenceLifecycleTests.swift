@@ -72,6 +72,22 @@ import Testing
         } == "LINE_MISMATCH")
     }
 
+    @Test func approvedLinesAreFoundWhateverTheApplicationNumbersItsLines() throws {
+        var application = Self.application
+        application.goodsLines = [Self.application.goodsLines[1], Self.application.goodsLines[0]]
+        application.goodsLines[0].lineNo = 20
+        application.goodsLines[1].lineNo = 10
+        let approved = try LicenceLifecycle.decide(Self.decision(lines: [(20, "72091600", 450), (10, "72085100", 600)]),
+                                                   application: application, status: .applied)
+        #expect(approved.record?.goodsLines.map(\.lineNo) == [20, 10])
+        #expect(approved.record?.goodsLines.map(\.description) == ["Thép cán nguội", "Thép cán nóng"])
+        for lines in [[(1, "72085100", DecimalNumber(600))], [(2, "72091600", DecimalNumber(450))], [(10, "72091600", DecimalNumber(450))]] {
+            #expect(Self.code { () throws(GatewayError) in
+                try LicenceLifecycle.decide(Self.decision(lines: lines), application: application, status: .applied)
+            } == "LINE_MISMATCH")
+        }
+    }
+
     @Test func anApplicationIsFiledOnceAndAgainOnlyAfterASupplementWasAskedFor() throws {
         let filed = try LicenceLifecycle.file(Self.application, exists: false, status: nil, facts: nil)
         #expect(filed.status == nil && filed.facts?.submitted == 1, "no status until the authority takes it")

@@ -16,12 +16,17 @@ extension Licence {
             throw GatewayError(ErrorCode(rawValue: "DECISION_INCOMPLETE"), "The approved decision lacks the licence number, dates or lines.")
         }
         // Each line found at once: looking for it through the lines before it made a licence's
-        // cost grow with the square of its lines.
-        let requestedLines = Dictionary(application.goodsLines.map { ($0.lineNo, $0) }, uniquingKeysWith: { first, _ in first })
+        // cost grow with the square of its lines. An application numbers its lines 1, 2, … in
+        // order as a rule, and then line n is at place n; hashing every line showed in profiles.
+        let applied = application.goodsLines
+        let numberedInOrder = applied.indices.allSatisfy { applied[$0].lineNo == $0 + 1 }
+        let requestedLines = numberedInOrder ? [:] : Dictionary(applied.map { ($0.lineNo, $0) }, uniquingKeysWith: { first, _ in first })
         var lines: [GoodsLine] = []
         lines.reserveCapacity(approved.count)
         for line in approved {
-            guard let requested = requestedLines[line.lineNo] else {
+            let place = line.lineNo - 1
+            let found = numberedInOrder ? (applied.indices.contains(place) ? applied[place] : nil) : requestedLines[line.lineNo]
+            guard let requested = found else {
                 throw Licence.lineMismatch("Approved line \(line.lineNo) is not a line of application \(application.applicationId).")
             }
             guard requested.hsCode == line.hsCode, requested.unit == line.unit else {

@@ -8,7 +8,7 @@ extension JSONWritePlan {
                       text: (FieldSpec, JSONObject) throws(GatewayError) -> JSONValue?) throws(GatewayError) -> (bytes: [UInt8], valid: Bool)? {
         guard root.checkable else { return nil }
         var writing = CheckedJSONWriting(envelope: envelope)
-        _ = try writing.write(root, record, text, indent: 0)
+        _ = try writing.write(root, record, text)
         writing.output.append(0x0A)
         return (writing.output, writing.valid)
     }
@@ -34,10 +34,10 @@ private struct CheckedJSONWriting {
 
     typealias Text = (FieldSpec, JSONObject) throws(GatewayError) -> JSONValue?
 
-    mutating func write(_ node: JSONWritePlan.Node, _ record: JSONObject, _ text: Text, indent: Int) throws(GatewayError) -> Written {
-        if !node.lists.isEmpty { return try writeList(node, record, text, indent: indent) }
+    mutating func write(_ node: JSONWritePlan.Node, _ record: JSONObject, _ text: Text) throws(GatewayError) -> Written {
+        if !node.lists.isEmpty { return try writeList(node, record, text) }
         if !node.sources.isEmpty { return try writeValue(node, record, text) }
-        return try writeObject(node, record, text, indent: indent)
+        return try writeObject(node, record, text)
     }
 
     private mutating func writeValue(_ node: JSONWritePlan.Node, _ record: JSONObject, _ text: Text) throws(GatewayError) -> Written {
@@ -47,7 +47,7 @@ private struct CheckedJSONWriting {
         return .value(scalar)
     }
 
-    private mutating func writeList(_ node: JSONWritePlan.Node, _ record: JSONObject, _ text: Text, indent: Int) throws(GatewayError) -> Written {
+    private mutating func writeList(_ node: JSONWritePlan.Node, _ record: JSONObject, _ text: Text) throws(GatewayError) -> Written {
         let start = output.count
         output.append(UInt8(ascii: "["))
         var count = 0
@@ -55,13 +55,13 @@ private struct CheckedJSONWriting {
             for element in field.value(in: record)?.arrayValue ?? [] {
                 guard let object = element.objectValue else { continue }
                 if count > 0 { output.append(UInt8(ascii: ",")) }
-                JSONWriter.newline(indent + 1, pretty: true, into: &output)
-                _ = try write(item, object, text, indent: indent + 1)
+                JSONWriter.newline(item.depth, pretty: true, into: &output)
+                _ = try write(item, object, text)
                 count += 1
             }
         }
         if count > 0 {
-            JSONWriter.newline(indent, pretty: true, into: &output)
+            JSONWriter.newline(node.depth, pretty: true, into: &output)
             output.append(UInt8(ascii: "]"))
             if case .list(let check) = node.check,
                count < check.minItems ?? 0 || count > check.maxItems ?? Int.max { valid = false }
@@ -75,7 +75,7 @@ private struct CheckedJSONWriting {
         return .written
     }
 
-    private mutating func writeObject(_ node: JSONWritePlan.Node, _ record: JSONObject, _ text: Text, indent: Int) throws(GatewayError) -> Written {
+    private mutating func writeObject(_ node: JSONWritePlan.Node, _ record: JSONObject, _ text: Text) throws(GatewayError) -> Written {
         let start = output.count
         output.append(UInt8(ascii: "{"))
         var check: PlaceCheck.ObjectCheck?
@@ -84,13 +84,12 @@ private struct CheckedJSONWriting {
         var seen: UInt64 = 0
         var projection: [JSONObject.Member] = []
         let members = node.members
-        let keys = node.memberKeys
+        let lines = node.memberLines
         for index in members.indices {
             let mark = output.count
             if count > 0 { output.append(UInt8(ascii: ",")) }
-            JSONWriter.newline(indent + 1, pretty: true, into: &output)
-            output.append(contentsOf: keys[index])
-            let written = try write(members[index].node, record, text, indent: indent + 1)
+            output.append(contentsOf: lines[index])
+            let written = try write(members[index].node, record, text)
             if case .absent = written {
                 output.removeLast(output.count - mark)
                 continue
@@ -104,7 +103,7 @@ private struct CheckedJSONWriting {
             }
         }
         if count > 0 {
-            JSONWriter.newline(indent, pretty: true, into: &output)
+            JSONWriter.newline(node.depth, pretty: true, into: &output)
             output.append(UInt8(ascii: "}"))
         } else {
             output.removeLast(output.count - start)

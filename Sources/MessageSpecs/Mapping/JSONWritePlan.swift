@@ -20,9 +20,11 @@ final class JSONWritePlan: Sendable {
     final class Node: Sendable {
         let sources: [Source]
         let members: [(name: String, node: Node)]
-        /// Each member's name as written before its value (`"licenceNumber": `), escaped once
-        /// here instead of for every record.
-        let memberKeys: [[UInt8]]
+        /// How deep the place is in the document: the indentation of its first line.
+        let depth: Int
+        /// Each member's line up to its value (a newline, the indentation, `"licenceNumber": `),
+        /// escaped and indented once here instead of for every record.
+        let memberLines: [[UInt8]]
         /// The repeated groups written here: the record field of their items, and the node each
         /// item is written from.
         let lists: [(field: FieldSpec, item: Node)]
@@ -51,9 +53,9 @@ final class JSONWritePlan: Sendable {
         /// Holds values from sources alone: a place that never has members or items.
         var isScalar: Bool { !sources.isEmpty && members.isEmpty && lists.isEmpty }
 
-        fileprivate init(_ draft: Draft, schema: SchemaNode?) {
-            let members = draft.members.map { (name: $0.0, node: Node($0.1, schema: PlaceCheck.member($0.0, of: schema))) }
-            let lists = draft.lists.map { (field: $0.0, item: Node($0.1, schema: PlaceCheck.item(of: schema))) }
+        fileprivate init(_ draft: Draft, schema: SchemaNode?, depth: Int) {
+            let members = draft.members.map { (name: $0.0, node: Node($0.1, schema: PlaceCheck.member($0.0, of: schema), depth: depth + 1)) }
+            let lists = draft.lists.map { (field: $0.0, item: Node($0.1, schema: PlaceCheck.item(of: schema), depth: depth + 1)) }
             // A place is checked as what it always is: a value, a list or an object.
             let check: PlaceCheck? = switch (draft.sources.isEmpty, members.isEmpty, lists.isEmpty) {
             case (false, true, true): PlaceCheck.normalised(schema).map(PlaceCheck.scalar) ?? .free
@@ -63,11 +65,13 @@ final class JSONWritePlan: Sendable {
             }
             sources = draft.sources
             self.members = members
-            memberKeys = members.map { member in
-                var key: [UInt8] = []
-                JSONWriter.writeString(member.name, into: &key)
-                key.append(contentsOf: ": ".utf8)
-                return key
+            self.depth = depth
+            memberLines = members.map { member in
+                var line: [UInt8] = []
+                JSONWriter.newline(depth + 1, pretty: true, into: &line)
+                JSONWriter.writeString(member.name, into: &line)
+                line.append(contentsOf: ": ".utf8)
+                return line
             }
             self.lists = lists
             always = draft.always
@@ -95,7 +99,7 @@ final class JSONWritePlan: Sendable {
         }
         Self.plan(spec.fields, into: place)
         root.sort(by: schema?.root)
-        self.root = Node(root, schema: schema?.root)
+        self.root = Node(root, schema: schema?.root, depth: 0)
     }
 
     private static func plan(_ fields: [FieldSpec], into draft: Draft) {

@@ -78,7 +78,7 @@ extension SpecRegistry {
         guard reading.errors.isEmpty else {
             throw GatewayError(.schemaInvalid, "The \(spec.message) cannot be read: \(reading.errors[0].sentence)", details: reading.errors)
         }
-        let violations = RuleChecker(spec: spec).check(reading.record, root: cursor.location)
+        let violations = RuleChecker(spec: spec).check(reading.record) { cursor.location }
         if let refusal = Self.refusal(violations.filter { !$0.afterCase }, of: spec) { throw refusal }
         var message = ReadMessage(spec: spec, envelope: reading.envelope, record: .object(reading.record),
                                   idempotencyKey: cursor.value(spec.idempotencyKey)?.text)

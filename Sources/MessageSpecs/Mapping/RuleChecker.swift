@@ -13,9 +13,11 @@ struct RuleChecker {
         var afterCase = false
     }
 
-    func check(_ record: JSONObject, root: String) -> [Violation] {
+    /// `root`: where the record's document element is, spelled out only for a violation: most
+    /// records meet every rule, and walking up the document for its path showed in profiles.
+    func check(_ record: JSONObject, root: () -> String) -> [Violation] {
         var violations: [Violation] = []
-        let base = root + (spec.recordPath.isEmpty ? "" : "/\(spec.recordPath)")
+        func base() -> String { root() + (spec.recordPath.isEmpty ? "" : "/\(spec.recordPath)") }
         for rule in spec.rules {
             let before = violations.count
             defer { for index in before..<violations.count { violations[index].afterCase = rule.afterCase } }
@@ -24,8 +26,9 @@ struct RuleChecker {
                 let items = record.value(at: group)?.arrayValue ?? []
                 for (index, item) in items.enumerated() {
                     guard let object = item.objectValue else { continue }
-                    let itemBase = "\(base)/\(field?.path?.description ?? group)[\(index + 1)]"
-                    violations += check(rule, object, fields: field?.fields ?? [], base: itemBase)
+                    violations += check(rule, object, fields: field?.fields ?? []) {
+                        "\(base())/\(field?.path?.description ?? group)[\(index + 1)]"
+                    }
                 }
             } else {
                 violations += check(rule, record, fields: spec.fields, base: base)
@@ -34,13 +37,13 @@ struct RuleChecker {
         return violations
     }
 
-    private func check(_ rule: RuleSpec, _ object: JSONObject, fields: [FieldSpec], base: String) -> [Violation] {
+    private func check(_ rule: RuleSpec, _ object: JSONObject, fields: [FieldSpec], base: () -> String) -> [Violation] {
         for (name, values) in rule.when {
             guard let value = object.value(at: name)?.text, values.contains(value) else { return [] }
         }
         func place(_ name: String) -> String {
-            guard let path = fields.first(where: { $0.name == name })?.path else { return "\(base)/\(name)" }
-            return "\(base)/\(path)"
+            guard let path = fields.first(where: { $0.name == name })?.path else { return "\(base())/\(name)" }
+            return "\(base())/\(path)"
         }
         var violations: [Violation] = []
         // Spelled out only for a violation: most records meet every rule.
