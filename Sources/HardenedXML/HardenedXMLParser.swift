@@ -90,12 +90,9 @@ final class ParseWatch {
         }
         sax.pointee.externalSubset = sax.pointee.internalSubset
         sax.pointee.startElementNs = { context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes in
-            guard let parser = context?.assumingMemoryBound(to: xmlParserCtxt.self), let opaque = parser.pointee._private else { return }
-            // Read without retaining the watch: this runs for every element of every message.
-            let maximumDepth = Unmanaged<ParseWatch>.fromOpaque(opaque)._withUnsafeGuaranteedRef { $0.maximumDepth }
-            if Int(parser.pointee.nameNr) >= maximumDepth {
-                guard let (parser, watch) = ParseWatch.from(context) else { return }
-                watch.refuse(parser, "Elements are nested deeper than \(maximumDepth) levels.")
+            guard let (parser, watch) = ParseWatch.from(context) else { return }
+            if Int(parser.pointee.nameNr) >= watch.maximumDepth {
+                watch.refuse(parser, "Elements are nested deeper than \(watch.maximumDepth) levels.")
                 return
             }
             xmlSAX2StartElementNs(context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes)
