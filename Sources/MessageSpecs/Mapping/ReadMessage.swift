@@ -48,7 +48,7 @@ extension SpecRegistry {
         guard let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
             throw GatewayError(.malformed, "The message is empty.")
         }
-        if first == UInt8(ascii: "<") { return .xml(try parser.parse(bytes)) }
+        if first == UInt8(ascii: "<") { return .xml(try parser.forValues.parse(bytes)) }
         guard bytes.count <= parser.limits.maximumBytes else {
             throw GatewayError(.tooLarge, "The document is \(bytes.count) bytes; the limit is \(parser.limits.maximumBytes) bytes.")
         }

@@ -47,7 +47,7 @@ public final class CompiledSpec: Sendable {
         case .json(let value):
             return (JSONWriter.pretty(value), schemaErrors(.json(value)))
         case .xml(let bytes):
-            let parsed = try parser.parse(bytes)
+            let parsed = try parser.forValues.parse(bytes)
             return (bytes, schemaErrors(.xml(parsed)))
         }
     }
