@@ -36,7 +36,7 @@ extension SpecRegistry {
     /// The envelope of `bytes` when they are an XML message of a family of specs told apart by a
     /// discriminator; nil for anything else (or for a document that cannot be parsed).
     public func envelope(_ bytes: [UInt8]) -> EnvelopeReading? {
-        guard let parsed = try? HardenedXMLParser().parse(bytes), let root = parsed.rootElement else { return nil }
+        guard let parsed = try? HardenedXMLParser().forValues.parse(bytes), let root = parsed.rootElement else { return nil }
         let document = ParsedDocumentOrJSON.xml(parsed)
         let family = compiled.filter {
             $0.spec.format == .xml && $0.spec.recognition.discriminator != nil
