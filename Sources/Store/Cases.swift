@@ -235,7 +235,7 @@ extension GatewayStore {
         return try await read("listing the objects of \(type) without facts") { db in
             try await db.raw("""
                 SELECT DISTINCT business_key FROM messages m
-                WHERE direction = 'outbound' AND message_type = \(bind: type) AND business_key IS NOT NULL
+                WHERE direction = \(direction: .outbound) AND message_type = \(bind: type) AND business_key IS NOT NULL
                     AND NOT EXISTS (SELECT 1 FROM cases c
                                     WHERE c.alias = SUBSTR(m.business_key, \(unsafeRaw: String(aliasStart))) AND c.state IS NOT NULL
                                       AND CAST(\(bind: keyPrefix) AS TEXT) || c.alias = m.business_key)

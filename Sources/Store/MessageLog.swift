@@ -108,11 +108,20 @@ extension GatewayStore {
             insert.appendInterpolation("""
                 (\(bind: message.id), \(bind: message.direction.rawValue), \(bind: message.partner), \(bind: message.messageType),
                  \(bind: message.idempotencyKey), \(bind: message.digest), \(bind: Data(message.body)), \(bind: message.contentType),
-                 \(bind: message.record), \(bind: message.businessKey), \(bind: message.signer), \(bind: message.status),
+                 \(bind: message.record), \(bind: message.businessKey), \(bind: message.signer), \(bind: message.status.rawValue),
                  \(bind: message.receipt.map { Data($0) }), \(bind: message.causedBy), \(bind: StoreTime.milliseconds(message.createdAt)))
                 """ as SQLQueryString)
         }
         return insert
+    }
+
+    /// A status the gateway does not write (a row edited by hand) is named in an error, not guessed.
+    static func status(_ row: any SQLRow) throws -> MessageStatus {
+        let text = try row.decode(column: "status", as: String.self)
+        guard let status = MessageStatus(rawValue: text) else {
+            throw GatewayError(.internalError, "A stored message has the status \(text), which the gateway does not write.")
+        }
+        return status
     }
 
     static func decode(_ row: any SQLRow) throws -> StoredMessage {
@@ -128,7 +137,7 @@ extension GatewayStore {
             record: try row.decode(column: "record", as: String?.self),
             businessKey: try row.decode(column: "business_key", as: String?.self),
             signer: try row.decode(column: "signer", as: String?.self),
-            status: try row.decode(column: "status", as: String.self),
+            status: try status(row),
             receipt: try row.decode(column: "receipt", as: Data?.self).map { Array($0) },
             causedBy: try row.decode(column: "caused_by", as: String?.self),
             createdAt: StoreTime.date(try row.decode(column: "created_at", as: Int64.self))
@@ -155,7 +164,7 @@ extension GatewayStore {
             guard let row = try await db.raw("""
                 SELECT m.id, o.state, c.message_type AS cause_type, c.record AS cause_record
                 FROM messages m JOIN outbox o ON o.message_id = m.id LEFT JOIN messages c ON c.id = m.caused_by
-                WHERE m.direction = 'outbound' AND m.message_type IN \(Self.list(types)) AND m.business_key = \(bind: businessKey)
+                WHERE m.direction = \(direction: .outbound) AND m.message_type IN \(Self.list(types)) AND m.business_key = \(bind: businessKey)
                 ORDER BY o.sequence DESC LIMIT 1
                 """).first() else { return nil }
             return SentMessage(id: try row.decode(column: "id", as: String.self),
@@ -184,7 +193,7 @@ extension GatewayStore {
         return try await read("looking up the last \(types.joined(separator: ", ")) of \(businessKey)") { db in
             try await db.raw("""
                 SELECT * FROM messages
-                WHERE direction = 'inbound' AND message_type IN \(Self.list(types)) AND business_key = \(bind: businessKey)
+                WHERE direction = \(direction: .inbound) AND message_type IN \(Self.list(types)) AND business_key = \(bind: businessKey)
                 ORDER BY created_at DESC LIMIT 1
                 """).first().map(Self.decode)
         }

@@ -9,15 +9,14 @@ public struct MessageFilter: Sendable, Equatable {
     /// A spec key (`moit/LicenceDecision`) or a type's name alone (`LicenceDecision`).
     public var messageType: String?
     public var direction: MessageDirection?
-    /// The message's status: `ACCEPTED` (inbound), `PENDING`, `DELIVERING`, `DELIVERED`, `FAILED`, `DEAD`.
-    public var status: String?
+    public var status: MessageStatus?
     public var from: Date?
     public var until: Date?
     /// A business object as stored (`licence/00125/2025/GPNK-BCT`) or its number alone.
     public var businessKey: String?
 
     public init(id: String? = nil, partner: String? = nil, messageType: String? = nil, direction: MessageDirection? = nil,
-                status: String? = nil, from: Date? = nil, until: Date? = nil, businessKey: String? = nil) {
+                status: MessageStatus? = nil, from: Date? = nil, until: Date? = nil, businessKey: String? = nil) {
         self.id = id
         self.partner = partner
         self.messageType = messageType
@@ -37,7 +36,7 @@ public struct MessageSummary: Sendable, Equatable {
     public let messageType: String
     public let idempotencyKey: String
     public let businessKey: String?
-    public let status: String
+    public let status: MessageStatus
     public let size: Int
     public let createdAt: Date
     /// Delivery attempts so far, the last one's error and when the next is due (outbound).
@@ -79,7 +78,10 @@ extension GatewayStore {
                 conditions.append(type.contains("/") ? "m.message_type = \(bind: type)" : "m.message_type LIKE \(bind: "%/" + Self.likeEscaped(type)) ESCAPE '\\'")
             }
             if let direction = filter.direction { conditions.append("m.direction = \(bind: direction.rawValue)") }
-            if let status = filter.status { conditions.append("m.status = \(bind: status.uppercased())") }
+            // An outbound message being delivered is DELIVERING; the message log keeps its status
+            // at PENDING until the attempt is recorded, so the claim writes one row, not two.
+            let status: SQLQueryString = "CASE WHEN o.state = \(state: .delivering) THEN \(status: .delivering) ELSE m.status END"
+            if let wanted = filter.status { conditions.append("\(status) = \(bind: wanted.rawValue)") }
             if let from = filter.from { conditions.append("m.created_at >= \(bind: StoreTime.milliseconds(from))") }
             if let until = filter.until { conditions.append("m.created_at < \(bind: StoreTime.milliseconds(until))") }
             if let key = filter.businessKey {
@@ -91,7 +93,7 @@ extension GatewayStore {
                 conditions.append("(m.created_at < \(bind: time) OR (m.created_at = \(bind: time) AND m.id < \(bind: id)))")
             }
             var query = SQLQueryString("""
-                SELECT m.id, m.direction, m.partner, m.message_type, m.idempotency_key, m.business_key, m.status, m.created_at,
+                SELECT m.id, m.direction, m.partner, m.message_type, m.idempotency_key, m.business_key, \(status) AS status, m.created_at,
                        LENGTH(m.body) AS size, o.attempts, o.last_error, o.next_attempt_at
                 FROM messages m LEFT JOIN outbox o ON o.message_id = m.id
                 """)
@@ -127,7 +129,7 @@ extension GatewayStore {
             messageType: try row.decode(column: "message_type", as: String.self),
             idempotencyKey: try row.decode(column: "idempotency_key", as: String.self),
             businessKey: try row.decode(column: "business_key", as: String?.self),
-            status: try row.decode(column: "status", as: String.self),
+            status: try Self.status(row),
             size: try row.decode(column: "size", as: Int.self),
             createdAt: StoreTime.date(try row.decode(column: "created_at", as: Int64.self)),
             attempts: try row.decode(column: "attempts", as: Int?.self),
@@ -159,14 +161,14 @@ extension GatewayStore {
         return try await run("replaying the dead letters of \(partner)") { db in
             let time = StoreTime.milliseconds(now)
             let ids = try await db.raw("""
-                SELECT message_id FROM outbox WHERE partner = \(bind: partner) AND state = 'dead' ORDER BY sequence
+                SELECT message_id FROM outbox WHERE partner = \(bind: partner) AND state = \(state: .dead) ORDER BY sequence
                 """).all().map { try $0.decode(column: "message_id", as: String.self) }
             guard !ids.isEmpty else { return [] }
             try await db.raw("""
-                UPDATE outbox SET state = 'pending', next_attempt_at = \(bind: time), updated_at = \(bind: time)
-                WHERE partner = \(bind: partner) AND state = 'dead'
+                UPDATE outbox SET state = \(state: .pending), next_attempt_at = \(bind: time), updated_at = \(bind: time)
+                WHERE partner = \(bind: partner) AND state = \(state: .dead)
                 """).run()
-            try await db.raw("UPDATE messages SET status = 'PENDING' WHERE status = 'DEAD' AND id IN \(Self.list(ids))").run()
+            try await db.raw("UPDATE messages SET status = \(status: .pending) WHERE status = \(status: .dead) AND id IN \(Self.list(ids))").run()
             try await AuditChain.append(ids.map { AuditChain.Event(kind: "delivery.replayed", subject: $0, detail: "was dead", at: now) },
                                         on: db, chains: chains)
             return ids
@@ -200,15 +202,15 @@ extension GatewayStore {
             let rows = try await db.raw("""
                 SELECT o.partner, o.state, COUNT(*) AS n, MIN(m.created_at) AS oldest
                 FROM outbox o JOIN messages m ON m.id = o.message_id
-                WHERE o.state IN ('pending', 'delivering', 'dead', 'failed') GROUP BY o.partner, o.state
+                WHERE o.state IN \(states: [.pending, .delivering, .dead, .failed]) GROUP BY o.partner, o.state
                 """).all()
             for row in rows {
                 let partner = try row.decode(column: "partner", as: String.self)
                 let count = try row.decode(column: "n", as: Int.self)
                 var entry = health[partner] ?? DeliveryHealth(partner: partner)
-                switch try row.decode(column: "state", as: String.self) {
-                case "dead": entry.deadLetters += count
-                case "failed": entry.failed += count
+                switch OutboxState(rawValue: try row.decode(column: "state", as: String.self)) {
+                case .dead: entry.deadLetters += count
+                case .failed: entry.failed += count
                 default:
                     entry.backlog += count
                     let oldest = StoreTime.date(try row.decode(column: "oldest", as: Int64.self))
@@ -218,7 +220,7 @@ extension GatewayStore {
             }
             for partner in health.keys {
                 let last = try await db.raw("""
-                    SELECT MAX(updated_at) AS at FROM outbox WHERE partner = \(bind: partner) AND state = 'delivered'
+                    SELECT MAX(updated_at) AS at FROM outbox WHERE partner = \(bind: partner) AND state = \(state: .delivered)
                     """).first()?.decode(column: "at", as: Int64?.self)
                 health[partner]?.lastDelivered = last.map(StoreTime.date)
             }

@@ -126,21 +126,21 @@ extension GatewayStore {
         let ready = SQLQueryString("""
             o.sequence = (SELECT e.sequence FROM outbox e
                           WHERE e.partner = o.partner AND e.business_key = o.business_key
-                            AND e.state IN ('pending', 'delivering')
+                            AND e.state IN \(states: [.pending, .delivering])
                           ORDER BY e.sequence LIMIT 1)
             """)
         let expired = SQLQueryString("""
             SELECT o.message_id, o.attempts, 0 AS pass, o.sequence AS due, o.sequence FROM outbox o
-            WHERE o.state = 'delivering' AND o.claimed_until < \(bind: time) \(partners) AND \(ready)
+            WHERE o.state = \(state: .delivering) AND o.claimed_until < \(bind: time) \(partners) AND \(ready)
             ORDER BY o.sequence LIMIT \(unsafeRaw: String(limit))
             """)
         let due = SQLQueryString("""
             SELECT o.message_id, o.attempts, 1 AS pass, o.next_attempt_at AS due, o.sequence FROM outbox o
-            WHERE o.state = 'pending' AND o.next_attempt_at <= \(bind: time) \(partners) AND \(ready)
+            WHERE o.state = \(state: .pending) AND o.next_attempt_at <= \(bind: time) \(partners) AND \(ready)
             ORDER BY o.next_attempt_at, o.sequence LIMIT \(unsafeRaw: String(limit))
             """)
         let claim = SQLQueryString("""
-            UPDATE outbox SET state = 'delivering', claimed_by = \(bind: worker),
+            UPDATE outbox SET state = \(state: .delivering), claimed_by = \(bind: worker),
                 claimed_until = \(bind: time + Int64(lease * 1000)), updated_at = \(bind: time)
             """)
         if backend.dialect == .postgres {
@@ -206,7 +206,7 @@ extension GatewayStore {
             let release = SQLQueryString("""
                 UPDATE outbox SET state = \(bind: state.rawValue), attempts = \(bind: delivery.attempt), next_attempt_at = \(bind: next),
                     claimed_by = NULL, claimed_until = NULL, last_error = \(bind: error), updated_at = \(bind: end)
-                WHERE message_id = \(bind: id) AND state = 'delivering' AND claimed_by = \(bind: delivery.worker)
+                WHERE message_id = \(bind: id) AND state = \(state: .delivering) AND claimed_by = \(bind: delivery.worker)
                 RETURNING message_id
                 """)
             let attemptRow = SQLQueryString("""
@@ -214,7 +214,7 @@ extension GatewayStore {
                 \(bind: status), \(bind: outcome.name), \(bind: error), \(bind: response.map { Data($0) })
                 """)
             let attempts = "INSERT INTO delivery_attempts (message_id, attempt, started_at, duration_ms, http_status, outcome, error, response)"
-            let messageStatus = SQLQueryString("UPDATE messages SET status = \(bind: state.rawValue.uppercased()), receipt = \(bind: response.map { Data($0) })")
+            let messageStatus = SQLQueryString("UPDATE messages SET status = \(bind: MessageStatus(state).rawValue), receipt = \(bind: response.map { Data($0) })")
             let lost = GatewayError(.claimLost, "The claim of \(delivery.worker) on \(id) ran out and another worker holds it: this attempt is not recorded.")
             let writes = TransactionWrites(on: db, chains: chains, alone: alone)
             try await writes.add(release, as: "held", failing: lost)
@@ -244,10 +244,10 @@ extension GatewayStore {
         try await run("sending \(messageIds.joined(separator: ", ")) again") { db in
             let time = StoreTime.milliseconds(now)
             try await db.raw("""
-                UPDATE outbox SET state = 'pending', next_attempt_at = \(bind: time), updated_at = \(bind: time)
-                WHERE state = 'delivered' AND message_id IN \(Self.list(messageIds))
+                UPDATE outbox SET state = \(state: .pending), next_attempt_at = \(bind: time), updated_at = \(bind: time)
+                WHERE state = \(state: .delivered) AND message_id IN \(Self.list(messageIds))
                 """).run()
-            try await db.raw("UPDATE messages SET status = 'PENDING' WHERE status = 'DELIVERED' AND id IN \(Self.list(messageIds))").run()
+            try await db.raw("UPDATE messages SET status = \(status: .pending) WHERE status = \(status: .delivered) AND id IN \(Self.list(messageIds))").run()
             try await AuditChain.append(messageIds.map { AuditChain.Event(kind: "delivery.repeated", subject: $0, detail: "asked again", at: now) },
                                         on: db, chains: chains)
         }
@@ -260,7 +260,7 @@ extension GatewayStore {
         try await run("renewing the claims of \(worker)") { db in
             try await db.raw("""
                 UPDATE outbox SET claimed_until = \(bind: StoreTime.milliseconds(until))
-                WHERE state = 'delivering' AND claimed_by = \(bind: worker) AND message_id IN \(Self.list(messageIds))
+                WHERE state = \(state: .delivering) AND claimed_by = \(bind: worker) AND message_id IN \(Self.list(messageIds))
                 """).run()
         }
     }
@@ -271,8 +271,8 @@ extension GatewayStore {
     public func releaseClaims(of worker: String) async throws(GatewayError) {
         try await run("releasing the claims of \(worker)") { db in
             try await db.raw("""
-                UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_until = NULL
-                WHERE state = 'delivering' AND claimed_by = \(bind: worker)
+                UPDATE outbox SET state = \(state: .pending), claimed_by = NULL, claimed_until = NULL
+                WHERE state = \(state: .delivering) AND claimed_by = \(bind: worker)
                 """).run()
         }
     }
@@ -291,9 +291,9 @@ extension GatewayStore {
             }
             let time = StoreTime.milliseconds(now)
             try await db.raw("""
-                UPDATE outbox SET state = 'pending', next_attempt_at = \(bind: time), updated_at = \(bind: time) WHERE message_id = \(bind: messageId)
+                UPDATE outbox SET state = \(state: .pending), next_attempt_at = \(bind: time), updated_at = \(bind: time) WHERE message_id = \(bind: messageId)
                 """).run()
-            try await db.raw("UPDATE messages SET status = 'PENDING' WHERE id = \(bind: messageId)").run()
+            try await db.raw("UPDATE messages SET status = \(status: .pending) WHERE id = \(bind: messageId)").run()
             try await AuditChain.append(kind: "delivery.replayed", subject: messageId, detail: "was \(state)", at: now, on: db, chains: chains)
         }
     }
@@ -301,7 +301,7 @@ extension GatewayStore {
     /// How many messages wait for delivery or are being delivered.
     public func undelivered() async throws(GatewayError) -> Int {
         try await read("counting the outbox") { db in
-            try await db.raw("SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'delivering')").first()?.decode(column: "n", as: Int.self) ?? 0
+            try await db.raw("SELECT COUNT(*) AS n FROM outbox WHERE state IN \(states: [.pending, .delivering])").first()?.decode(column: "n", as: Int.self) ?? 0
         }
     }
 

@@ -31,10 +31,10 @@ import TestSupport
         let now = Date()
         let inbound = StoredMessage(id: "in-\(partner)-\(index)", direction: .inbound, partner: "sender", messageType: "sender/Message",
                                     idempotencyKey: "\(partner)-\(index)", body: Array("in \(index)".utf8), contentType: "application/json",
-                                    status: "ACCEPTED", createdAt: now)
+                                    status: .accepted, createdAt: now)
         let outbound = StoredMessage(id: "out-\(partner)-\(index)", direction: .outbound, partner: partner, messageType: "\(partner)/Message",
                                      idempotencyKey: "out-\(partner)-\(index)", body: Array("{\"n\":\(index)}".utf8),
-                                     contentType: "application/json", businessKey: "object-\(partner)-\(index)", status: "PENDING",
+                                     contentType: "application/json", businessKey: "object-\(partner)-\(index)", status: .pending,
                                      causedBy: inbound.id, createdAt: now)
         _ = try await store.accept(inbound, producing: [outbound])
         return outbound.id

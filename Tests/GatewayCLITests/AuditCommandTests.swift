@@ -13,7 +13,7 @@ import TestSupport
         for index in 0..<2 {
             let message = StoredMessage(id: "m-\(index)", direction: .inbound, partner: "moit", messageType: "moit/LicenceDecision",
                                         idempotencyKey: "k-\(index)", body: Array("<a/>".utf8), contentType: "application/xml",
-                                        status: "ACCEPTED", createdAt: Date())
+                                        status: .accepted, createdAt: Date())
             _ = try await store.accept(message)
         }
         await store.close()

@@ -33,13 +33,13 @@ import TestSupport
                         at: Date = Date(timeIntervalSince1970: 1_741_000_000)) -> StoredMessage {
         StoredMessage(id: "in-\(key)-\(body.count)", direction: .inbound, partner: "moit", messageType: "moit/LicenceDecision",
                       idempotencyKey: key, body: Array(body.utf8), contentType: "application/xml", record: "{}",
-                      businessKey: object, signer: "CN=eps-signing.moit.example", status: "ACCEPTED", createdAt: at)
+                      businessKey: object, signer: "CN=eps-signing.moit.example", status: .accepted, createdAt: at)
     }
 
     static func outbound(_ id: String, object: String = "licence/L-1", at: Date = Date(timeIntervalSince1970: 1_741_000_000)) -> StoredMessage {
         StoredMessage(id: id, direction: .outbound, partner: "customs-core", messageType: "customs-core/LicenceRecord",
                       idempotencyKey: id, body: Array("{\"messageId\":\"\(id)\"}".utf8), contentType: "application/jose",
-                      businessKey: object, status: "PENDING", causedBy: nil, createdAt: at)
+                      businessKey: object, status: .pending, causedBy: nil, createdAt: at)
     }
 
     @Test(arguments: Backend.allCases)
@@ -243,6 +243,31 @@ import TestSupport
         }
     }
 
+    /// An operator's search shows an outbound message as it stands: waiting, being delivered
+    /// (claimed, its attempt not yet recorded), delivered; and finds it by that status.
+    @Test(arguments: Backend.allCases)
+    func aSearchShowsAMessageBeingDeliveredAsDelivering(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store, _ in
+            let now = Date(timeIntervalSince1970: 1_741_000_100)
+            _ = try await store.accept(Self.inbound("a"), producing: [Self.outbound("L1-v1")])
+            func shown() async throws -> [MessageStatus] {
+                try await store.search(MessageFilter(direction: .outbound), limit: 10).messages.map(\.status)
+            }
+            func found(_ status: MessageStatus) async throws -> [String] {
+                try await store.search(MessageFilter(status: status), limit: 10).messages.map(\.id)
+            }
+            #expect(try await shown() == [.pending])
+            #expect(try await found(.accepted) == ["in-a-18"])
+            let claimed = try await store.claimDeliveries(worker: "w", now: now, lease: 30, limit: 10)
+            #expect(try await shown() == [.delivering])
+            #expect(try await found(.delivering) == ["L1-v1"])
+            #expect(try await found(.pending).isEmpty)
+            try await store.record(.delivered(httpStatus: 202, response: []), of: claimed[0], startedAt: now, duration: 0.1)
+            #expect(try await shown() == [.delivered])
+            #expect(try await found(.delivered) == ["L1-v1"])
+            #expect(try await store.message("L1-v1")?.status == .delivered)
+        }
+    }
     @Test(arguments: Backend.allCases)
     func aClaimWhoseWorkerDiedIsTakenOverAfterItsLease(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store, _ in

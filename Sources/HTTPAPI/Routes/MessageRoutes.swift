@@ -19,7 +19,7 @@ struct MessageRoutes {
         let messageType: String
         let idempotencyKey: String
         let digest: String
-        let status: String
+        let status: MessageStatus
         let signer: String?
         let businessObject: String?
         let causedBy: String?
@@ -48,12 +48,13 @@ struct MessageRoutes {
                     AttemptView(attempt: $0.attempt, startedAt: VietnamTime.timestamp($0.startedAt), durationMs: $0.durationMilliseconds,
                                 httpStatus: $0.httpStatus, outcome: $0.outcome, error: $0.error)
                 }
+                let outbox = try await store.outboxState(of: id)
                 let view = MessageView(id: message.id, direction: message.direction.rawValue, partner: message.partner,
                                        messageType: message.messageType, idempotencyKey: message.idempotencyKey,
-                                       digest: "sha256:\(message.digest)", status: message.status, signer: message.signer,
+                                       digest: "sha256:\(message.digest)", status: outbox.map(MessageStatus.init) ?? message.status, signer: message.signer,
                                        businessObject: message.businessKey, causedBy: message.causedBy,
                                        createdAt: VietnamTime.timestamp(message.createdAt),
-                                       outbox: try await store.outboxState(of: id)?.rawValue, attempts: attempts)
+                                       outbox: outbox?.rawValue, attempts: attempts)
                 return JSONAnswer.ok(view)
             } catch {
                 return JSONAnswer.error(error.asGatewayError, logger: context.logger)

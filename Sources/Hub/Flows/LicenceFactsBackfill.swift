@@ -51,7 +51,7 @@ public struct LicenceFactsBackfill: Sendable {
         for message in records {
             let record = try context.record(Licence.self, of: message)
             if record.recordVersion > current?.recordVersion ?? 0 { current = record }
-            if record.recordVersion == 1, message.status == "DELIVERED" { delivered = true }
+            if record.recordVersion == 1, message.status == .delivered { delivered = true }
         }
         guard let current else { return false }
         // A MARD permit's record carries its revision as the amendment number (world §3, 4a).

@@ -268,7 +268,7 @@ public struct InboundPipeline: Sendable {
             id: inboundId, direction: .inbound, partner: partner.id, messageType: message.spec.key, idempotencyKey: key,
             body: body, contentType: verified.format == .xml ? "application/xml; charset=utf-8" : "application/jose",
             record: String(decoding: JSONWriter.compact(message.record), as: UTF8.self), businessKey: outcome.businessKey,
-            signer: signer.subject, status: "ACCEPTED", createdAt: context.now)
+            signer: signer.subject, status: .accepted, createdAt: context.now)
         let answer: SynchronousAnswer
         if let own = outcome.answer {
             answer = own

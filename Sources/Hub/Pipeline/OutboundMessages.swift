@@ -49,7 +49,7 @@ public struct OutboundMessages: Sendable {
             id: id, direction: .outbound, partner: produced.partner, messageType: produced.output.spec.key, idempotencyKey: id,
             body: try signed(produced.output, for: produced.partner),
             contentType: partners.partner(produced.partner)?.endpoint?.contentType ?? contentType(of: produced.output.spec),
-            record: String(decoding: JSONWriter.compact(produced.output.record), as: UTF8.self), businessKey: produced.businessKey, status: "PENDING", causedBy: cause, createdAt: now)
+            record: String(decoding: JSONWriter.compact(produced.output.record), as: UTF8.self), businessKey: produced.businessKey, status: .pending, causedBy: cause, createdAt: now)
     }
 
     private func contentType(of spec: MessageSpec) -> String {

@@ -18,11 +18,11 @@ struct ReceiptMaker: Sendable {
             let idempotencyKey: String
             let digest: String
             let receivedAt: String
-            let status: String
+            let status: MessageStatus
         }
         let body = Body(gatewayMessageId: message.id, partner: message.partner, receivedMessageType: message.messageType,
                         idempotencyKey: message.idempotencyKey, digest: "sha256:\(message.digest)",
-                        receivedAt: VietnamTime.timestamp(message.createdAt), status: "ACCEPTED")
+                        receivedAt: VietnamTime.timestamp(message.createdAt), status: message.status)
         guard let json = JSONBody.encode(body) else { throw GatewayError(.internalError, "The receipt cannot be written.") }
         return Array(try key.signer.jws.sign(payload: json).utf8)
     }

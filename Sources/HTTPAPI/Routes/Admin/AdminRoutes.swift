@@ -21,7 +21,7 @@ struct AdminRoutes {
         let messageType: String
         let idempotencyKey: String
         let businessObject: String?
-        let status: String
+        let status: MessageStatus
         let size: Int
         let createdAt: String
         let attempts: Int?
@@ -107,7 +107,7 @@ struct AdminRoutes {
         router.get("v1/admin/dead-letters") { request, context -> Response in
             await answer(context) { () throws(GatewayError) in
                 var query = try MessageQuery(request.uri)
-                query.filter.status = "DEAD"
+                query.filter.status = .dead
                 return JSONAnswer.ok(try await page(query))
             }
         }

@@ -30,9 +30,12 @@ struct MessageQuery: Sendable {
         filter.partner = value("partner")
         filter.messageType = value("type")
         filter.businessKey = value("businessKey")
-        filter.status = value("status")?.uppercased()
-        if let status = filter.status, !Self.statuses.contains(status) {
-            throw GatewayError(.invalidQuery, "status is one of \(Self.statuses.joined(separator: ", ")), not \(status).", path: "status")
+        if let status = value("status") {
+            guard let parsed = MessageStatus(rawValue: status.uppercased()) else {
+                let known = MessageStatus.allCases.map(\.rawValue).joined(separator: ", ")
+                throw GatewayError(.invalidQuery, "status is one of \(known), not \(status).", path: "status")
+            }
+            filter.status = parsed
         }
         if let direction = value("direction") {
             guard let parsed = MessageDirection(rawValue: direction) else {
@@ -56,8 +59,6 @@ struct MessageQuery: Sendable {
         for (name, value) in uri.queryParameters { parameters[String(name)] = String(value) }
         try self.init(parameters)
     }
-
-    static let statuses = ["ACCEPTED", "PENDING", "DELIVERING", "DELIVERED", "FAILED", "DEAD"]
 
     /// An ISO 8601 time with its offset, or a day (`2025-03-12`, or `12/03/2025` as officers write
     /// it) taken in Viet Nam time; `to` a day means to the end of it.
@@ -84,7 +85,7 @@ struct MessageQuery: Sendable {
         if let partner = filter.partner { items.append(("partner", partner)) }
         if let type = filter.messageType { items.append(("type", type)) }
         if let direction = filter.direction { items.append(("direction", direction.rawValue)) }
-        if let status = filter.status { items.append(("status", status)) }
+        if let status = filter.status { items.append(("status", status.rawValue)) }
         if let from = filter.from { items.append(("from", VietnamTime.timestamp(from))) }
         if let until = filter.until { items.append(("to", VietnamTime.timestamp(until))) }
         if let key = filter.businessKey { items.append(("businessKey", key)) }

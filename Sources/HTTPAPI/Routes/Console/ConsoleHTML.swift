@@ -48,7 +48,7 @@ enum ConsoleHTML {
             \(field("partner", "Đối tác · Partner", filter.partner, placeholder: "mã đối tác · partner id"))
             \(field("type", "Loại · Type", filter.messageType, placeholder: "LicenceDecision"))
             \(choice("direction", "Chiều · Direction", ["inbound", "outbound"], filter.direction?.rawValue))
-            \(choice("status", "Trạng thái · Status", MessageQuery.statuses, filter.status))
+            \(choice("status", "Trạng thái · Status", MessageStatus.allCases.map(\.rawValue), filter.status?.rawValue))
             \(field("businessKey", "Số hồ sơ · Business key", filter.businessKey, placeholder: "00125/2025/GPNK-BCT"))
             \(field("from", "Từ ngày · From", filter.from.map(VietnamTime.timestamp), placeholder: "12/03/2025"))
             \(field("to", "Đến ngày · To", filter.until.map(VietnamTime.timestamp), placeholder: "12/03/2025"))
@@ -76,24 +76,23 @@ enum ConsoleHTML {
         }
         html += "</tbody></table>"
         if let next = page.next {
-            let path = query.filter.status == "DEAD" && selectable ? "/console/dead-letters" : "/console/messages"
+            let path = query.filter.status == .dead && selectable ? "/console/dead-letters" : "/console/messages"
             html += "<p><a id=\"next\" href=\"\(path)?\(escape(query.queryString(after: next)))\">Trang sau · Next page</a></p>"
         }
         return html
     }
 
     /// A message status as words, coloured by what it means.
-    static func status(_ code: String) -> String {
-        let (words, tone): (String, String) = switch code {
-        case "ACCEPTED": ("Đã nhận · Accepted", "good")
-        case "DELIVERED": ("Đã chuyển · Delivered", "good")
-        case "PENDING": ("Chờ gửi · Waiting", "waiting")
-        case "DELIVERING": ("Đang gửi · Being delivered", "waiting")
-        case "FAILED": ("Bị từ chối · Refused by partner", "bad")
-        case "DEAD": ("Thư chết · Dead letter", "bad")
-        default: (code, "waiting")
+    static func status(_ status: MessageStatus) -> String {
+        let (words, tone): (String, String) = switch status {
+        case .accepted: ("Đã nhận · Accepted", "good")
+        case .delivered: ("Đã chuyển · Delivered", "good")
+        case .pending: ("Chờ gửi · Waiting", "waiting")
+        case .delivering: ("Đang gửi · Being delivered", "waiting")
+        case .failed: ("Bị từ chối · Refused by partner", "bad")
+        case .dead: ("Thư chết · Dead letter", "bad")
         }
-        return "<span class=\"badge \(tone)\" title=\"\(escape(code))\">\(escape(words))</span>"
+        return "<span class=\"badge \(tone)\" title=\"\(status.rawValue)\">\(escape(words))</span>"
     }
 
     static func deadLetters(_ page: MessagePage, query: MessageQuery, partners: [String], session: Session) -> String {

@@ -62,7 +62,7 @@ struct ConsolePages {
         router.get("console/dead-letters") { request, context -> Response in
             await page(request, context) { (caller, session) throws(GatewayError) -> Response in
                 var query = try MessageQuery(request.uri)
-                query.filter.status = "DEAD"
+                query.filter.status = .dead
                 let page = try await store.search(query.filter, limit: query.limit, after: query.after)
                 let notice = request.uri.queryParameters.get("replayed").map { "Đã gửi lại · Replayed: \($0)" }
                 return ConsoleHTML.page(caller: caller, session: session, title: "Thư chết · Dead letters", notice: notice,
