@@ -29,8 +29,11 @@ import Testing
 
     @Test func paymentsAreMatchedInTheWorldsOrderOfChecks() throws {
         let open = try #require(try PaymentLifecycle.notice(Self.notice, known: false).facts)
-        let (accepted, settled) = PaymentLifecycle.match(Self.payment(), bank: "bank-vcb", notice: open)
-        #expect(accepted.verdict == .accepted && settled?.settledBy == "VCB1")
+        let (matched, settling) = PaymentLifecycle.match(Self.payment(), bank: "bank-vcb", notice: open)
+        #expect(matched.status == .accepted && matched.facts?.verdict == .accepted && matched.entries.map(\.event) == ["matched"])
+        #expect(settling?.status == .settled && settling?.entries.map(\.event) == ["settled"] && settling?.entries.first?.detail == "by VCB1")
+        let settled = settling?.facts
+        #expect(settled?.settledBy == "VCB1")
         let cases: [(String, Payment, TaxNoticeFacts?)] = [
             ("UNKNOWN_DECLARATION", Self.payment(), nil),
             ("UNKNOWN_DECLARATION", Self.payment(declaration: "106299990001", taxCode: "0000000000", amount: 1), open),
@@ -39,10 +42,12 @@ import Testing
             ("AMOUNT_MISMATCH", Self.payment(amount: 3_412_050_000), open),
         ]
         for (code, payment, notice) in cases {
-            let (facts, settled) = PaymentLifecycle.match(payment, bank: "bank-vcb", notice: notice)
-            #expect(facts.verdict == .rejected && facts.reasonCode == code && settled == nil, "\(code): \(facts)")
+            let (refused, settled) = PaymentLifecycle.match(payment, bank: "bank-vcb", notice: notice)
+            #expect(refused.status == .rejected && refused.facts?.verdict == .rejected && refused.facts?.reasonCode == code && settled == nil,
+                    "\(code): \(refused)")
+            #expect(refused.entries.first?.detail?.hasPrefix("\(code): ") == true)
         }
         let (duplicate, _) = PaymentLifecycle.match(Self.payment("VCB2"), bank: "bank-vcb", notice: settled)
-        #expect(duplicate.reasonText == "Tax notice TB-2025-00004512 was already settled by transaction VCB1.")
+        #expect(duplicate.facts?.reasonText == "Tax notice TB-2025-00004512 was already settled by transaction VCB1.")
     }
 }

@@ -72,7 +72,7 @@ import TestSupport
         #expect(try await gateway.status(.certificate, "SG25-D-0007731") == "ACCEPTED")
         #expect(customs.deliveries.count == 1 && singapore.deliveries.count == 1)
         // The certificate's facts, as an officer tracks it: its parties, countries, goods and answers.
-        let tracked = try #require(try await CaseTracking(runtime: gateway.pipeline.runtime).find("certificate", "SG25-D-0007731"))
+        let tracked = try #require(try await CaseTracking(runtime: gateway.pipeline.runtime).find(.certificate, "SG25-D-0007731"))
         #expect(tracked.facts.parties.map(\.role) == ["exporter", "consignee"])
         #expect(tracked.facts.codes.contains { $0.label == "exportingCountry" && $0.value == "SG" })
         #expect(tracked.facts.codes.contains { $0.label == "lastAnswer" && $0.value.hasPrefix("customs-core: ACCEPTED") })

@@ -140,7 +140,7 @@ import TestSupport
         }
         print("concurrent usages of one licence on \(database): \(answers.filter { $0 == 202 }.count) accepted of \(answers.count), answers \(Set(answers))")
         #expect(answers.allSatisfy { $0 == 202 }, "\(answers)")
-        let tracked = try #require(try await CaseTracking(runtime: gateway.pipeline.runtime).find("licence", Self.licence))
+        let tracked = try #require(try await CaseTracking(runtime: gateway.pipeline.runtime).find(.licence, Self.licence))
         #expect(tracked.facts.lines.first?.used?.value == 240, "24 usages of 10 TNE each")
         #expect(try await gateway.store.verifyAudit().isIntact)
         await gateway.store.close()

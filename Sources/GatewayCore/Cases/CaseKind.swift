@@ -12,3 +12,15 @@ public enum CaseKind: String, Sendable, Codable, CaseIterable {
     case certificate
     case exportDeclaration = "export-declaration"
 }
+
+extension CaseKind {
+    /// How the messages about a case of this kind name it (`application/IA-1`): the order of
+    /// delivery is kept per business key, and the message log is searched by it.
+    public func businessKey(_ key: String) -> String { "\(rawValue)/\(key)" }
+
+    /// The case's key in a message's business key, when the message is about a case of this kind.
+    public func key(inBusinessKey businessKey: String?) -> String? {
+        guard let businessKey, businessKey.hasPrefix(rawValue), businessKey.dropFirst(rawValue.count).first == "/" else { return nil }
+        return String(businessKey.dropFirst(rawValue.count + 1))
+    }
+}

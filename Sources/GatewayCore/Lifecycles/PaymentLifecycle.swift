@@ -14,15 +14,21 @@ public enum PaymentLifecycle {
     }
 
     /// Step 4: a new payment against the notice it quotes (nil when customs sent none): the
-    /// payment's decided facts, and the notice settled when it matched.
-    public static func match(_ payment: Payment, bank: String, notice: TaxNoticeFacts?) -> (payment: PaymentFacts, notice: TaxNoticeFacts?) {
+    /// payment's case, ACCEPTED (matched) or REJECTED with the first failed check, and the
+    /// notice's case SETTLED when it matched.
+    public static func match(_ payment: Payment, bank: String, notice: TaxNoticeFacts?)
+        -> (payment: CaseTransition<PaymentFacts>, notice: CaseTransition<TaxNoticeFacts>?) {
         let verdict = verdict(for: payment, notice: notice)
         let facts = PaymentFacts(bank: bank, taxNoticeNumber: payment.taxNoticeNumber, declarationNumber: payment.declarationNumber,
                                  taxpayerTaxCode: payment.taxpayerTaxCode, amount: payment.amount, currency: payment.currency,
                                  paidAt: payment.paidAt, verdict: verdict.status, reasonCode: verdict.code, reasonText: verdict.text)
-        guard verdict.status == .accepted, var settled = notice else { return (facts, nil) }
+        guard verdict.status == .accepted, var settled = notice else {
+            let detail = verdict.code.map { "\($0): \(verdict.text ?? "")" } ?? "tax notice \(payment.taxNoticeNumber)"
+            return (CaseTransition(status: .rejected, facts: facts, entries: [TimelineEntry("rejected", .rejected, detail)]), nil)
+        }
         settled.settledBy = payment.transactionRef
-        return (facts, settled)
+        return (CaseTransition(status: .accepted, facts: facts, entries: [TimelineEntry("matched", .accepted, "tax notice \(payment.taxNoticeNumber)")]),
+                CaseTransition(status: .settled, facts: settled, entries: [TimelineEntry("settled", .settled, "by \(payment.transactionRef)")]))
     }
 
     private static func verdict(for payment: Payment, notice facts: TaxNoticeFacts?) -> Verdict {

@@ -44,10 +44,17 @@ struct TrackingPage {
         }
     }
 
-    static let names = ["licence": "Giấy phép · Licence", "application": "Hồ sơ cấp phép · Licence application",
-                        "permit": "Giấy phép KDTV · Phytosanitary permit", "payment": "Nộp thuế · Tax payment",
-                        "taxnotice": "Thông báo thuế · Tax notice", "certificate": "C/O mẫu D · Certificate of origin",
-                        "export-declaration": "Tờ khai xuất khẩu ASEAN · ASEAN export declaration"]
+    static func name(_ kind: TrackedKind) -> String {
+        switch kind {
+        case .licence: "Giấy phép · Licence"
+        case .of(.application): "Hồ sơ cấp phép · Licence application"
+        case .of(.permit): "Giấy phép KDTV · Phytosanitary permit"
+        case .of(.payment): "Nộp thuế · Tax payment"
+        case .of(.taxNotice): "Thông báo thuế · Tax notice"
+        case .of(.certificate): "C/O mẫu D · Certificate of origin"
+        case .of(.exportDeclaration): "Tờ khai xuất khẩu ASEAN · ASEAN export declaration"
+        }
+    }
 
     static let introduction = """
         <p id="result">Nhập số giấy phép, số hồ sơ, số tờ khai, số C/O hoặc mã giao dịch ngân hàng. \
@@ -60,7 +67,7 @@ struct TrackingPage {
     static func card(_ found: CaseTracking.TrackedCase) -> String {
         var html = """
             <section id="result" class="case">
-              <p class="kind">\(escape(names[found.kind] ?? found.kind))</p>
+              <p class="kind">\(escape(name(found.kind)))</p>
               <h2>\(escape(found.key))</h2>
               <p class="status">Trạng thái · Status: <span id="status">\(status(found.status))</span></p>
             """
@@ -68,7 +75,7 @@ struct TrackingPage {
         if !found.related.isEmpty {
             html += "<p class=\"related\">"
             for reference in found.related {
-                html += "<a href=\"/track?q=\(escape(reference.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? reference.key))\">\(escape(names[reference.kind] ?? reference.kind)) \(escape(reference.key))</a> "
+                html += "<a href=\"/track?q=\(escape(reference.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? reference.key))\">\(escape(name(reference.kind))) \(escape(reference.key))</a> "
             }
             html += "</p>"
         }

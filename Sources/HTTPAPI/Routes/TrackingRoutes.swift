@@ -36,8 +36,8 @@ struct TrackingRoutes {
         let detail: String?
     }
 
-    static let paths = ["licences": "licence", "applications": "application", "payments": "payment",
-                        "certificates": "certificate", "declarations": "declaration"]
+    static let paths: [String: TrackingLookup] = ["licences": .licence, "applications": .application, "payments": .payment,
+                                                  "certificates": .certificate, "declarations": .declaration]
 
     func register(on router: some RouterMethods<GatewayRequestContext>) {
         for (path, kind) in Self.paths {
@@ -45,7 +45,7 @@ struct TrackingRoutes {
                 let key = Self.key(request, context, after: "/v1/\(path)/")
                 do {
                     guard let found = try await tracking.find(kind, key), try await Self.concerns(found, context.caller, store) else {
-                        return JSONAnswer.error(GatewayError(.notFound, "The gateway knows no \(kind) \(key)."))
+                        return JSONAnswer.error(GatewayError(.notFound, "The gateway knows no \(kind.rawValue) \(key)."))
                     }
                     return JSONAnswer.ok(Self.view(found))
                 } catch {
@@ -63,7 +63,7 @@ struct TrackingRoutes {
         guard caller.role == .partner, let partner = caller.partner else { return true }
         if found.events.contains(where: { $0.partner == partner }) { return true }
         let objects = [(found.kind, found.key)] + found.related.map { ($0.kind, $0.key) }
-        return try await store.exchanged(partner: partner, about: objects.map { "\($0.0)/\($0.1)" })
+        return try await store.exchanged(partner: partner, about: objects.map { "\($0.0.name)/\($0.1)" })
     }
 
     /// The number after the route's prefix, percent-decoded, slashes kept.
@@ -74,9 +74,9 @@ struct TrackingRoutes {
     }
 
     static func view(_ found: CaseTracking.TrackedCase) -> CaseView {
-        CaseView(kind: found.kind, key: found.key, status: found.status,
+        CaseView(kind: found.kind.name, key: found.key, status: found.status,
                  facts: found.facts,
-                 related: found.related.map { "\($0.kind)/\($0.key)" },
+                 related: found.related.map { "\($0.kind.name)/\($0.key)" },
                  timeline: found.events.map {
                      EventView(at: VietnamTime.timestamp($0.at), event: $0.event, status: $0.status, partner: $0.partner,
                                messageId: $0.messageId, message: $0.messageId.map { "/v1/messages/\($0)" }, signer: $0.signer, detail: $0.detail)

@@ -20,7 +20,7 @@ public struct LicenceApplicationStep: FlowStep {
                        context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         let application = try message.decode(LicenceApplication.self)
         let id = application.applicationId
-        let key = "application/\(id)"
+        let key = CaseKind.application.businessKey(id)
         let applicationCase = try await TypedCase<ApplicationFacts>.load(.application, id, context: context)
         var facts = applicationCase.facts
         if applicationCase.exists, facts == nil {

@@ -54,7 +54,7 @@ struct LicenceCase {
         return try LicenceCase(kind: stored.kind, key: stored.key, stored: stored)
     }
 
-    static func businessKey(_ number: String) -> String { "licence/\(number)" }
+    static func businessKey(_ number: String) -> String { "\(TrackedKind.licence.name)/\(number)" }
 
     func counted(_ declaration: String) -> CaseItem {
         CaseItem(kind: kind, key: key, item: "declaration/\(declaration)")

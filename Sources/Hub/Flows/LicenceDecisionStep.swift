@@ -18,7 +18,7 @@ public struct LicenceDecisionStep: FlowStep {
     public func handle(_ message: ReadMessage, signer: SignerIdentity, from partner: Partner,
                        context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         let decision = try message.decode(LicenceDecision.self)
-        let key = "application/\(decision.applicationId)"
+        let key = CaseKind.application.businessKey(decision.applicationId)
         var licenceCase = try await LicenceCase.load(.application, decision.applicationId, context: context)
         // The outbox says whether the authority took the last submission: one indexed lookup.
         let application = try await Self.submitted(decision, message: message, by: partner, context: context)
@@ -39,7 +39,7 @@ public struct LicenceDecisionStep: FlowStep {
     static func submitted(_ decision: LicenceDecision, message: ReadMessage, by partner: Partner,
                           context: FlowContext) async throws(GatewayError) -> LicenceApplication {
         let types = context.partners.specs(of: partner, receiving: LicenceApplication.recordName, in: context.specs)
-        guard let submitted = try await context.store.latestSent(types: types, businessKey: "application/\(decision.applicationId)"),
+        guard let submitted = try await context.store.latestSent(types: types, businessKey: CaseKind.application.businessKey(decision.applicationId)),
               submitted.state == .delivered else { throw unknown(decision, message, partner) }
         guard let causeType = submitted.causeType, let record = submitted.causeRecord else {
             throw GatewayError(.internalError, "The application \(decision.applicationId) sent to \(partner.id) has no stored cause.")

@@ -12,8 +12,9 @@ public struct ApplicationDeliveredStep: DeliveryStep {
     public init() {}
 
     public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
-        guard answer.accepted, let key = message.businessKey, key.hasPrefix("application/") else { return FlowOutcome(businessKey: nil) }
-        let id = String(key.dropFirst("application/".count))
+        guard answer.accepted, let key = message.businessKey, let id = CaseKind.application.key(inBusinessKey: key) else {
+            return FlowOutcome(businessKey: nil)
+        }
         // A change of status alone: the facts stay as they are, unread.
         let version = try await context.store.storedCase(kind: .application, key: id)?.version ?? 0
         let transition = LicenceLifecycle.applied(facts: nil)

@@ -61,7 +61,7 @@ public struct LicenceFactsBackfill: Sendable {
         var licenceCase = try LicenceCase(kind: kind, key: current.applicationId ?? number,
                                           stored: try await context.store.storedCase(kind: kind, key: current.applicationId ?? number))
         if kind == .application, licenceCase.application == nil,
-           let record = try await context.store.latestInbound(types: types.applications, businessKey: "application/\(licenceCase.key)")?.record {
+           let record = try await context.store.latestInbound(types: types.applications, businessKey: CaseKind.application.businessKey(licenceCase.key))?.record {
             let application = try context.specs.decode(LicenceApplication.self, fromRecord: record)
             licenceCase = licenceCase.with(application: ApplicationFacts(submitted: application.submissionNo))
         }

@@ -37,20 +37,16 @@ struct PaymentMatching {
         }
         let number = payment.taxNoticeNumber
         let notice = try await notice(number)
-        let (facts, settled) = PaymentLifecycle.match(payment, bank: bank, notice: notice.facts)
-        let verdict = facts.decision
-        let status: CaseStatus = facts.verdict == .accepted ? .accepted : .rejected
+        let (paid, settled) = PaymentLifecycle.match(payment, bank: bank, notice: notice.facts)
+        let verdict = paid.facts?.decision ?? Verdict(.rejected)
         var decision = Decision(verdict: verdict, repeated: false)
-        decision.updates = [CaseUpdate(kind: .payment, key: ref, expectedVersion: 0, status: status, facts: try facts.encoded())]
-        decision.events = [CaseEvent(kind: .payment, key: ref, event: settled == nil ? "rejected" : "matched", status: status, partner: bank,
-                                     messageId: nil, signer: nil, at: context.now,
-                                     detail: verdict.code.map { "\($0): \(verdict.text ?? "")" } ?? "tax notice \(number)")]
-        if let settled {
-            decision.updates.append(CaseUpdate(kind: .taxNotice, key: number, expectedVersion: notice.version, status: .settled,
-                                               facts: try settled.encoded(), alias: settled.notice.declarationNumber))
-            decision.events.append(CaseEvent(kind: .taxNotice, key: number, event: "settled", status: .settled, partner: bank,
-                                             messageId: nil, signer: nil, at: context.now, detail: "by \(ref)"))
-            notices[number] = (notice.version + 1, .settled, settled)
+        decision.updates = [CaseUpdate(kind: .payment, key: ref, expectedVersion: 0, status: paid.status, facts: try paid.facts?.encoded())]
+        decision.events = paid.events(of: .payment, ref, by: bank, signer: nil, at: context.now)
+        if let settled, let facts = settled.facts {
+            decision.updates.append(CaseUpdate(kind: .taxNotice, key: number, expectedVersion: notice.version, status: settled.status,
+                                               facts: try facts.encoded(), alias: facts.notice.declarationNumber))
+            decision.events += settled.events(of: .taxNotice, number, by: bank, signer: nil, at: context.now)
+            notices[number] = (notice.version + 1, settled.status, facts)
         }
         decidedHere[ref] = verdict
         return decision
@@ -64,7 +60,7 @@ struct PaymentMatching {
         var facts = try stored?.facts.map(TaxNoticeFacts.decoded)
         if let stored, facts == nil {
             let types = context.specs.specs.filter { $0.isInbound && $0.record == TaxNotice.recordName }.map(\.key)
-            if let record = try await context.store.latestInbound(types: types, businessKey: "taxnotice/\(number)")?.record {
+            if let record = try await context.store.latestInbound(types: types, businessKey: CaseKind.taxNotice.businessKey(number))?.record {
                 facts = TaxNoticeFacts(notice: try context.specs.decode(TaxNotice.self, fromRecord: record),
                                        settledBy: stored.status == .settled ? "another transaction" : nil)
             }

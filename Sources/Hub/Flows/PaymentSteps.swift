@@ -18,7 +18,7 @@ public struct TaxNoticeStep: FlowStep {
         let number = notice.taxNoticeNumber
         let stored = try await context.store.storedCase(kind: .taxNotice, key: number)
         let transition = try deciding(message) { () throws(GatewayError) in try PaymentLifecycle.notice(notice, known: stored != nil) }
-        return FlowOutcome(businessKey: "taxnotice/\(number)",
+        return FlowOutcome(businessKey: CaseKind.taxNotice.businessKey(number),
                            events: transition.events(of: .taxNotice, number, by: partner.id, signer: signer.subject, at: context.now),
                            updates: [CaseUpdate(kind: .taxNotice, key: number, expectedVersion: 0, status: transition.status,
                                                 facts: try transition.facts?.encoded(), alias: notice.declarationNumber)])
@@ -41,10 +41,10 @@ public struct PaymentConfirmationStep: FlowStep {
         let payment = try message.decode(Payment.self)
         var matching = PaymentMatching(context: context, bank: partner.id)
         let decision = try await matching.decide(payment)
-        let answerKey = "payment/\(payment.transactionRef)"
+        let answerKey = CaseKind.payment.businessKey(payment.transactionRef)
         var outcome = FlowOutcome(businessKey: answerKey, events: decision.events, updates: decision.updates)
         if decision.matched {
-            outcome.produced += try context.translate(message, into: record, for: .customs, businessKey: "taxnotice/\(payment.taxNoticeNumber)")
+            outcome.produced += try context.translate(message, into: record, for: .customs, businessKey: CaseKind.taxNotice.businessKey(payment.taxNoticeNumber))
         }
         outcome.produced += try context.translate(message, into: PaymentOutcome.recordName, for: partner,
                                                   inputs: Translator.Inputs(verdicts: [decision.verdict]), businessKey: answerKey)
@@ -85,7 +85,7 @@ public struct BankNotificationStep: FlowStep {
             let records = try context.translate(message, into: Payment.recordName, for: .customs, businessKey: "")
             for (index, record) in records.enumerated() where decisions[index % entries.count].matched {
                 outcome.produced.append(ProducedMessage(partner: record.partner, output: record.output,
-                                                        businessKey: "taxnotice/\(entries[index % entries.count].taxNoticeNumber)"))
+                                                        businessKey: CaseKind.taxNotice.businessKey(entries[index % entries.count].taxNoticeNumber)))
             }
         }
         outcome.answer = try context.answer(message, to: partner, inputs: Translator.Inputs(verdicts: decisions.map(\.verdict)))

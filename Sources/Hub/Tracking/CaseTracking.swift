@@ -14,7 +14,7 @@ public struct CaseTracking: Sendable {
 
     /// One tracked object: its current status, its timeline, and what it is linked to.
     public struct TrackedCase: Sendable, Equatable {
-        public let kind: String
+        public let kind: TrackedKind
         public let key: String
         public let status: CaseStatus?
         public let events: [CaseEvent]
@@ -25,36 +25,32 @@ public struct CaseTracking: Sendable {
     }
 
     public struct Reference: Sendable, Equatable, Hashable {
-        public let kind: String
+        public let kind: TrackedKind
         public let key: String
     }
 
-    /// The kinds a person can look up, by the words of the trade.
-    public static let kinds = ["licence", "application", "payment", "certificate", "declaration"]
-
-    public func find(_ kind: String, _ key: String) async throws(GatewayError) -> TrackedCase? {
+    public func find(_ lookup: TrackingLookup, _ key: String) async throws(GatewayError) -> TrackedCase? {
         let context = runtime.context(at: runtime.clock.now())
-        switch kind {
-        case "licence": return try await licence(key, context)
-        case "application": return try await application(key, context)
-        case "payment": return try await payment(key, context)
-        case "certificate": return try await plain(.certificate, key, context)
-        case "declaration":
+        switch lookup {
+        case .licence: return try await licence(key, context)
+        case .application: return try await application(key, context)
+        case .payment: return try await payment(key, context)
+        case .certificate: return try await plain(.certificate, key, context)
+        case .declaration:
             if let declaration = try await plain(.exportDeclaration, key, context) { return declaration }
             return try await taxNotice(declaration: key, context)
-        default: return nil
         }
     }
 
-    /// Any kind that knows this key, in the order of `kinds`: what the search box does.
+    /// Any lookup that knows this key, in their order: what the search box does.
     public func search(_ key: String) async throws(GatewayError) -> TrackedCase? {
         let trimmed = key.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return nil }
         // The trade writes its numbers in capitals (GPNK-BCT, IA-…, TB-…); typed in small letters
         // they are looked up as written and then in capitals, each an indexed lookup.
         for candidate in [trimmed, trimmed.uppercased()].reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
-            for kind in Self.kinds {
-                if let found = try await find(kind, candidate) { return found }
+            for lookup in TrackingLookup.allCases {
+                if let found = try await find(lookup, candidate) { return found }
             }
             if let notice = try await plain(.taxNotice, candidate, runtime.context(at: runtime.clock.now())) { return notice }
         }
@@ -69,7 +65,7 @@ public struct CaseTracking: Sendable {
         case .certificate, .exportDeclaration: try stored?.facts.map(DocumentFacts.decoded).map(TrackedFacts.init)
         default: nil
         }
-        return TrackedCase(kind: kind.rawValue, key: key, status: timeline.status, events: timeline.events, facts: facts ?? TrackedFacts(), related: [])
+        return TrackedCase(kind: .of(kind), key: key, status: timeline.status, events: timeline.events, facts: facts ?? TrackedFacts(), related: [])
     }
 
     /// A licence or permit by its number — refused and revoked ones too — with its current record
@@ -79,25 +75,25 @@ public struct CaseTracking: Sendable {
               let timeline = try await context.store.timeline(kind: licenceCase.kind, key: licenceCase.key) else {
             return nil
         }
-        let related = licenceCase.facts?.record.applicationId.map { [Reference(kind: CaseKind.application.rawValue, key: $0)] } ?? []
-        return TrackedCase(kind: "licence", key: number, status: timeline.status, events: timeline.events,
+        let related = licenceCase.facts?.record.applicationId.map { [Reference(kind: .of(.application), key: $0)] } ?? []
+        return TrackedCase(kind: .licence, key: number, status: timeline.status, events: timeline.events,
                            facts: licenceCase.facts.map(TrackedFacts.init) ?? TrackedFacts(), related: related)
     }
 
     private func application(_ id: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
         guard let timeline = try await context.store.timeline(kind: .application, key: id) else { return nil }
         let licence = try await LicenceCase.load(.application, id, context: context).facts
-        return TrackedCase(kind: CaseKind.application.rawValue, key: id, status: timeline.status, events: timeline.events,
+        return TrackedCase(kind: .of(.application), key: id, status: timeline.status, events: timeline.events,
                            facts: licence.map(TrackedFacts.init) ?? TrackedFacts(),
-                           related: licence.map { [Reference(kind: "licence", key: $0.record.licenceNumber)] } ?? [])
+                           related: licence.map { [Reference(kind: .licence, key: $0.record.licenceNumber)] } ?? [])
     }
 
     private func payment(_ ref: String, _ context: FlowContext) async throws(GatewayError) -> TrackedCase? {
         guard let timeline = try await context.store.timeline(kind: .payment, key: ref) else { return nil }
         let facts = try await context.store.storedCase(kind: .payment, key: ref)?.facts.map(PaymentFacts.decoded)
-        return TrackedCase(kind: CaseKind.payment.rawValue, key: ref, status: timeline.status, events: timeline.events,
+        return TrackedCase(kind: .of(.payment), key: ref, status: timeline.status, events: timeline.events,
                            facts: facts.map(TrackedFacts.init) ?? TrackedFacts(),
-                           related: facts.map { [Reference(kind: CaseKind.taxNotice.rawValue, key: $0.taxNoticeNumber)] } ?? [])
+                           related: facts.map { [Reference(kind: .of(.taxNotice), key: $0.taxNoticeNumber)] } ?? [])
     }
 
     /// The tax notice of a customs declaration, when a person types the declaration number.

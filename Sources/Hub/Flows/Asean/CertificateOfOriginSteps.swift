@@ -20,7 +20,7 @@ public struct CertificateIssuedStep: FlowStep {
                        context: FlowContext) async throws(GatewayError) -> FlowOutcome {
         let certificate = try message.decode(CertificateOfOrigin.self)
         let number = certificate.certificateNumber
-        let key = "certificate/\(number)"
+        let key = CaseKind.certificate.businessKey(number)
         let certificateCase = try await TypedCase<DocumentFacts>.load(.certificate, number, context: context)
         let country = certificate.importingCountry
         let nsw = context.partners.destinations(.aseanNSW, receiving: record, in: context.specs, where: { $0.country == country }).first?.partner
@@ -43,8 +43,8 @@ public struct FormDDeliveredStep: DeliveryStep {
     public init() {}
 
     public func delivered(_ message: StoredMessage, answer: DeliveryAnswer, context: FlowContext) async throws(GatewayError) -> FlowOutcome {
-        guard let key = message.businessKey, key.hasPrefix("certificate/") else { return FlowOutcome(businessKey: nil) }
-        let certificateCase = try await TypedCase<DocumentFacts>.load(.certificate, String(key.dropFirst("certificate/".count)), context: context)
+        guard let key = message.businessKey, let number = CaseKind.certificate.key(inBusinessKey: key) else { return FlowOutcome(businessKey: nil) }
+        let certificateCase = try await TypedCase<DocumentFacts>.load(.certificate, number, context: context)
         let ack = (try? AseanAcknowledgementStep.read(answer.body, from: message.partner, context: context)).flatMap(AseanAcknowledgementStep.verdict)
         let transition = DocumentLifecycle.answered(ack: ack, httpAccepted: answer.accepted, httpStatus: answer.httpStatus, by: message.partner,
                                                     facts: certificateCase.facts)
@@ -69,11 +69,11 @@ public struct AseanAcknowledgementStep: FlowStep {
         let ack = try message.decode(Acknowledgement.self)
         let reference = message.envelope.reference ?? ""
         guard let sent = try await context.store.message(reference), sent.direction == .outbound, sent.partner == partner.id,
-              let key = sent.businessKey, key.hasPrefix("certificate/") else {
+              let key = sent.businessKey, let number = CaseKind.certificate.key(inBusinessKey: key) else {
             throw GatewayError(AseanCodes.referenceNotFound, "The gateway sent no message \(reference) to \(partner.id).",
                                path: message.spec.documentPath(of: .reference))
         }
-        let certificateCase = try await TypedCase<DocumentFacts>.load(.certificate, String(key.dropFirst("certificate/".count)), context: context)
+        let certificateCase = try await TypedCase<DocumentFacts>.load(.certificate, number, context: context)
         guard let verdict = Self.verdict(ack),
               let transition = DocumentLifecycle.acknowledged(verdict, by: partner.id, facts: certificateCase.facts) else { return FlowOutcome(businessKey: key) }
         return FlowOutcome(businessKey: key,
