@@ -46,14 +46,20 @@ public struct LoadBenchmark {
         report("Posting \(count) LicenceDecisions from \(concurrency) clients…\n")
         let cpu = server.cpu
         let cpuBefore = cpu.seconds()
+        let machineBefore = MachineCPU()
         let loadStarted = Date()
         let load = await post(decisions, as: "moit", to: server)
+        let machineBusy = MachineCPU().flatMap { now in machineBefore.flatMap(now.busyShare) }
         let latencies = load.latencies.sorted()
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] * 1000 }
         report(String(format: "accepted %d of %d (refused %d) in %.2f s: %.0f messages/s", load.accepted, count, load.refused,
                       load.seconds, Double(load.accepted) / load.seconds))
         report(String(format: "latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
                       percentile(0.50), percentile(0.90), percentile(0.99), (latencies.last ?? 0) * 1000))
+        if let machineBusy {
+            report(String(format: "the machine's %d CPUs were %.0f%% busy while the decisions were posted (the gateway, its database and this load generator)",
+                          ProcessInfo.processInfo.activeProcessorCount, machineBusy * 100))
+        }
         _ = try await GatewayUnderTest.wait(upTo: 120) { customs.received >= load.accepted }
         let cpuAfter = cpu.seconds()
         // Accepting may outrun delivering for a while; what the gateway sustains is the rate at
