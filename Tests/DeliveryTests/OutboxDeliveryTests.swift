@@ -94,10 +94,8 @@ final class SteppingClock: GatewayClock {
 
     @Test func aPartnerThatNeverAnswersEndsInTheDeadLetters() async throws {
         // Nothing listens on this port: every attempt is a connection error.
-        let closed = try await FakePartner.start(answering: [202])
-        let url = closed.url
-        await closed.shutDown()
-        let setup = try await Self.setup(moitURL: url)
+        let closed = try ClosedPort()
+        let setup = try await Self.setup(moitURL: closed.url)
         let message = try await Self.outboundApplication(setup.store)
         var rounds = 0
         while try await setup.store.outboxState(of: message.id) != .dead && rounds < 200 {
@@ -111,6 +109,7 @@ final class SteppingClock: GatewayClock {
         #expect(attempts.allSatisfy { $0.httpStatus == nil })
         #expect(attempts.count > 50, "retried for the policy's 24 hours")
         await setup.store.close()
+        withExtendedLifetime(closed) {}
     }
 
     @Test func aSlowPartnerIsATimeoutAndIsRetried() async throws {

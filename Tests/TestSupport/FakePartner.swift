@@ -64,9 +64,4 @@ public final class FakePartner: Sendable {
     public func stop() {
         server.stop()
     }
-
-    /// Stops, and returns once nothing listens on its port any more.
-    public func shutDown() async {
-        await server.shutDown()
-    }
 }
