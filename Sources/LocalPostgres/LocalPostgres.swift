@@ -100,8 +100,16 @@ public final class LocalPostgres: Sendable {
 
     /// A loopback port nothing listens on now, from the kernel.
     public static func freePort() throws -> Int {
+        let (socket, port) = try boundSocket()
+        close(socket)
+        return port
+    }
+
+    /// A socket bound to a loopback port the kernel chose, not listening: while it stays open, no
+    /// other socket takes the port and a connection to it is refused. The caller closes it.
+    public static func boundSocket() throws -> (socket: Int32, port: Int) {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
+        guard socket >= 0 else { throw Failure.command("socket", status: errno, output: "no socket for 127.0.0.1") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -109,7 +117,11 @@ public final class LocalPostgres: Sendable {
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
         }
-        guard bound else { throw Failure.command("bind", status: errno, output: "no free port on 127.0.0.1") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound else {
+            let error = errno
+            close(socket)
+            throw Failure.command("bind", status: error, output: "no free port on 127.0.0.1")
+        }
+        return (socket, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
